@@ -1,0 +1,376 @@
+package org.bn4j;
+
+import org.bn4j.layer.BatchNormLayer;
+import org.bn4j.params.BatchNormParamInitializer;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.ParamInitializer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.nn.conf.memory.MemoryReport;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.learning.regularization.Regularization;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Batch normalization, exactly as in Ioffe &amp; Szegedy, "Batch Normalization: Accelerating Deep Network Training by
+ * Reducing Internal Covariate Shift" (ICML 2015): the configuration of a Deeplearning4j layer.
+ *
+ * <p><b>Training</b> (the paper's Algorithm 1, §3): for each feature, over the {@code m} values of that feature in
+ * the mini-batch,
+ * <pre>
+ *   μ_B  = (1/m) Σ x_i                      mini-batch mean
+ *   σ²_B = (1/m) Σ (x_i − μ_B)²             biased mini-batch variance
+ *   x̂_i  = (x_i − μ_B) / √(σ²_B + ε)
+ *   y_i  = γ·x̂_i + β
+ * </pre>
+ * Dense input {@code [N, C]} has one feature per column ({@code m = N}); convolutional input {@code [N, C, H, W]}
+ * (NCHW) or {@code [N, H, W, C]} (NHWC) normalizes each channel over all locations, {@code m = N·H·W} (§3.2).
+ *
+ * <p><b>Population statistics</b> (§3.1, Algorithm 2): while training, E[x] and Var[x] are accumulated from the batch
+ * means and the <em>unbiased</em> batch variances {@code m/(m−1)·σ²_B}, either as a moving average or as a cumulative
+ * average (see {@link PopulationAveraging}). They change only during {@code fit}: the layer hands the update to DL4J as
+ * a pseudo-gradient {@code old − new} on parameters with a NoOp updater, so {@code output(...)}, evaluation and
+ * scoring never touch them, and averaging parameters across workers averages the statistics.
+ *
+ * <p><b>Inference</b>: one per-feature linear map with the population statistics,
+ * {@code y = γ/√(Var[x]+ε) · x + (β − γ·E[x]/√(Var[x]+ε))}.
+ *
+ * <p>Usage: {@code new BatchNorm.Builder().eps(1e-5).decay(0.9).build()}; nIn is inferred from the previous layer
+ * when the network's input type is set. Parameters: {@link #GAMMA}, {@link #BETA} (learned, absent when
+ * {@link Builder#learnGammaBeta(boolean) fixed}), {@link #MEAN}, {@link #VAR}, and {@link #COUNT} for cumulative
+ * averaging. A configured activation is applied after the normalization (default identity).
+ *
+ * <p>NaN or infinite inputs are not rejected (checking would cost a full pass): in training a NaN/Inf in a feature makes
+ * that feature's batch statistics, its whole output and its population statistics NaN; at inference it affects only
+ * its own output value.
+ */
+public class BatchNorm extends FeedForwardLayer {
+
+    /** Parameter key of the learned scale γ (init 1). */
+    public static final String GAMMA = BatchNormParamInitializer.GAMMA;
+    /** Parameter key of the learned shift β (init 0). */
+    public static final String BETA = BatchNormParamInitializer.BETA;
+    /** Parameter key of the population mean E[x] (init 0). */
+    public static final String MEAN = BatchNormParamInitializer.MEAN;
+    /** Parameter key of the population variance Var[x] (init 1, stored as a variance). */
+    public static final String VAR = BatchNormParamInitializer.VAR;
+    /** Parameter key of the batch count of a cumulative average (init 0; cumulative averaging only). */
+    public static final String COUNT = BatchNormParamInitializer.COUNT;
+
+    /** Default ε: 1e-5. */
+    public static final double DEFAULT_EPS = 1e-5;
+    /** Default moving-average decay: 0.9 (PyTorch momentum 0.1). */
+    public static final double DEFAULT_DECAY = 0.9;
+
+    private double eps = DEFAULT_EPS;
+    private double decay = DEFAULT_DECAY;
+    private PopulationAveraging averaging = PopulationAveraging.MOVING_AVERAGE;
+    private boolean learnGammaBeta = true;
+    private CNN2DFormat dataFormat = CNN2DFormat.NCHW;
+
+    /** For JSON deserialization; equals {@code new Builder().build()}. */
+    public BatchNorm() {
+        this(new Builder());
+    }
+
+    private BatchNorm(Builder builder) {
+        super(builder);
+        this.eps = builder.eps;
+        this.decay = builder.decay;
+        this.averaging = builder.averaging;
+        this.learnGammaBeta = builder.learnGammaBeta;
+        this.dataFormat = builder.dataFormat;
+        initializeConstraints(builder);
+    }
+
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
+                             int layerIndex, INDArray layerParamsView, boolean initializeParams,
+                             DataType networkDataType) {
+        BatchNormValidation.checkConfiguration(this);
+        if (getNOut() <= 0) {
+            throw new IllegalStateException(describe() + ": the number of features is not set. Set nIn/nOut on the "
+                    + "builder or give the network an input type (setInputType) so that it is inferred");
+        }
+        BatchNormLayer layer = new BatchNormLayer(conf, networkDataType);
+        layer.setListeners(trainingListeners);
+        layer.setIndex(layerIndex);
+        layer.setParamsViewArray(layerParamsView);
+        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
+        layer.setParamTable(paramTable);
+        layer.setConf(conf);
+        return layer;
+    }
+
+    @Override
+    public ParamInitializer initializer() {
+        return BatchNormParamInitializer.getInstance();
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType inputType) {
+        BatchNormValidation.checkInputType(this, inputType);
+        return inputType;
+    }
+
+    @Override
+    public void setNIn(InputType inputType, boolean override) {
+        BatchNormValidation.checkInputType(this, inputType);
+        long features;
+        if (inputType.getType() == InputType.Type.CNN) {
+            InputType.InputTypeConvolutional conv = (InputType.InputTypeConvolutional) inputType;
+            features = conv.getChannels();
+            dataFormat = conv.getFormat();
+        } else {
+            features = ((InputType.InputTypeFeedForward) inputType).getSize();
+        }
+        if (nIn > 0 && !override && nIn != features) {
+            throw new IllegalStateException(describe() + ": configured with nIn=" + nIn + " but its input "
+                    + inputType + " has " + features + " features");
+        }
+        nIn = features;
+        nOut = features;
+    }
+
+    @Override
+    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
+        if (inputType != null && inputType.getType() == InputType.Type.CNNFlat) {
+            InputType.InputTypeConvolutionalFlat flat = (InputType.InputTypeConvolutionalFlat) inputType;
+            return new FeedForwardToCnnPreProcessor(flat.getHeight(), flat.getWidth(), flat.getDepth());
+        }
+        // Dense and convolutional input are both handled by the layer itself: no CNN-to-dense flattening.
+        return null;
+    }
+
+    /** No regularization on any BatchNorm parameter (γ, β act like biases; statistics are not learned). */
+    @Override
+    public List<Regularization> getRegularizationByParam(String paramName) {
+        return Collections.emptyList();
+    }
+
+    /** γ and β use the layer's updater; population statistics use {@link NoOp} (never scaled by a learning rate). */
+    @Override
+    public IUpdater getUpdaterByParam(String paramName) {
+        if (BatchNormParamInitializer.isPopulationStatistic(paramName)) {
+            return new NoOp();
+        }
+        if (GAMMA.equals(paramName) || BETA.equals(paramName)) {
+            return getIUpdater();
+        }
+        throw new IllegalArgumentException(describe() + ": unknown parameter \"" + paramName + "\"");
+    }
+
+    @Override
+    public boolean isPretrainParam(String paramName) {
+        return false;
+    }
+
+    @Override
+    public LayerMemoryReport getMemoryReport(InputType inputType) {
+        InputType outputType = getOutputType(-1, inputType);
+        long numParams = initializer().numParams(this);
+        long updaterState = 0;
+        for (String key : initializer().paramKeys(this)) {
+            updaterState += getUpdaterByParam(key).stateSize(BatchNormParamInitializer.COUNT.equals(key) ? 1 : nOut);
+        }
+        // Training keeps only per-feature mean and 1/σ for backprop; inference needs no working memory.
+        return new LayerMemoryReport.Builder(layerName, BatchNorm.class, inputType, outputType)
+                .standardMemory(numParams, updaterState)
+                .workingMemory(0, 0, 3 * nOut, outputType.arrayElementsPerExample())
+                .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS)
+                .build();
+    }
+
+    /**
+     * Always {@link GradientNormalization#None}: clipping or renormalizing this layer's gradient would distort the
+     * population-statistics update, which travels through the gradient.
+     */
+    @Override
+    public GradientNormalization getGradientNormalization() {
+        return GradientNormalization.None;
+    }
+
+    @Override
+    public BatchNorm clone() {
+        return (BatchNorm) super.clone();
+    }
+
+    /** "BatchNorm layer "name"" for error messages. */
+    public String describe() {
+        return "BatchNorm layer" + (layerName == null ? "" : " \"" + layerName + "\"");
+    }
+
+    /** ε added to the variance before the square root. Defaults to 1e-5. */
+    public double getEps() {
+        return eps;
+    }
+
+    public void setEps(double eps) {
+        this.eps = eps;
+    }
+
+    /** Moving-average decay: {@code pop = decay·pop + (1 − decay)·batch}. Defaults to 0.9. */
+    public double getDecay() {
+        return decay;
+    }
+
+    public void setDecay(double decay) {
+        this.decay = decay;
+    }
+
+    /** How population statistics are averaged. Defaults to {@link PopulationAveraging#MOVING_AVERAGE}. */
+    public PopulationAveraging getAveraging() {
+        return averaging;
+    }
+
+    public void setAveraging(PopulationAveraging averaging) {
+        this.averaging = averaging;
+    }
+
+    /** True when γ and β are learned parameters; false fixes them at γ = 1, β = 0. Defaults to true. */
+    public boolean isLearnGammaBeta() {
+        return learnGammaBeta;
+    }
+
+    public void setLearnGammaBeta(boolean learnGammaBeta) {
+        this.learnGammaBeta = learnGammaBeta;
+    }
+
+    /** Layout of convolutional input. Defaults to NCHW; taken from the input type when the network sets one. */
+    public CNN2DFormat getDataFormat() {
+        return dataFormat;
+    }
+
+    public void setDataFormat(CNN2DFormat dataFormat) {
+        this.dataFormat = dataFormat;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof BatchNorm) || !super.equals(o)) {
+            return false;
+        }
+        BatchNorm that = (BatchNorm) o;
+        return Double.compare(eps, that.eps) == 0 && Double.compare(decay, that.decay) == 0
+                && averaging == that.averaging && learnGammaBeta == that.learnGammaBeta
+                && dataFormat == that.dataFormat;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(super.hashCode(), eps, decay, averaging, learnGammaBeta, dataFormat);
+    }
+
+    @Override
+    public String toString() {
+        return "BatchNorm(name=" + layerName + ", nIn=" + nIn + ", nOut=" + nOut + ", eps=" + eps + ", decay=" + decay
+                + ", averaging=" + averaging + ", learnGammaBeta=" + learnGammaBeta + ", dataFormat=" + dataFormat
+                + ")";
+    }
+
+    /** Builder for {@link BatchNorm}. Every option has the default stated on its setter. */
+    public static class Builder extends FeedForwardLayer.Builder<Builder> {
+        private double eps = DEFAULT_EPS;
+        private double decay = DEFAULT_DECAY;
+        private PopulationAveraging averaging = PopulationAveraging.MOVING_AVERAGE;
+        private boolean learnGammaBeta = true;
+        private CNN2DFormat dataFormat = CNN2DFormat.NCHW;
+
+        /**
+         * A builder with every default. The activation defaults to identity here (DL4J's network-wide default,
+         * sigmoid, is not inherited): set {@code .activation(Activation.RELU)} to apply one after the normalization.
+         */
+        public Builder() {
+            this.activationFn = new ActivationIdentity();
+        }
+
+        /** ε &gt; 0 added to the variance in Algorithm 1. Defaults to 1e-5. */
+        public Builder eps(double eps) {
+            this.eps = eps;
+            return this;
+        }
+
+        /**
+         * Moving-average decay in [0, 1): {@code pop = decay·pop + (1 − decay)·batch}. Defaults to 0.9. Equals
+         * {@code 1 − momentum} of PyTorch's BatchNorm (PyTorch's default momentum 0.1 is decay 0.9). Used only with
+         * {@link PopulationAveraging#MOVING_AVERAGE}.
+         */
+        public Builder decay(double decay) {
+            this.decay = decay;
+            return this;
+        }
+
+        /** How population statistics are averaged while training. Defaults to {@link PopulationAveraging#MOVING_AVERAGE}. */
+        public Builder averaging(PopulationAveraging averaging) {
+            this.averaging = averaging;
+            return this;
+        }
+
+        /** Shortcut for {@code averaging(CUMULATIVE)}: the plain average of all training batches since reset. */
+        public Builder cumulativeAverage() {
+            return averaging(PopulationAveraging.CUMULATIVE);
+        }
+
+        /**
+         * Learn γ and β (true), or fix them at the identity γ = 1, β = 0 (false: the layer has no γ/β parameters).
+         * Defaults to true.
+         */
+        public Builder learnGammaBeta(boolean learnGammaBeta) {
+            this.learnGammaBeta = learnGammaBeta;
+            return this;
+        }
+
+        /** Layout of rank-4 input: NCHW or NHWC. Defaults to NCHW; overridden by the network's input type when set. */
+        public Builder dataFormat(CNN2DFormat dataFormat) {
+            this.dataFormat = dataFormat;
+            return this;
+        }
+
+        /** Number of features (channels); optional when the network's input type is set. nOut is set equal. */
+        @Override
+        public Builder nIn(long nIn) {
+            super.nIn(nIn);
+            return this;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public BatchNorm build() {
+            if (nIn > 0 && nOut > 0 && nIn != nOut) {
+                throw new IllegalArgumentException(nameForErrors() + ": nIn (" + nIn + ") and nOut (" + nOut
+                        + ") must be equal: batch normalization keeps the number of features");
+            }
+            if (nOut <= 0) {
+                nOut = nIn;
+            } else if (nIn <= 0) {
+                nIn = nOut;
+            }
+            BatchNorm built = new BatchNorm(this);
+            BatchNormValidation.checkConfiguration(built);
+            return built;
+        }
+
+        private String nameForErrors() {
+            return "BatchNorm layer" + (layerName == null ? "" : " \"" + layerName + "\"");
+        }
+    }
+}

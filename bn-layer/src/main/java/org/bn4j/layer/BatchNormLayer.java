@@ -1,0 +1,200 @@
+package org.bn4j.layer;
+
+import org.bn4j.BatchNorm;
+import org.bn4j.PopulationAveraging;
+import org.bn4j.math.BatchNormKernels;
+import org.bn4j.math.FeatureLayout;
+import org.bn4j.math.PopulationUpdate;
+import org.bn4j.params.BatchNormParamInitializer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.BaseLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Runtime of a {@link BatchNorm} layer: chooses training or inference mode, validates input, keeps the per-feature
+ * batch statistics that backprop needs, and turns each training batch into the population-statistics update.
+ * The arithmetic itself lives in {@link BatchNormKernels}.
+ *
+ * <p>Between a training forward pass and its backward pass the layer keeps only the batch mean and 1/√(σ²_B+ε) per
+ * feature (x̂ is recomputed from the input, which DL4J keeps anyway).
+ */
+public class BatchNormLayer extends BaseLayer<BatchNorm> {
+
+    private transient BatchStatistics lastBatch;
+
+    public BatchNormLayer(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    @Override
+    public Type type() {
+        return Type.NORMALIZATION;
+    }
+
+    @Override
+    public boolean isPretrainLayer() {
+        return false;
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        FeatureLayout layout = InputValidator.layoutOf(input, layerConf(), layerId());
+        INDArray x = contiguous(input.castTo(dataType));
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape(), 'c');
+        BatchNormKernels kernels = KernelSelector.select(x);
+        if (training) {
+            InputValidator.checkTrainingBatch(x, layout, layerId());
+            lastBatch = BatchStatistics.allocate(dataType, layerConf().getNOut(), layout, layout.valuesPerFeature(x));
+            kernels.trainForward(x, layout, gamma(), beta(), layerConf().getEps(), out,
+                    lastBatch.mean, lastBatch.variance);
+            lastBatch.computeInvStd(layerConf().getEps());
+        } else {
+            lastBatch = null;
+            LinearMap map = inferenceMap();
+            kernels.inference(x, layout, map.scale, map.shift, out);
+        }
+        return activation().getActivation(out, training);
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        if (lastBatch == null) {
+            throw new IllegalStateException(layerId() + ": backpropagation needs a preceding forward pass in training "
+                    + "mode (batch statistics); none was done");
+        }
+        BatchStatistics batch = lastBatch;
+        FeatureLayout layout = batch.layout;
+        INDArray x = contiguous(input.castTo(dataType));
+        INDArray dy = contiguous(activationGradient(x, epsilon.castTo(dataType), batch));
+        BatchNormKernels kernels = KernelSelector.select(x);
+
+        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
+        boolean learned = layerConf().isLearnGammaBeta();
+        long features = layerConf().getNOut();
+        INDArray dGamma = learned ? gradientViews.get(BatchNorm.GAMMA) : Nd4j.createUninitialized(dataType, features);
+        INDArray dBeta = learned ? gradientViews.get(BatchNorm.BETA) : Nd4j.createUninitialized(dataType, features);
+        kernels.backward(x, dy, layout, batch.mean, batch.invStd, gamma(), dx, dGamma, dBeta);
+
+        Gradient gradient = new DefaultGradient();
+        if (learned) {
+            gradient.setGradientFor(BatchNorm.GAMMA, dGamma);
+            gradient.setGradientFor(BatchNorm.BETA, dBeta);
+        }
+        populationStatisticsGradient(batch, gradient);
+        lastBatch = null;
+        return new Pair<>(gradient, dx);
+    }
+
+    /** Pseudo-gradients {@code old − new} for mean, var (and count), applied by their NoOp updater during fit. */
+    private void populationStatisticsGradient(BatchStatistics batch, Gradient gradient) {
+        INDArray dMean = gradientViews.get(BatchNorm.MEAN);
+        INDArray dVar = gradientViews.get(BatchNorm.VAR);
+        double weight;
+        if (layerConf().getAveraging() == PopulationAveraging.CUMULATIVE) {
+            weight = PopulationUpdate.cumulativeWeight(getParam(BatchNorm.COUNT).getDouble(0));
+        } else {
+            weight = PopulationUpdate.movingAverageWeight(layerConf().getDecay());
+        }
+        PopulationUpdate.pseudoGradient(weight, batch.valuesPerFeature, getParam(BatchNorm.MEAN),
+                getParam(BatchNorm.VAR), batch.mean, batch.variance, dMean, dVar);
+        gradient.setGradientFor(BatchNorm.MEAN, dMean);
+        gradient.setGradientFor(BatchNorm.VAR, dVar);
+        if (layerConf().getAveraging() == PopulationAveraging.CUMULATIVE) {
+            INDArray dCount = gradientViews.get(BatchNorm.COUNT);
+            dCount.assign(-1.0);
+            gradient.setGradientFor(BatchNorm.COUNT, dCount);
+        }
+    }
+
+    /** Gradient with respect to the normalized output, through the configured activation (identity by default). */
+    private INDArray activationGradient(INDArray x, INDArray epsilon, BatchStatistics batch) {
+        IActivation activation = activation();
+        if (activation instanceof ActivationIdentity) {
+            return epsilon;
+        }
+        // Recompute the pre-activation y = γ·x̂ + β rather than keeping a copy of it from the forward pass.
+        INDArray preActivation = Nd4j.createUninitialized(dataType, x.shape(), 'c');
+        LinearMap map = LinearMap.of(gamma(), beta(), batch.mean, batch.invStd);
+        KernelSelector.select(x).inference(x, batch.layout, map.scale, map.shift, preActivation);
+        return activation.backprop(preActivation, epsilon.dup()).getFirst();
+    }
+
+    /** The inference map of the population statistics: scale = γ/√(Var+ε), shift = β − scale·E[x]. */
+    public LinearMap inferenceMap() {
+        INDArray invStd = Transforms.pow(getParam(BatchNorm.VAR).add(layerConf().getEps()), -0.5, false);
+        return LinearMap.of(gamma(), beta(), getParam(BatchNorm.MEAN), invStd);
+    }
+
+    @Override
+    public boolean updaterDivideByMinibatch(String paramName) {
+        return !BatchNormParamInitializer.isPopulationStatistic(paramName);
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        lastBatch = null;
+    }
+
+    private INDArray gamma() {
+        return layerConf().isLearnGammaBeta() ? getParam(BatchNorm.GAMMA) : null;
+    }
+
+    private INDArray beta() {
+        return layerConf().isLearnGammaBeta() ? getParam(BatchNorm.BETA) : null;
+    }
+
+    private IActivation activation() {
+        IActivation fn = layerConf().getActivationFn();
+        return fn == null ? new ActivationIdentity() : fn;
+    }
+
+    private static INDArray contiguous(INDArray a) {
+        if (a.ordering() == 'c' && !a.isView() && Shape.hasDefaultStridesForShape(a)) {
+            return a;
+        }
+        return a.dup('c');
+    }
+
+    /** Per-feature statistics of the last training batch, kept outside any workspace until backprop. */
+    private static final class BatchStatistics {
+        final FeatureLayout layout;
+        final long valuesPerFeature;
+        final INDArray mean;
+        final INDArray variance;
+        INDArray invStd;
+
+        private BatchStatistics(FeatureLayout layout, long valuesPerFeature, INDArray mean, INDArray variance) {
+            this.layout = layout;
+            this.valuesPerFeature = valuesPerFeature;
+            this.mean = mean;
+            this.variance = variance;
+        }
+
+        static BatchStatistics allocate(DataType type, long features, FeatureLayout layout, long m) {
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                return new BatchStatistics(layout, m, Nd4j.create(type, features), Nd4j.create(type, features));
+            }
+        }
+
+        void computeInvStd(double eps) {
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                invStd = Transforms.pow(variance.add(eps), -0.5, false);
+            }
+        }
+    }
+}

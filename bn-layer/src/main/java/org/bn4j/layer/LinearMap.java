@@ -1,0 +1,29 @@
+package org.bn4j.layer;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A per-feature affine map {@code y = scale·x + shift}: batch normalization with fixed statistics.
+ * From mean μ and inverse standard deviation s: {@code scale = γ·s}, {@code shift = β − γ·μ·s}.
+ */
+public final class LinearMap {
+    /** Per-feature multiplier, rank 1. */
+    public final INDArray scale;
+    /** Per-feature offset, rank 1. */
+    public final INDArray shift;
+
+    public LinearMap(INDArray scale, INDArray shift) {
+        this.scale = scale;
+        this.shift = shift;
+    }
+
+    /** The map {@code γ·(x − mean)·invStd + β}; {@code gamma}/{@code beta} null mean 1 and 0. */
+    public static LinearMap of(INDArray gamma, INDArray beta, INDArray mean, INDArray invStd) {
+        INDArray scale = gamma == null ? invStd.dup() : invStd.mul(gamma);
+        INDArray shift = mean.mul(scale).negi();
+        if (beta != null) {
+            shift.addi(beta);
+        }
+        return new LinearMap(scale, shift);
+    }
+}

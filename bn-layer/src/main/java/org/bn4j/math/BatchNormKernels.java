@@ -1,0 +1,34 @@
+package org.bn4j.math;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The arithmetic of batch normalization, as pure functions over arrays: no layer state, no configuration.
+ *
+ * <p>Per-feature arrays ({@code gamma}, {@code beta}, {@code mean}, ...) are rank 1 of length C. Outputs are written
+ * into arrays the caller allocates, so the caller controls workspaces. {@code gamma == null} means γ = 1 and
+ * {@code beta == null} means β = 0 (fixed identity).
+ */
+public interface BatchNormKernels {
+
+    /**
+     * Algorithm 1 of the paper: writes {@code out = γ·(x − μ_B)/√(σ²_B + ε) + β}, the batch mean {@code μ_B} into
+     * {@code mean} and the biased batch variance {@code σ²_B = (1/m)Σ(x − μ_B)²} into {@code variance}.
+     */
+    void trainForward(INDArray x, FeatureLayout layout, INDArray gamma, INDArray beta, double eps,
+                      INDArray out, INDArray mean, INDArray variance);
+
+    /**
+     * The exact gradient through the batch statistics (§3, chain rule through μ_B and σ²_B), with
+     * {@code x̂ = (x − μ_B)·invStd} recomputed from the input:
+     * <pre>
+     *   dβ = Σ dy        dγ = Σ dy·x̂        dx = γ·invStd/m · (m·dy − dβ − x̂·dγ)
+     * </pre>
+     * {@code dGamma} and {@code dBeta} must always be given (they are needed for dx even when γ/β are fixed).
+     */
+    void backward(INDArray x, INDArray dy, FeatureLayout layout, INDArray mean, INDArray invStd, INDArray gamma,
+                  INDArray dx, INDArray dGamma, INDArray dBeta);
+
+    /** Inference as one per-feature linear map: {@code out = scale·x + shift}. */
+    void inference(INDArray x, FeatureLayout layout, INDArray scale, INDArray shift, INDArray out);
+}

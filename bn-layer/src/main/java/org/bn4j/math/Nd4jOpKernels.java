@@ -1,0 +1,85 @@
+package org.bn4j.math;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastSubOp;
+import org.nd4j.linalg.api.ops.impl.reduce.floating.SquaredNorm;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * {@link BatchNormKernels} built from ND4J broadcast and reduction ops: portable to every ND4J backend (CPU, CUDA)
+ * and to any array view.
+ *
+ * <p>NOTE: the batch mean is computed around a per-feature shift {@code K} (the feature's first value),
+ * {@code μ = K + mean(x − K)}, and the variance from the centred values, {@code mean((x − μ)²)}. Summing
+ * {@code x − K} instead of {@code x} keeps float32 exact enough for inputs with a large mean (10000 + N(0,1)).
+ */
+public final class Nd4jOpKernels implements BatchNormKernels {
+
+    @Override
+    public void trainForward(INDArray x, FeatureLayout layout, INDArray gamma, INDArray beta, double eps,
+                             INDArray out, INDArray mean, INDArray variance) {
+        int axis = layout.featureAxis();
+        int[] dims = layout.reductionDims();
+        double m = layout.valuesPerFeature(x);
+
+        INDArray shift = firstValuePerFeature(x, layout);
+        exec(new BroadcastSubOp(x, shift, out, axis));                 // out = x − K
+        INDArray shiftedMean = out.mean(dims);
+        exec(new BroadcastSubOp(out, shiftedMean, out, axis));         // out = x − μ
+        mean.assign(shift.addi(shiftedMean));
+        INDArray sumSquares = Nd4j.getExecutioner().exec(new SquaredNorm(out, dims));
+        variance.assign(sumSquares.divi(m));
+
+        INDArray scale = variance.add(eps);
+        scale = org.nd4j.linalg.ops.transforms.Transforms.pow(scale, -0.5, false);   // invStd
+        if (gamma != null) {
+            scale.muli(gamma);
+        }
+        exec(new BroadcastMulOp(out, scale, out, axis));
+        if (beta != null) {
+            exec(new BroadcastAddOp(out, beta, out, axis));
+        }
+    }
+
+    @Override
+    public void backward(INDArray x, INDArray dy, FeatureLayout layout, INDArray mean, INDArray invStd,
+                         INDArray gamma, INDArray dx, INDArray dGamma, INDArray dBeta) {
+        int axis = layout.featureAxis();
+        int[] dims = layout.reductionDims();
+        double m = layout.valuesPerFeature(x);
+
+        dBeta.assign(dy.sum(dims));
+        exec(new BroadcastSubOp(x, mean, dx, axis));
+        exec(new BroadcastMulOp(dx, invStd, dx, axis));                // dx holds x̂
+        dGamma.assign(dy.mul(dx).sum(dims));
+
+        exec(new BroadcastMulOp(dx, dGamma.div(-m), dx, axis));        // −x̂·dγ/m
+        dx.addi(dy);                                                    // + dy
+        exec(new BroadcastAddOp(dx, dBeta.div(-m), dx, axis));          // − dβ/m
+        INDArray factor = gamma == null ? invStd : invStd.mul(gamma);
+        exec(new BroadcastMulOp(dx, factor, dx, axis));                 // · γ·invStd
+    }
+
+    @Override
+    public void inference(INDArray x, FeatureLayout layout, INDArray scale, INDArray shift, INDArray out) {
+        int axis = layout.featureAxis();
+        exec(new BroadcastMulOp(x, scale, out, axis));
+        exec(new BroadcastAddOp(out, shift, out, axis));
+    }
+
+    private static INDArray firstValuePerFeature(INDArray x, FeatureLayout layout) {
+        INDArrayIndex[] index = new INDArrayIndex[x.rank()];
+        for (int d = 0; d < index.length; d++) {
+            index[d] = d == layout.featureAxis() ? NDArrayIndex.all() : NDArrayIndex.point(0);
+        }
+        return x.get(index).dup();
+    }
+
+    private static void exec(org.nd4j.linalg.api.ops.Op op) {
+        Nd4j.getExecutioner().exec(op);
+    }
+}
