@@ -148,6 +148,13 @@ public class BatchNorm extends FeedForwardLayer {
         nOut = features;
     }
 
+    /** Sets the number of features; nOut follows, since batch normalization keeps the number of features. */
+    @Override
+    public void setNIn(long nIn) {
+        this.nIn = nIn;
+        this.nOut = nIn;
+    }
+
     @Override
     public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
         if (inputType != null && inputType.getType() == InputType.Type.CNNFlat) {
