@@ -1,0 +1,238 @@
+package org.bn4j;
+
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import org.bn4j.math.FeatureLayout;
+import org.bn4j.math.PopulationUpdate;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Population statistics of a trained network by the paper's inference procedure, Algorithm 2 of Ioffe &amp; Szegedy
+ * (ICML 2015, §3.1): after training, process many training mini-batches with the <em>training</em> network and
+ * average their statistics. For each batch-normalization layer and each feature, over mini-batches B with m values
+ * per feature,
+ * <pre>
+ *   E[x]   = E_B[μ_B]                    the mean of the batch means
+ *   Var[x] = m/(m−1) · E_B[σ²_B]         the unbiased estimate from the mean of the biased batch variances
+ * </pre>
+ * The moving averages kept while training are only a way to follow accuracy during training; this estimate is
+ * the paper's. It is PyTorch's {@code torch.optim.swa_utils.update_bn} and fvcore's "precise BN".
+ *
+ * <p>{@code estimate} runs one forward pass per mini-batch over up to {@code maxBatches} mini-batches with the whole
+ * network in training mode (so earlier normalization layers use batch statistics and dropout is active, exactly as
+ * the inputs of each layer were seen in training), collects each layer's per-feature statistics from its input,
+ * and writes E[x] and Var[x] into every batch-normalization layer: bn4j's {@link BatchNorm} ({@code mean},
+ * {@code var}; for {@link PopulationAveraging#CUMULATIVE} also {@code count} = the number of batches) and DL4J's
+ * built-in {@code BatchNormalization} ({@code mean}, and {@code var} or {@code log10stdev} = log10√Var). Nothing
+ * else changes: no parameter other than these statistics, no updater state, no iteration or epoch count.
+ * Layers wrapped in DL4J's {@code FrozenLayer} keep their statistics.
+ *
+ * <p><b>Unequal batches</b>: every mini-batch has the same weight in E_B, as in the paper, including a last, smaller
+ * one; the variance of each batch is made unbiased with its own {@code m_B/(m_B−1)}, so
+ * {@code Var[x] = E_B[m_B/(m_B−1)·σ²_B]}, which is the paper's formula when all batches have m values. A mini-batch
+ * of a single example is skipped (it has no batch variance for dense input). Drop a ragged last batch from the
+ * iterator if it should not count as much as a full one.
+ *
+ * <p>The iterator is reset first when it supports reset. A progress bar is shown on a console, and the progress is
+ * logged (slf4j, INFO, every 10 s) otherwise.
+ *
+ * <pre>
+ *   PopulationEstimate e = PopulationStatistics.estimate(net, trainIterator, 200);
+ * </pre>
+ */
+public final class PopulationStatistics {
+
+    private static final Logger log = LoggerFactory.getLogger(PopulationStatistics.class);
+
+    private PopulationStatistics() {
+    }
+
+    /** Algorithm 2 for a {@link MultiLayerNetwork}, over up to {@code maxBatches} mini-batches of {@code iterator}. */
+    public static PopulationEstimate estimate(MultiLayerNetwork net, DataSetIterator iterator, int maxBatches) {
+        List<NormalizationLayers.Entry> layers = NormalizationLayers.of(net);
+        check(layers, iterator, maxBatches, "MultiLayerNetwork");
+        INDArray savedInput = net.getInput();
+        try {
+            return run(layers, maxBatches, iterator.resetSupported(), iterator::reset, () -> {
+                if (!iterator.hasNext()) {
+                    return null;
+                }
+                DataSet ds = iterator.next();
+                return new INDArray[] {ds.getFeatures()};
+            }, inputs -> {
+                net.setInput(inputs[0]);
+                net.feedForward(true, false);
+            });
+        } finally {
+            net.clearLayersStates();
+            net.setInput(savedInput);
+        }
+    }
+
+    /** Algorithm 2 for a {@link ComputationGraph} with one input, fed from a {@link DataSetIterator}. */
+    public static PopulationEstimate estimate(ComputationGraph net, DataSetIterator iterator, int maxBatches) {
+        if (net.getNumInputArrays() != 1) {
+            throw new IllegalArgumentException("the ComputationGraph has " + net.getNumInputArrays()
+                    + " inputs: use a MultiDataSetIterator");
+        }
+        List<NormalizationLayers.Entry> layers = NormalizationLayers.of(net);
+        check(layers, iterator, maxBatches, "ComputationGraph");
+        return graph(net, layers, maxBatches, iterator.resetSupported(), iterator::reset, () -> {
+            if (!iterator.hasNext()) {
+                return null;
+            }
+            return new INDArray[] {iterator.next().getFeatures()};
+        });
+    }
+
+    /** Algorithm 2 for a {@link ComputationGraph}, fed from a {@link MultiDataSetIterator}. */
+    public static PopulationEstimate estimate(ComputationGraph net, MultiDataSetIterator iterator, int maxBatches) {
+        List<NormalizationLayers.Entry> layers = NormalizationLayers.of(net);
+        check(layers, iterator, maxBatches, "ComputationGraph");
+        return graph(net, layers, maxBatches, iterator.resetSupported(), iterator::reset, () -> {
+            if (!iterator.hasNext()) {
+                return null;
+            }
+            MultiDataSet mds = iterator.next();
+            return mds.getFeatures();
+        });
+    }
+
+    private static PopulationEstimate graph(ComputationGraph net, List<NormalizationLayers.Entry> layers,
+                                            int maxBatches, boolean resettable, Runnable reset,
+                                            java.util.function.Supplier<INDArray[]> next) {
+        INDArray[] savedInputs = net.getInputs();
+        try {
+            return run(layers, maxBatches, resettable, reset, next, inputs -> net.feedForward(inputs, true, false));
+        } finally {
+            net.clearLayersStates();
+            net.setInputs(savedInputs);
+        }
+    }
+
+    private static void check(List<NormalizationLayers.Entry> layers, Object iterator, int maxBatches, String kind) {
+        if (iterator == null) {
+            throw new IllegalArgumentException("the iterator is null");
+        }
+        if (maxBatches < 1) {
+            throw new IllegalArgumentException("maxBatches must be at least 1, got " + maxBatches);
+        }
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException("the " + kind + " has no batch-normalization layer (bn4j BatchNorm or "
+                    + "DL4J BatchNormalization, not wrapped in a FrozenLayer): there are no population statistics "
+                    + "to estimate");
+        }
+    }
+
+    private static PopulationEstimate run(List<NormalizationLayers.Entry> layers, int maxBatches, boolean resettable,
+                                          Runnable reset, java.util.function.Supplier<INDArray[]> next,
+                                          Consumer<INDArray[]> forward) {
+        if (resettable) {
+            reset.run();
+        }
+        Map<String, Accumulator> sums = new LinkedHashMap<>();
+        for (NormalizationLayers.Entry entry : layers) {
+            sums.put(entry.name, new Accumulator(entry));
+        }
+        int batches = 0;
+        int skipped = 0;
+        try (ProgressBar bar = progressBar(maxBatches)) {
+            while (batches < maxBatches) {
+                INDArray[] inputs = next.get();
+                if (inputs == null) {
+                    break;
+                }
+                if (inputs[0].size(0) < 2) {
+                    skipped++;
+                    continue;
+                }
+                forward.accept(inputs);
+                for (Accumulator acc : sums.values()) {
+                    acc.add();
+                }
+                batches++;
+                bar.step();
+            }
+        }
+        if (skipped > 0) {
+            log.warn("Population statistics: skipped {} mini-batch(es) of a single example", skipped);
+        }
+        if (batches == 0) {
+            throw new IllegalArgumentException("the iterator gave no mini-batch with at least 2 examples"
+                    + (skipped > 0 ? " (" + skipped + " single-example batches skipped)" : " (it is empty)")
+                    + ": Algorithm 2 needs at least one training mini-batch");
+        }
+        Map<String, INDArray> means = new LinkedHashMap<>();
+        Map<String, INDArray> variances = new LinkedHashMap<>();
+        for (Accumulator acc : sums.values()) {
+            INDArray mean = acc.sumMean.div(batches);
+            INDArray variance = acc.sumVariance.div(batches);
+            acc.entry.setStatistics(mean, variance);
+            if (acc.entry.isBn4j() && acc.entry.bn4jConf().getAveraging() == PopulationAveraging.CUMULATIVE) {
+                acc.entry.layer.getParam(BatchNorm.COUNT).assign(batches);
+            }
+            means.put(acc.entry.name, mean);
+            variances.put(acc.entry.name, variance);
+        }
+        return new PopulationEstimate(batches, means, variances);
+    }
+
+    private static ProgressBar progressBar(int maxBatches) {
+        ProgressBarBuilder builder = new ProgressBarBuilder().setTaskName("Algorithm 2")
+                .setInitialMax(maxBatches == Integer.MAX_VALUE ? -1 : maxBatches).setUnit(" batches", 1);
+        if (System.console() == null) {
+            builder.setConsumer(new DelegatingProgressBarConsumer(log::info)).setUpdateIntervalMillis(10_000);
+        }
+        return builder.build();
+    }
+
+    /** Per-feature sums, in double, of the batch means and of the unbiased batch variances of one layer. */
+    private static final class Accumulator {
+        final NormalizationLayers.Entry entry;
+        INDArray sumMean;
+        INDArray sumVariance;
+
+        Accumulator(NormalizationLayers.Entry entry) {
+            this.entry = entry;
+        }
+
+        void add() {
+            Layer layer = entry.layer;
+            INDArray input = layer.input();
+            if (input == null) {
+                throw new IllegalStateException(entry.describe() + ": no input after the forward pass; is the layer "
+                        + "connected to the network's output?");
+            }
+            FeatureLayout layout = entry.layout(input.rank());
+            long features = layout.features(input);
+            long m = layout.valuesPerFeature(input);
+            int[] dims = layout.reductionDims();
+            INDArray x = input.castTo(DataType.DOUBLE);
+            INDArray mean = x.mean(dims).reshape(features);
+            INDArray variance = x.var(false, dims).reshape(features).muli(PopulationUpdate.besselCorrection(m));
+            if (sumMean == null) {
+                sumMean = Nd4j.zeros(DataType.DOUBLE, features);
+                sumVariance = Nd4j.zeros(DataType.DOUBLE, features);
+            }
+            sumMean.addi(mean);
+            sumVariance.addi(variance);
+        }
+    }
+}
