@@ -1,0 +1,122 @@
+package org.bn4j.math;
+
+import java.nio.Buffer;
+import java.nio.DoubleBuffer;
+import java.util.Arrays;
+
+/** {@link CpuTiles} for DOUBLE arrays: values, parameters and lane sums all in {@code double}. */
+final class CpuDoubleTiles extends CpuTiles {
+
+    private double[] t = new double[0];
+    private double[] u = new double[0];
+    private double[] pa = new double[0];
+    private double[] pb = new double[0];
+    private double[] pc = new double[0];
+    private double[] pd = new double[0];
+    private DoubleBuffer x;
+    private DoubleBuffer y;
+    private DoubleBuffer out;
+
+    @Override
+    protected void grow(int lanes) {
+        t = new double[lanes];
+        u = new double[lanes];
+        pa = new double[lanes];
+        pb = new double[lanes];
+        pc = new double[lanes];
+        pd = new double[lanes];
+    }
+
+    @Override
+    void bind(Buffer x, Buffer y, Buffer out) {
+        this.x = (DoubleBuffer) x;
+        this.y = (DoubleBuffer) y;
+        this.out = (DoubleBuffer) out;
+    }
+
+    @Override
+    void unbind() {
+        x = null;
+        y = null;
+        out = null;
+    }
+
+    @Override
+    void setParams(int lane, double a, double b, double c, double d) {
+        pa[lane] = a;
+        pb[lane] = b;
+        pc[lane] = c;
+        pd[lane] = d;
+    }
+
+    @Override
+    void fillParams(int n, double a, double b, double c, double d) {
+        Arrays.fill(pa, 0, n, a);
+        Arrays.fill(pb, 0, n, b);
+        Arrays.fill(pc, 0, n, c);
+        Arrays.fill(pd, 0, n, d);
+    }
+
+    @Override
+    void flush(int n) {
+        // lanes are accumulated in double directly
+    }
+
+    @Override
+    void moments(int pos, int n) {
+        x.get(pos, t, 0, n);
+        double[] v = t;
+        double[] a = pa;
+        double[] s1 = d1;
+        double[] s2 = d2;
+        for (int i = 0; i < n; i++) {
+            double centred = v[i] - a[i];
+            s1[i] += centred;
+            s2[i] += centred * centred;
+        }
+    }
+
+    @Override
+    void gradientSums(int pos, int n) {
+        x.get(pos, t, 0, n);
+        y.get(pos, u, 0, n);
+        double[] v = t;
+        double[] g = u;
+        double[] a = pa;
+        double[] s1 = d1;
+        double[] s2 = d2;
+        for (int i = 0; i < n; i++) {
+            s1[i] += g[i];
+            s2[i] += g[i] * (v[i] - a[i]);
+        }
+    }
+
+    @Override
+    void affine(int pos, int n) {
+        x.get(pos, t, 0, n);
+        double[] v = t;
+        double[] a = pa;
+        double[] b = pb;
+        double[] c = pc;
+        for (int i = 0; i < n; i++) {
+            v[i] = (v[i] - a[i]) * b[i] + c[i];
+        }
+        out.put(pos, v, 0, n);
+    }
+
+    @Override
+    void gradientMap(int pos, int n) {
+        x.get(pos, t, 0, n);
+        y.get(pos, u, 0, n);
+        double[] v = t;
+        double[] g = u;
+        double[] a = pa;
+        double[] b = pb;
+        double[] c = pc;
+        double[] d = pd;
+        for (int i = 0; i < n; i++) {
+            v[i] = g[i] * b[i] + (v[i] - a[i]) * c[i] + d[i];
+        }
+        out.put(pos, v, 0, n);
+    }
+}

@@ -1,0 +1,78 @@
+package org.bn4j.math;
+
+import java.nio.Buffer;
+import java.util.Arrays;
+
+/**
+ * Per-thread scratch of a {@link CpuKernels} pass and the four inner loops, each over one contiguous segment of
+ * {@code n ≤ lanes} values starting at {@code pos}, with per-lane parameters {@code a, b, c, d}:
+ * <pre>
+ *   moments:       s1[i] += x − a,         s2[i] += (x − a)²
+ *   gradientSums:  s1[i] += dy,            s2[i] += dy·(x − a)
+ *   affine:        out = (x − a)·b + c
+ *   gradientMap:   out = dy·b + (x − a)·c + d
+ * </pre>
+ * The lane sums {@code s1, s2} end in double precision ({@link #sum1}, {@link #sum2}) after {@link #flush}.
+ *
+ * <p>NOTE: each segment is copied with one bulk {@code get} from ND4J's native memory (a direct NIO buffer) into a
+ * small Java array, computed there and written back with one bulk {@code put}. HotSpot's C2 vectorizes
+ * (SIMD) simple loops over Java arrays but not index loops over direct buffers: measured on this machine, the
+ * tiled affine map runs 1.6× faster than {@code out.put(i, f(x.get(i)))}, and the copy stays in the L1 cache.
+ * Parameters are per lane (not per channel) so that the loops are plain element-wise array loops, the only form
+ * C2 vectorizes, for both NCHW planes (all lanes equal) and NHWC/dense rows (lane → channel).
+ */
+abstract class CpuTiles {
+
+    /** Double-precision lane sums; the float implementation flushes its float lanes into them. */
+    protected double[] d1 = new double[0];
+    protected double[] d2 = new double[0];
+    private int capacity;
+
+    /** Makes room for {@code lanes} lanes. */
+    final void reserve(int lanes) {
+        if (lanes > capacity) {
+            d1 = new double[lanes];
+            d2 = new double[lanes];
+            grow(lanes);
+            capacity = lanes;
+        }
+    }
+
+    /** Sets all lane sums of the first {@code n} lanes to zero. */
+    void clearLanes(int n) {
+        Arrays.fill(d1, 0, n, 0.0);
+        Arrays.fill(d2, 0, n, 0.0);
+    }
+
+    /** Double-precision total of the first sum of lane {@code i}, valid after {@link #flush}. */
+    final double sum1(int lane) {
+        return d1[lane];
+    }
+
+    final double sum2(int lane) {
+        return d2[lane];
+    }
+
+    /** Allocates the tiles and lanes of the implementation for {@code lanes} lanes. */
+    protected abstract void grow(int lanes);
+
+    /** Attaches the buffers of one pass ({@code y}, {@code out} may be null); {@link #unbind} releases them. */
+    abstract void bind(Buffer x, Buffer y, Buffer out);
+
+    abstract void unbind();
+
+    abstract void setParams(int lane, double a, double b, double c, double d);
+
+    abstract void fillParams(int n, double a, double b, double c, double d);
+
+    /** Moves partial lane sums of the first {@code n} lanes into the double lanes. */
+    abstract void flush(int n);
+
+    abstract void moments(int pos, int n);
+
+    abstract void gradientSums(int pos, int n);
+
+    abstract void affine(int pos, int n);
+
+    abstract void gradientMap(int pos, int n);
+}
