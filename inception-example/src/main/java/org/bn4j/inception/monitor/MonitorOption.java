@@ -1,0 +1,101 @@
+package org.bn4j.inception.monitor;
+
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code --monitor LAYER[:UNIT],...} options of any training command (a picocli mixin): attaches a
+ * {@link DistributionMonitor} to the network so the input distributions of the named layers (Ioffe &amp; Szegedy
+ * 2015, §4.1, Figure 1(b,c)) are written to {@code monitor.csv} / {@code monitor.png} in the run folder while it
+ * trains. Usage in a command: {@code @Mixin MonitorOption monitor;} then, after building the network,
+ * {@code monitor.attach(net, MonitorOption.firstExamples(validationIterator, monitor.examples()), runDir)} and
+ * close the returned monitor when training ends.
+ */
+public final class MonitorOption {
+
+    @Option(names = "--monitor", split = ",", paramLabel = "LAYER[:UNIT]",
+            description = "Record percentiles of the input of these layers (graph vertex name, or MultiLayerNetwork"
+                    + " layer name or index; :UNIT picks one feature/channel) to monitor.csv and monitor.png.")
+    private List<String> targets = new ArrayList<>();
+
+    @Option(names = "--monitor-every", paramLabel = "K", defaultValue = "100",
+            description = "Read the monitored inputs every K iterations (default: ${DEFAULT-VALUE}).")
+    private int every = 100;
+
+    @Option(names = "--monitor-percentiles", paramLabel = "P,...", defaultValue = "15,50,85",
+            description = "Percentiles to record (default: ${DEFAULT-VALUE}, as in the paper's Figure 1).")
+    private String percentiles = "15,50,85";
+
+    @Option(names = "--monitor-examples", paramLabel = "N", defaultValue = "256",
+            description = "Size of the fixed monitoring batch (default: ${DEFAULT-VALUE}).")
+    private int examples = 256;
+
+    /** True when at least one layer was named. */
+    public boolean enabled() {
+        return !targets.isEmpty();
+    }
+
+    /** Requested size of the monitoring batch. */
+    public int examples() {
+        return examples;
+    }
+
+    /** The parsed targets. */
+    public List<MonitorTarget> targets() {
+        return MonitorTarget.parseList(String.join(",", targets));
+    }
+
+    /**
+     * When enabled: builds a monitor writing to {@code outputDir}, records step 0, adds it to the model's listeners
+     * and returns it (close it after training). Empty when no layer was named.
+     */
+    public Optional<DistributionMonitor> attach(Model model, INDArray monitoringFeatures, Path outputDir)
+            throws IOException {
+        if (!enabled()) {
+            return Optional.empty();
+        }
+        DistributionMonitor monitor = DistributionMonitor.builder(model, monitoringFeatures)
+                .targets(targets())
+                .every(every)
+                .percentiles(Percentiles.parse(percentiles))
+                .outputDir(outputDir)
+                .build();
+        monitor.record(model instanceof MultiLayerNetwork network
+                ? network.getIterationCount()
+                : ((ComputationGraph) model).getIterationCount());
+        model.addListeners(monitor);
+        return Optional.of(monitor);
+    }
+
+    /** The features of the first {@code n} examples of {@code iterator} (fewer if it has fewer); resets it. */
+    public static INDArray firstExamples(DataSetIterator iterator, int n) {
+        List<INDArray> parts = new ArrayList<>();
+        long taken = 0;
+        iterator.reset();
+        while (taken < n && iterator.hasNext()) {
+            DataSet batch = iterator.next();
+            INDArray features = batch.getFeatures();
+            long take = Math.min(features.size(0), n - taken);
+            parts.add(features.get(NDArrayIndex.interval(0, take)).dup());
+            taken += take;
+        }
+        iterator.reset();
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("the iterator has no example to monitor with");
+        }
+        return parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(new INDArray[0]));
+    }
+}
