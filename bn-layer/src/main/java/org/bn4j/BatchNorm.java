@@ -51,6 +51,10 @@ import java.util.Objects;
  * <p><b>Inference</b>: one per-feature linear map with the population statistics,
  * {@code y = γ/√(Var[x]+ε) · x + (β − γ·E[x]/√(Var[x]+ε))}.
  *
+ * <p><b>Frozen statistics</b> ({@link Builder#frozenStatistics(boolean)}): training uses this same map, with the
+ * gradient through it ({@code dx = γ/√(Var[x]+ε)·dy}), and leaves the population statistics unchanged; for
+ * fine-tuning with small batches after {@link PopulationStatistics#estimate Algorithm 2}.
+ *
  * <p>Usage: {@code new BatchNorm.Builder().eps(1e-5).decay(0.9).build()}; nIn is inferred from the previous layer
  * when the network's input type is set. Parameters: {@link #GAMMA}, {@link #BETA} (learned, absent when
  * {@link Builder#learnGammaBeta(boolean) fixed}), {@link #MEAN}, {@link #VAR}, and {@link #COUNT} for cumulative
@@ -83,6 +87,7 @@ public class BatchNorm extends FeedForwardLayer {
     private PopulationAveraging averaging = PopulationAveraging.MOVING_AVERAGE;
     private boolean learnGammaBeta = true;
     private CNN2DFormat dataFormat = CNN2DFormat.NCHW;
+    private boolean frozenStatistics = false;
 
     /** For JSON deserialization; equals {@code new Builder().build()}. */
     public BatchNorm() {
@@ -96,6 +101,7 @@ public class BatchNorm extends FeedForwardLayer {
         this.averaging = builder.averaging;
         this.learnGammaBeta = builder.learnGammaBeta;
         this.dataFormat = builder.dataFormat;
+        this.frozenStatistics = builder.frozenStatistics;
         initializeConstraints(builder);
     }
 
@@ -268,6 +274,18 @@ public class BatchNorm extends FeedForwardLayer {
         this.dataFormat = dataFormat;
     }
 
+    /**
+     * True when training normalizes with the population statistics instead of the batch statistics and leaves them
+     * unchanged (frozen), as for fine-tuning with small batches. Defaults to false (Algorithm 1).
+     */
+    public boolean isFrozenStatistics() {
+        return frozenStatistics;
+    }
+
+    public void setFrozenStatistics(boolean frozenStatistics) {
+        this.frozenStatistics = frozenStatistics;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -279,18 +297,19 @@ public class BatchNorm extends FeedForwardLayer {
         BatchNorm that = (BatchNorm) o;
         return Double.compare(eps, that.eps) == 0 && Double.compare(decay, that.decay) == 0
                 && averaging == that.averaging && learnGammaBeta == that.learnGammaBeta
-                && dataFormat == that.dataFormat;
+                && dataFormat == that.dataFormat && frozenStatistics == that.frozenStatistics;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), eps, decay, averaging, learnGammaBeta, dataFormat);
+        return Objects.hash(super.hashCode(), eps, decay, averaging, learnGammaBeta, dataFormat, frozenStatistics);
     }
 
     @Override
     public String toString() {
         return "BatchNorm(name=" + layerName + ", nIn=" + nIn + ", nOut=" + nOut + ", eps=" + eps + ", decay=" + decay
                 + ", averaging=" + averaging + ", learnGammaBeta=" + learnGammaBeta + ", dataFormat=" + dataFormat
+                + ", frozenStatistics=" + frozenStatistics
                 + ")";
     }
 
@@ -301,6 +320,7 @@ public class BatchNorm extends FeedForwardLayer {
         private PopulationAveraging averaging = PopulationAveraging.MOVING_AVERAGE;
         private boolean learnGammaBeta = true;
         private CNN2DFormat dataFormat = CNN2DFormat.NCHW;
+        private boolean frozenStatistics = false;
 
         /**
          * A builder with every default. The activation defaults to identity here (DL4J's network-wide default,
@@ -349,6 +369,18 @@ public class BatchNorm extends FeedForwardLayer {
         /** Layout of rank-4 input: NCHW or NHWC. Defaults to NCHW; overridden by the network's input type when set. */
         public Builder dataFormat(CNN2DFormat dataFormat) {
             this.dataFormat = dataFormat;
+            return this;
+        }
+
+        /**
+         * Train with the population statistics instead of the batch statistics, and keep them fixed (true): the layer
+         * is then the per-feature linear map {@code γ·(x − E[x])/√(Var[x]+ε) + β} in training as at inference, and
+         * only γ and β learn. Use it to fine-tune with small batches, after estimating the statistics with
+         * {@link PopulationStatistics}. Defaults to false (batch statistics, Algorithm 1). See also
+         * {@link BatchNormFreezer}.
+         */
+        public Builder frozenStatistics(boolean frozenStatistics) {
+            this.frozenStatistics = frozenStatistics;
             return this;
         }
 

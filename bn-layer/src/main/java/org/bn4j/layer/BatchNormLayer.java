@@ -33,6 +33,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public class BatchNormLayer extends BaseLayer<BatchNorm> {
 
     private transient BatchStatistics lastBatch;
+    /** True after a forward pass with the population map (inference, or training with frozen statistics). */
+    private transient boolean populationForward;
 
     public BatchNormLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -55,7 +57,8 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         INDArray x = contiguous(input.castTo(dataType));
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape(), 'c');
         BatchNormKernels kernels = KernelSelector.select(x);
-        if (training) {
+        populationForward = !training || layerConf().isFrozenStatistics();
+        if (!populationForward) {
             InputValidator.checkTrainingBatch(x, layout, layerId());
             lastBatch = BatchStatistics.allocate(dataType, layerConf().getNOut(), layout, layout.valuesPerFeature(x));
             kernels.trainForward(x, layout, gamma(), beta(), layerConf().getEps(), out,
@@ -72,6 +75,9 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
+        if (lastBatch == null && populationForward) {
+            return populationBackprop(epsilon, workspaceMgr);
+        }
         if (lastBatch == null) {
             throw new IllegalStateException(layerId() + ": backpropagation needs a preceding forward pass in training "
                     + "mode (batch statistics); none was done");
@@ -96,6 +102,55 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         }
         populationStatisticsGradient(batch, gradient);
         lastBatch = null;
+        return new Pair<>(gradient, dx);
+    }
+
+    /**
+     * The gradient of the population map {@code y = γ·x̂ + β}, {@code x̂ = (x − E[x])/√(Var[x]+ε)}, after a forward
+     * pass that used it (frozen statistics, or an inference-mode forward as in DL4J's FrozenLayerWithBackprop):
+     * {@code dx = γ/√(Var[x]+ε)·dy}, {@code dγ = Σ dy·x̂}, {@code dβ = Σ dy}; the statistics get a zero
+     * pseudo-gradient, so they stay unchanged.
+     */
+    private Pair<Gradient, INDArray> populationBackprop(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        INDArray x = contiguous(input.castTo(dataType));
+        FeatureLayout layout = InputValidator.layoutOf(x, layerConf(), layerId());
+        BatchNormKernels kernels = KernelSelector.select(x);
+        long features = layerConf().getNOut();
+        INDArray mean = getParam(BatchNorm.MEAN);
+        INDArray invStd = Transforms.pow(getParam(BatchNorm.VAR).add(layerConf().getEps()), -0.5, false);
+        INDArray dy = epsilon.castTo(dataType);
+        if (!(activation() instanceof ActivationIdentity)) {
+            LinearMap map = inferenceMap();
+            INDArray preActivation = Nd4j.createUninitialized(dataType, x.shape(), 'c');
+            kernels.inference(x, layout, map.scale, map.shift, preActivation);
+            dy = activation().backprop(preActivation, dy.dup()).getFirst();
+        }
+        dy = contiguous(dy);
+
+        LinearMap map = inferenceMap();
+        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
+        kernels.inference(dy, layout, map.scale, Nd4j.zeros(dataType, features), dx);
+
+        Gradient gradient = new DefaultGradient();
+        if (layerConf().isLearnGammaBeta()) {
+            int[] dims = layout.reductionDims();
+            INDArray xHat = Nd4j.createUninitialized(dataType, x.shape(), 'c');
+            kernels.inference(x, layout, invStd, mean.mul(invStd).negi(), xHat);
+            INDArray dGamma = gradientViews.get(BatchNorm.GAMMA);
+            INDArray dBeta = gradientViews.get(BatchNorm.BETA);
+            dGamma.assign(xHat.muli(dy).sum(dims));
+            dBeta.assign(dy.sum(dims));
+            gradient.setGradientFor(BatchNorm.GAMMA, dGamma);
+            gradient.setGradientFor(BatchNorm.BETA, dBeta);
+        }
+        for (String key : new String[] {BatchNorm.MEAN, BatchNorm.VAR, BatchNorm.COUNT}) {
+            INDArray view = gradientViews.get(key);
+            if (view != null) {
+                view.assign(0.0);
+                gradient.setGradientFor(key, view);
+            }
+        }
+        populationForward = false;
         return new Pair<>(gradient, dx);
     }
 
@@ -148,6 +203,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
     public void clear() {
         super.clear();
         lastBatch = null;
+        populationForward = false;
     }
 
     private INDArray gamma() {
