@@ -2,7 +2,6 @@ package org.bn4j.math;
 
 import java.nio.Buffer;
 import java.nio.DoubleBuffer;
-import java.util.Arrays;
 
 /** {@link CpuTiles} for DOUBLE arrays: values, parameters and lane sums all in {@code double}. */
 final class CpuDoubleTiles extends CpuTiles {
@@ -13,6 +12,12 @@ final class CpuDoubleTiles extends CpuTiles {
     private double[] pb = new double[0];
     private double[] pc = new double[0];
     private double[] pd = new double[0];
+    /** True when every lane has the same parameters (planes mode): the loops then use the scalars below. */
+    private boolean uniform;
+    private double qa;
+    private double qb;
+    private double qc;
+    private double qd;
     private DoubleBuffer x;
     private DoubleBuffer y;
     private DoubleBuffer out;
@@ -43,6 +48,7 @@ final class CpuDoubleTiles extends CpuTiles {
 
     @Override
     void setParams(int lane, double a, double b, double c, double d) {
+        uniform = false;
         pa[lane] = a;
         pb[lane] = b;
         pc[lane] = c;
@@ -50,11 +56,12 @@ final class CpuDoubleTiles extends CpuTiles {
     }
 
     @Override
-    void fillParams(int n, double a, double b, double c, double d) {
-        Arrays.fill(pa, 0, n, a);
-        Arrays.fill(pb, 0, n, b);
-        Arrays.fill(pc, 0, n, c);
-        Arrays.fill(pd, 0, n, d);
+    void fillParams(double a, double b, double c, double d) {
+        uniform = true;
+        qa = a;
+        qb = b;
+        qc = c;
+        qd = d;
     }
 
     @Override
@@ -66,13 +73,22 @@ final class CpuDoubleTiles extends CpuTiles {
     void moments(int pos, int n) {
         x.get(pos, t, 0, n);
         double[] v = t;
-        double[] a = pa;
         double[] s1 = d1;
         double[] s2 = d2;
-        for (int i = 0; i < n; i++) {
-            double centred = v[i] - a[i];
-            s1[i] += centred;
-            s2[i] += centred * centred;
+        if (uniform) {
+            double a = qa;
+            for (int i = 0; i < n; i++) {
+                double centred = v[i] - a;
+                s1[i] += centred;
+                s2[i] += centred * centred;
+            }
+        } else {
+            double[] a = pa;
+            for (int i = 0; i < n; i++) {
+                double centred = v[i] - a[i];
+                s1[i] += centred;
+                s2[i] += centred * centred;
+            }
         }
     }
 
@@ -82,12 +98,20 @@ final class CpuDoubleTiles extends CpuTiles {
         y.get(pos, u, 0, n);
         double[] v = t;
         double[] g = u;
-        double[] a = pa;
         double[] s1 = d1;
         double[] s2 = d2;
-        for (int i = 0; i < n; i++) {
-            s1[i] += g[i];
-            s2[i] += g[i] * (v[i] - a[i]);
+        if (uniform) {
+            double a = qa;
+            for (int i = 0; i < n; i++) {
+                s1[i] += g[i];
+                s2[i] += g[i] * (v[i] - a);
+            }
+        } else {
+            double[] a = pa;
+            for (int i = 0; i < n; i++) {
+                s1[i] += g[i];
+                s2[i] += g[i] * (v[i] - a[i]);
+            }
         }
     }
 
@@ -95,11 +119,20 @@ final class CpuDoubleTiles extends CpuTiles {
     void affine(int pos, int n) {
         x.get(pos, t, 0, n);
         double[] v = t;
-        double[] a = pa;
-        double[] b = pb;
-        double[] c = pc;
-        for (int i = 0; i < n; i++) {
-            v[i] = (v[i] - a[i]) * b[i] + c[i];
+        if (uniform) {
+            double a = qa;
+            double b = qb;
+            double c = qc;
+            for (int i = 0; i < n; i++) {
+                v[i] = (v[i] - a) * b + c;
+            }
+        } else {
+            double[] a = pa;
+            double[] b = pb;
+            double[] c = pc;
+            for (int i = 0; i < n; i++) {
+                v[i] = (v[i] - a[i]) * b[i] + c[i];
+            }
         }
         out.put(pos, v, 0, n);
     }
@@ -110,12 +143,22 @@ final class CpuDoubleTiles extends CpuTiles {
         y.get(pos, u, 0, n);
         double[] v = t;
         double[] g = u;
-        double[] a = pa;
-        double[] b = pb;
-        double[] c = pc;
-        double[] d = pd;
-        for (int i = 0; i < n; i++) {
-            v[i] = g[i] * b[i] + (v[i] - a[i]) * c[i] + d[i];
+        if (uniform) {
+            double a = qa;
+            double b = qb;
+            double c = qc;
+            double d = qd;
+            for (int i = 0; i < n; i++) {
+                v[i] = g[i] * b + (v[i] - a) * c + d;
+            }
+        } else {
+            double[] a = pa;
+            double[] b = pb;
+            double[] c = pc;
+            double[] d = pd;
+            for (int i = 0; i < n; i++) {
+                v[i] = g[i] * b[i] + (v[i] - a[i]) * c[i] + d[i];
+            }
         }
         out.put(pos, v, 0, n);
     }

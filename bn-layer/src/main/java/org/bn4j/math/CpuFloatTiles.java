@@ -21,6 +21,12 @@ final class CpuFloatTiles extends CpuTiles {
     private float[] pb = new float[0];
     private float[] pc = new float[0];
     private float[] pd = new float[0];
+    /** True when every lane has the same parameters (planes mode): the loops then use the scalars below. */
+    private boolean uniform;
+    private float qa;
+    private float qb;
+    private float qc;
+    private float qd;
     private float[] f1 = new float[0];
     private float[] f2 = new float[0];
     private FloatBuffer x;
@@ -55,6 +61,7 @@ final class CpuFloatTiles extends CpuTiles {
 
     @Override
     void setParams(int lane, double a, double b, double c, double d) {
+        uniform = false;
         pa[lane] = (float) a;
         pb[lane] = (float) b;
         pc[lane] = (float) c;
@@ -62,11 +69,12 @@ final class CpuFloatTiles extends CpuTiles {
     }
 
     @Override
-    void fillParams(int n, double a, double b, double c, double d) {
-        Arrays.fill(pa, 0, n, (float) a);
-        Arrays.fill(pb, 0, n, (float) b);
-        Arrays.fill(pc, 0, n, (float) c);
-        Arrays.fill(pd, 0, n, (float) d);
+    void fillParams(double a, double b, double c, double d) {
+        uniform = true;
+        qa = (float) a;
+        qb = (float) b;
+        qc = (float) c;
+        qd = (float) d;
     }
 
     @Override
@@ -94,13 +102,22 @@ final class CpuFloatTiles extends CpuTiles {
     void moments(int pos, int n) {
         x.get(pos, t, 0, n);
         float[] v = t;
-        float[] a = pa;
         float[] s1 = f1;
         float[] s2 = f2;
-        for (int i = 0; i < n; i++) {
-            float centred = v[i] - a[i];
-            s1[i] += centred;
-            s2[i] += centred * centred;
+        if (uniform) {
+            float a = qa;
+            for (int i = 0; i < n; i++) {
+                float centred = v[i] - a;
+                s1[i] += centred;
+                s2[i] += centred * centred;
+            }
+        } else {
+            float[] a = pa;
+            for (int i = 0; i < n; i++) {
+                float centred = v[i] - a[i];
+                s1[i] += centred;
+                s2[i] += centred * centred;
+            }
         }
     }
 
@@ -110,12 +127,20 @@ final class CpuFloatTiles extends CpuTiles {
         y.get(pos, u, 0, n);
         float[] v = t;
         float[] g = u;
-        float[] a = pa;
         float[] s1 = f1;
         float[] s2 = f2;
-        for (int i = 0; i < n; i++) {
-            s1[i] += g[i];
-            s2[i] += g[i] * (v[i] - a[i]);
+        if (uniform) {
+            float a = qa;
+            for (int i = 0; i < n; i++) {
+                s1[i] += g[i];
+                s2[i] += g[i] * (v[i] - a);
+            }
+        } else {
+            float[] a = pa;
+            for (int i = 0; i < n; i++) {
+                s1[i] += g[i];
+                s2[i] += g[i] * (v[i] - a[i]);
+            }
         }
     }
 
@@ -123,11 +148,20 @@ final class CpuFloatTiles extends CpuTiles {
     void affine(int pos, int n) {
         x.get(pos, t, 0, n);
         float[] v = t;
-        float[] a = pa;
-        float[] b = pb;
-        float[] c = pc;
-        for (int i = 0; i < n; i++) {
-            v[i] = (v[i] - a[i]) * b[i] + c[i];
+        if (uniform) {
+            float a = qa;
+            float b = qb;
+            float c = qc;
+            for (int i = 0; i < n; i++) {
+                v[i] = (v[i] - a) * b + c;
+            }
+        } else {
+            float[] a = pa;
+            float[] b = pb;
+            float[] c = pc;
+            for (int i = 0; i < n; i++) {
+                v[i] = (v[i] - a[i]) * b[i] + c[i];
+            }
         }
         out.put(pos, v, 0, n);
     }
@@ -138,12 +172,22 @@ final class CpuFloatTiles extends CpuTiles {
         y.get(pos, u, 0, n);
         float[] v = t;
         float[] g = u;
-        float[] a = pa;
-        float[] b = pb;
-        float[] c = pc;
-        float[] d = pd;
-        for (int i = 0; i < n; i++) {
-            v[i] = g[i] * b[i] + (v[i] - a[i]) * c[i] + d[i];
+        if (uniform) {
+            float a = qa;
+            float b = qb;
+            float c = qc;
+            float d = qd;
+            for (int i = 0; i < n; i++) {
+                v[i] = g[i] * b + (v[i] - a) * c + d;
+            }
+        } else {
+            float[] a = pa;
+            float[] b = pb;
+            float[] c = pc;
+            float[] d = pd;
+            for (int i = 0; i < n; i++) {
+                v[i] = g[i] * b[i] + (v[i] - a[i]) * c[i] + d[i];
+            }
         }
         out.put(pos, v, 0, n);
     }

@@ -3,7 +3,6 @@ package org.bn4j.math;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.executioner.OpExecutioner;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -63,7 +62,24 @@ public final class CpuKernels implements BatchNormKernels {
             return false;
         }
         DataType type = a.dataType();
-        return (type == DataType.FLOAT || type == DataType.DOUBLE) && Shape.hasDefaultStridesForShape(a);
+        return (type == DataType.FLOAT || type == DataType.DOUBLE) && isDenseRowMajor(a);
+    }
+
+    /**
+     * C-order strides, ignoring dimensions of size 1. NOTE: not {@code Shape.hasDefaultStridesForShape}, which
+     * rejects arrays ND4J itself creates with a size-1 dimension, such as {@code [N, 1, H, W]}.
+     */
+    private static boolean isDenseRowMajor(INDArray a) {
+        long[] shape = a.shape();
+        long[] stride = a.stride();
+        long expected = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            if (shape[d] != 1 && stride[d] != expected) {
+                return false;
+            }
+            expected *= shape[d];
+        }
+        return true;
     }
 
     @Override

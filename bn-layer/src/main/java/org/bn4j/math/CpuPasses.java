@@ -91,7 +91,7 @@ final class CpuPasses {
                                       double[] a, double[] b, double[] c, double[] d) {
         int channel = g.channelOfTask(task);
         int lanes = g.lanes;
-        tiles.fillParams(lanes, at(a, channel), at(b, channel), at(c, channel), at(d, channel));
+        tiles.fillParams(at(a, channel), at(b, channel), at(c, channel), at(d, channel));
         if (reduce) {
             tiles.clearLanes(lanes);
         }
