@@ -82,6 +82,9 @@ public final class BatchNormFolding {
                     continue;
                 }
                 unfolded.add(new FoldingResult.Unfolded(name, reason));
+            } else if (NormalizationLayers.wrapperOfNormalization(layers[i]) != null) {
+                unfolded.add(new FoldingResult.Unfolded(name, "it is wrapped in "
+                        + NormalizationLayers.wrapperOfNormalization(layers[i])));
             }
             if (pre != null) {
                 preProcessors.put(kept.size(), pre.clone());
@@ -116,7 +119,14 @@ public final class BatchNormFolding {
         for (int index : net.topologicalSortOrder()) {
             String name = net.getVertices()[index].getVertexName();
             GraphVertex vertex = vertices.get(name);
-            if (!(vertex instanceof LayerVertex) || !NormalizationLayers.isNormalization(net.getLayer(name))) {
+            if (!(vertex instanceof LayerVertex)) {
+                continue;
+            }
+            String wrapper = NormalizationLayers.wrapperOfNormalization(net.getLayer(name));
+            if (wrapper != null) {
+                unfolded.add(new FoldingResult.Unfolded(name, "it is wrapped in " + wrapper));
+            }
+            if (!NormalizationLayers.isNormalization(net.getLayer(name))) {
                 continue;
             }
             NormalizationLayers.Entry bn = new NormalizationLayers.Entry(name, net.getLayer(name));

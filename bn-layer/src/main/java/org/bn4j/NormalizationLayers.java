@@ -136,6 +136,17 @@ final class NormalizationLayers {
         return layer instanceof BatchNormLayer || layer instanceof BatchNormalization;
     }
 
+    /** A normalization layer inside a wrapper such as DL4J's FrozenLayer: the wrapper's class name, else null. */
+    static String wrapperOfNormalization(Layer layer) {
+        if (layer instanceof org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer) {
+            Layer inner = ((org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer) layer).getUnderlying();
+            if (isNormalization(inner) || wrapperOfNormalization(inner) != null) {
+                return layer.getClass().getSimpleName();
+            }
+        }
+        return null;
+    }
+
     static List<Entry> of(MultiLayerNetwork net) {
         List<Entry> out = new ArrayList<>();
         Layer[] layers = net.getLayers();

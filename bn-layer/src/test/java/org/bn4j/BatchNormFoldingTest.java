@@ -127,6 +127,21 @@ class BatchNormFoldingTest {
         assertTrue(result.network().getConfiguration().toJson().contains("org.bn4j"));
     }
 
+    @Test
+    void aNormalizationLayerInsideAFrozenLayerIsReportedAsKept() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).list()
+                .layer(new DenseLayer.Builder().nIn(3).nOut(2).activation(Activation.IDENTITY).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.misc.FrozenLayer(new BatchNorm.Builder().nIn(2).build()))
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        FoldingResult<MultiLayerNetwork> result = BatchNormFolding.fold(net);
+        assertFalse(result.isFullyFolded());
+        assertTrue(reason(result, "layer1").contains("FrozenLayer"), result.report());
+        INDArray x = Nd4j.randn(DataType.FLOAT, 4, 3);
+        assertClose(net.output(x), result.network().output(x));
+    }
+
     private static String reason(FoldingResult<?> result, String layer) {
         return result.unfolded().stream().filter(u -> u.batchNorm().equals(layer)).findFirst().orElseThrow()
                 .reason();
