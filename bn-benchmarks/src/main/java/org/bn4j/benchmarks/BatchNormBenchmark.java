@@ -51,8 +51,8 @@ import java.util.concurrent.TimeUnit;
  * {@link LayerWorkspaceMgr} whose activations, gradients and working memory live in a workspace that is opened
  * and closed around every iteration (the network's cyclic workspaces: no allocation in steady state).
  *
- * <p>The {@code shape} parameter is {@code LAYOUT:N,C,H,W} (C is the channel count whatever the layout) or
- * {@code DENSE:N,C}.
+ * <p>The {@code shape} parameter is {@code LAYOUT:NxCxHxW} (C is the channel count whatever the layout: NHWC
+ * arrays have shape {@code [N, H, W, C]}) or {@code DENSE:NxC}; no commas, which JMH's {@code -p} splits on.
  *
  * <p>Run: {@code java -jar bn-benchmarks/target/benchmarks.jar BatchNormBenchmark -rf json -rff results.json}.
  */
@@ -67,8 +67,8 @@ public class BatchNormBenchmark {
 
     private static final double EPS = 1e-5;
 
-    @Param({"NCHW:32,64,56,56", "NCHW:32,256,28,28", "NCHW:128,32,28,28",
-            "NHWC:32,64,56,56", "NHWC:32,256,28,28", "NHWC:128,32,28,28", "DENSE:256,1024"})
+    @Param({"NCHW:32x64x56x56", "NCHW:32x256x28x28", "NCHW:128x32x28x28",
+            "NHWC:32x64x56x56", "NHWC:32x256x28x28", "NHWC:128x32x28x28", "DENSE:256x1024"})
     public String shape;
 
     private INDArray x;
@@ -98,7 +98,7 @@ public class BatchNormBenchmark {
         Nd4j.getRandom().setSeed(12345);
         String[] parts = shape.split(":");
         String layout = parts[0];
-        String[] dims = parts[1].split(",");
+        String[] dims = parts[1].split("x");
         long n = Long.parseLong(dims[0]);
         long c = Long.parseLong(dims[1]);
         long[] arrayShape;
