@@ -1,0 +1,176 @@
+package org.bn4j.inception.search;
+
+import org.bn4j.inception.data.DataOptions;
+import org.bn4j.inception.data.FashionMnistFolders;
+import org.bn4j.inception.net.Stem;
+import org.bn4j.inception.recipe.Recipe;
+import org.bn4j.inception.recipe.RecipeCatalog;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code search}: hyperparameter search over the BN-Inception recipe with Arbiter. Prints a line per candidate, saves
+ * every candidate's configuration, score, time and status (CSV and JSON), plots score against learning rate, keeps
+ * the best model and prints its recipe. Ctrl-C stops the running candidate and keeps every finished result.
+ */
+@Command(name = "search", mixinStandardHelpOptions = true,
+        description = "Hyperparameter search (Arbiter) over learning rate, decay, L2, batch size, width and BN.")
+public class SearchCommand implements Callable<Integer> {
+
+    /** Seconds a Ctrl-C waits for the search to record the stopped candidate and write the plot. */
+    private static final long SHUTDOWN_WAIT_SECONDS = 60;
+
+    @Mixin
+    SearchSpaceOptions spaceOptions;
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "Image folders: DIR/train/<class>/* and DIR/val/<class>/*, or one DIR/<class>/* tree to "
+                    + "split. Default: Fashion-MNIST exported to a cached folder tree.")
+    Path data;
+
+    @Option(names = "--data-cache", paramLabel = "DIR", defaultValue = "${sys:user.home}/.cache/bn4j",
+            description = "Where the default data set is exported (default: ${DEFAULT-VALUE}).")
+    Path dataCache;
+
+    @Option(names = "--fashion-mnist-dir", paramLabel = "DIR", defaultValue = FashionMnistFolders.DEBIAN_DIR,
+            description = "IDX files of Debian's dataset-fashion-mnist (default: ${DEFAULT-VALUE}).")
+    Path fashionMnistDir;
+
+    @Option(names = "--val-fraction", defaultValue = "0.1",
+            description = "Share of each class held out when DIR is one tree (default: ${DEFAULT-VALUE}).")
+    double valFraction;
+
+    @Option(names = "--train-limit", defaultValue = "0", paramLabel = "N",
+            description = "Use at most N training images (0 = all; default: ${DEFAULT-VALUE}).")
+    int trainLimit;
+
+    @Option(names = "--val-limit", defaultValue = "0", paramLabel = "N",
+            description = "Use at most N validation images (0 = all; default: ${DEFAULT-VALUE}).")
+    int valLimit;
+
+    @Option(names = "--image-size", defaultValue = "28",
+            description = "Images are resized to this square size (default: ${DEFAULT-VALUE}).")
+    int imageSize;
+
+    @Option(names = "--channels", defaultValue = "0",
+            description = "Network input channels, 1 or 3; 0 = 1 if every image is grey, else 3 (default).")
+    int channels;
+
+    @Option(names = "--stem", defaultValue = "AUTO", description = "IMAGENET, SMALL or AUTO (default: ${DEFAULT-VALUE}).")
+    Stem stem;
+
+    @Option(names = "--recipe", defaultValue = "bn-x5",
+            description = "Base recipe whose other settings every candidate keeps (default: ${DEFAULT-VALUE}).")
+    String recipeName;
+
+    @Option(names = "--epochs", defaultValue = "1", description = "Epochs per candidate (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--method", defaultValue = "RANDOM", description = "RANDOM or GRID (default: ${DEFAULT-VALUE}).")
+    SearchMethod method;
+
+    @Option(names = "--grid-points", defaultValue = "3",
+            description = "Grid search: points per range (default: ${DEFAULT-VALUE}).")
+    int gridPoints;
+
+    @Option(names = "--candidates", defaultValue = "10", paramLabel = "N",
+            description = "Number of candidates (default: ${DEFAULT-VALUE}).")
+    int candidates;
+
+    @Option(names = "--max-minutes", defaultValue = "60", paramLabel = "M",
+            description = "Wall-time limit of the whole search; 0 = none (default: ${DEFAULT-VALUE}).")
+    double maxMinutes;
+
+    @Option(names = "--out", defaultValue = "runs/search", paramLabel = "DIR",
+            description = "Output folder (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of sampling, data and weights "
+            + "(default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--no-interrupt-hook", hidden = true,
+            description = "Do not install the Ctrl-C handler (for embedding and tests).")
+    boolean noInterruptHook;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream console = System.out;
+        long start = System.nanoTime();
+        Recipe base = RecipeCatalog.bundled().get(recipeName);
+        InceptionSearchSpace space = spaceOptions.space();
+        String source;
+        Path root = data;
+        if (root == null) {
+            FashionMnistFolders.Prepared prepared = FashionMnistFolders.prepare(dataCache, fashionMnistDir);
+            root = prepared.root();
+            source = prepared.source();
+        } else {
+            source = "image folders " + root.toAbsolutePath();
+        }
+        console.println("data: " + source);
+        DataOptions dataOptions = new DataOptions(root, valFraction, false, trainLimit, valLimit, seed);
+        var dataProperties = ImageFolderDataSource.properties(dataOptions, source,
+                new ImageFolderDataSource.ImageShapeRequest(imageSize, imageSize, channels), 64);
+        ImageFolderDataSource opened = ImageFolderDataSource.open(dataProperties); // scan once, fail early
+        console.printf(Locale.ROOT, "data: %d classes, %d training and %d validation images, input %dx%dx%d%n",
+                opened.data().labels().size(), opened.data().train().size(), opened.data().val().size(),
+                opened.shape().height(), opened.shape().width(), opened.shape().channels());
+        console.println("base " + base.describe());
+        console.println("space: " + space);
+
+        InceptionSearch search = new InceptionSearch(space, new CandidateTrainer(base, epochs, stem, seed),
+                dataProperties, new SearchSettings(method, candidates, maxMinutes, gridPoints, out, seed));
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            search.requestStop("interrupted");
+            try {
+                finished.await(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "search-interrupt");
+        if (!noInterruptHook) {
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+        InceptionSearch.Outcome outcome;
+        try {
+            outcome = search.run(console);
+        } finally {
+            finished.countDown();
+        }
+        if (!noInterruptHook && outcome.stopReason() == null) {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        }
+        report(console, outcome, base, (System.nanoTime() - start) / 60e9);
+        return 0;
+    }
+
+    private void report(PrintStream console, InceptionSearch.Outcome outcome, Recipe base, double minutes) {
+        long completed = outcome.records().stream().filter(CandidateRecord::scored).count();
+        console.printf(Locale.ROOT, "search done: %d candidates, %d completed%s, wall time %.1f min%n",
+                outcome.records().size(), completed,
+                outcome.stopReason() == null ? "" : ", stopped: " + outcome.stopReason(), minutes);
+        console.println("results: " + out.resolve(ResultFiles.CSV) + ", " + out.resolve(ResultFiles.JSON)
+                + (outcome.plot() == null ? "" : ", plot " + outcome.plot()));
+        if (outcome.best().isEmpty()) {
+            console.println("no candidate completed: no best model");
+            return;
+        }
+        CandidateRecord best = outcome.best().get();
+        SearchCandidate c = best.candidate();
+        console.printf(Locale.ROOT, "best: candidate #%d, validation accuracy %.4f, model %s%n", best.index(),
+                best.score(), outcome.bestModel());
+        console.println("best " + c.recipe(base).describe());
+        console.printf(Locale.ROOT, "  batch size %d, width %s, BatchNorm %s%n", c.batchSize(), c.widthMultiplier(),
+                c.batchNorm() ? c.bn().describe() : "off");
+    }
+}
