@@ -1,0 +1,28 @@
+package org.bn4j.inception.experiment;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code experiment fig1|fig3}: the paper's experiments (Ioffe &amp; Szegedy 2015, §4.1 and §4.2.1) with their
+ * CSVs, plots and Markdown reports.
+ */
+@Command(name = "experiment", mixinStandardHelpOptions = true,
+        description = "Reproduce the paper's experiments: fig1 (section 4.1, MLP) and fig3 (section 4.2.1, "
+                + "Inception recipes).",
+        subcommands = {Fig1Command.class})
+public final class ExperimentCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** Runs {@code experiment ...} on its own (java -cp inception-example.jar ...ExperimentCommand fig1 ...). */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ExperimentCommand()).execute(args));
+    }
+}

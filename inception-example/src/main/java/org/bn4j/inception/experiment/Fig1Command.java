@@ -1,0 +1,59 @@
+package org.bn4j.inception.experiment;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code experiment fig1}: Experiment 1 of Ioffe &amp; Szegedy 2015, §4.1 / Figure 1 (see {@link Fig1Experiment}). */
+@Command(name = "fig1", mixinStandardHelpOptions = true,
+        description = "MLP 784-100-100-100-10 (sigmoid) with and without BN on Fashion-MNIST: test accuracy and "
+                + "sigmoid-input percentiles over training (paper Figure 1).")
+public final class Fig1Command implements Callable<Integer> {
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
+    Path out;
+
+    @Option(names = "--quick", description = "Seconds-long smoke test: 300 steps on 6,000 images.")
+    boolean quick;
+
+    @Option(names = "--steps", paramLabel = "N", description = "Training steps (default 50000; quick: 300).")
+    Long steps;
+
+    @Option(names = "--fashion-mnist", paramLabel = "DIR", defaultValue = "/usr/share/datasets/fashion-mnist",
+            description = "Folder with the Fashion-MNIST *-ubyte.gz files; the bundled sample is used when it has "
+                    + "none (default: ${DEFAULT-VALUE}).")
+    Path fashionMnist;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+            description = "ND4J threads; 0 keeps ND4J's default (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Override
+    public Integer call() throws Exception {
+        NativeThreads.limit(threads);
+        Fig1Settings settings = quick ? Fig1Settings.quick() : Fig1Settings.defaults();
+        if (steps != null) {
+            settings = settings.withSteps(steps);
+        }
+        FashionMnistArrays data = FashionMnistArrays.load(fashionMnist, settings.trainLimit(), settings.testLimit());
+        Fig1Result result = Fig1Experiment.run(settings, data, out, commandLine());
+        System.out.printf(java.util.Locale.ROOT, "fig1: %.1f s; final test accuracy without BN %.4f, with BN %.4f;"
+                        + " report %s%n", result.seconds(), result.withoutBn().last(), result.withBn().last(),
+                out.resolve(Fig1Report.FILE));
+        return 0;
+    }
+
+    private String commandLine() {
+        StringBuilder line = new StringBuilder("java -jar inception-example/target/inception-example.jar "
+                + "experiment fig1 --out ").append(out);
+        if (quick) {
+            line.append(" --quick");
+        }
+        if (steps != null) {
+            line.append(" --steps ").append(steps);
+        }
+        return line.toString();
+    }
+}

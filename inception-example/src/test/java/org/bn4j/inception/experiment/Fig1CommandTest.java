@@ -1,0 +1,73 @@
+package org.bn4j.inception.experiment;
+
+import org.bn4j.inception.monitor.PercentileCsv;
+import org.bn4j.inception.monitor.PercentileRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import javax.imageio.ImageIO;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class Fig1CommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void quickRunWritesCurvesPercentilesPlotsAndAReport() throws Exception {
+        Path out = dir.resolve("fig1");
+        int status = new CommandLine(new ExperimentCommand()).execute("fig1", "--quick", "--out", out.toString(),
+                "--fashion-mnist", dir.resolve("no-debian-copy").toString()); // forces the bundled sample
+        assertEquals(0, status);
+
+        List<Curve> curves = CurveCsv.read(out.resolve("fig1-accuracy.csv"));
+        assertEquals(List.of(Fig1Experiment.WITHOUT_BN, Fig1Experiment.WITH_BN),
+                curves.stream().map(Curve::name).toList());
+        for (Curve curve : curves) {
+            assertEquals(List.of(0L, 100L, 200L, 300L), curve.points().stream().map(Curve.Point::step).toList());
+            curve.points().forEach(p -> assertTrue(p.value() >= 0 && p.value() <= 1, "an accuracy"));
+            assertTrue(curve.last() > 0.3, curve.name() + " learned something: " + curve.last());
+        }
+
+        for (String arm : List.of("without-bn", "with-bn")) {
+            List<PercentileRecord> records = PercentileCsv.read(out.resolve("fig1-percentiles-" + arm + ".csv"));
+            assertEquals(List.of("sigmoid3:0", "sigmoid1", "sigmoid2", "sigmoid3"),
+                    records.stream().map(PercentileRecord::target).distinct().toList());
+            assertEquals(List.of(0L, 50L, 100L, 150L, 200L, 250L, 300L),
+                    records.stream().map(PercentileRecord::step).distinct().toList());
+            records.forEach(r -> assertTrue(r.values()[0] <= r.values()[1] && r.values()[1] <= r.values()[2]));
+        }
+        for (String png : List.of("fig1a-accuracy.png", "fig1b-without-bn.png", "fig1c-with-bn.png",
+                "fig1-percentiles-without-bn.png", "fig1-percentiles-with-bn.png")) {
+            assertNotNull(ImageIO.read(out.resolve(png).toFile()), png + " is a readable image");
+        }
+
+        String report = Files.readString(out.resolve(Fig1Report.FILE));
+        assertTrue(report.contains("bundled"), "names the data source");
+        assertTrue(report.contains("![Figure 1(a)](fig1a-accuracy.png)"));
+        assertTrue(report.contains("| `sigmoid3:0` | with BN |"));
+        assertEquals(3, report.split("\\*\\*(held|did not hold)\\*\\*", -1).length - 1, "a verdict per claim");
+        assertTrue(report.contains("smoke test"), "a quick run says it is no evidence");
+    }
+
+    @Test
+    void curvesFindTheFirstStepAtAThresholdAndSurviveCsv() throws Exception {
+        Curve curve = new Curve("c", List.of()).plus(0, 0.1).plus(10, 0.5).plus(20, 0.4).plus(30, 0.7);
+        assertEquals(10, curve.stepsToReach(0.45).orElseThrow());
+        assertTrue(curve.stepsToReach(0.8).isEmpty());
+        assertEquals(0.7, curve.best());
+        Path csv = dir.resolve("c.csv");
+        CurveCsv.write(csv, List.of(curve, new Curve("d", List.of(new Curve.Point(5, 1)))), "recipe", "acc");
+        assertEquals("step,recipe,acc", Files.readAllLines(csv).get(0));
+        List<Curve> back = CurveCsv.read(csv);
+        assertEquals(curve, back.get(0));
+        assertEquals(1.0, back.get(1).last());
+    }
+}
