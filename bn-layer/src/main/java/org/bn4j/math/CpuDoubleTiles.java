@@ -70,7 +70,7 @@ final class CpuDoubleTiles extends CpuTiles {
     }
 
     @Override
-    void moments(int pos, int n) {
+    void moments(int pos, int n, int lane0) {
         x.get(pos, t, 0, n);
         double[] v = t;
         double[] s1 = d1;
@@ -79,21 +79,21 @@ final class CpuDoubleTiles extends CpuTiles {
             double a = qa;
             for (int i = 0; i < n; i++) {
                 double centred = v[i] - a;
-                s1[i] += centred;
-                s2[i] += centred * centred;
+                s1[lane0 + i] += centred;
+                s2[lane0 + i] += centred * centred;
             }
         } else {
             double[] a = pa;
             for (int i = 0; i < n; i++) {
                 double centred = v[i] - a[i];
-                s1[i] += centred;
-                s2[i] += centred * centred;
+                s1[lane0 + i] += centred;
+                s2[lane0 + i] += centred * centred;
             }
         }
     }
 
     @Override
-    void gradientSums(int pos, int n) {
+    void gradientSums(int pos, int n, int lane0) {
         x.get(pos, t, 0, n);
         y.get(pos, u, 0, n);
         double[] v = t;
@@ -103,14 +103,14 @@ final class CpuDoubleTiles extends CpuTiles {
         if (uniform) {
             double a = qa;
             for (int i = 0; i < n; i++) {
-                s1[i] += g[i];
-                s2[i] += g[i] * (v[i] - a);
+                s1[lane0 + i] += g[i];
+                s2[lane0 + i] += g[i] * (v[i] - a);
             }
         } else {
             double[] a = pa;
             for (int i = 0; i < n; i++) {
-                s1[i] += g[i];
-                s2[i] += g[i] * (v[i] - a[i]);
+                s1[lane0 + i] += g[i];
+                s2[lane0 + i] += g[i] * (v[i] - a[i]);
             }
         }
     }

@@ -55,13 +55,18 @@ final class CpuPasses {
         Buffer bo = out == null ? null : nio(out, dbl);
         boolean reduce = op == Op.MOMENTS || op == Op.GRADIENT_SUMS;
         double[][] partial = new double[g.tasks][];
-        CpuParallel.run(g.tasks, g.parallel, task -> {
+        boolean planeMap = g.planes && !reduce;
+        CpuParallel.run(planeMap ? g.mapTasks : g.tasks, g.parallel, task -> {
             CpuTiles tiles = dbl ? DOUBLE_TILES.get() : FLOAT_TILES.get();
-            tiles.reserve(g.lanes);
+            tiles.reserve(g.laneCapacity);
             tiles.bind(bx, by, bo);
             try {
-                partial[task] = g.planes ? planeTask(op, reduce, g, tiles, task, a, b, c, d)
-                        : rowTask(op, reduce, g, tiles, task, a, b, c, d);
+                if (planeMap) {
+                    planeMapTask(op, g, tiles, task, a, b, c, d);
+                } else {
+                    partial[task] = g.planes ? planeTask(op, g, tiles, task, a)
+                            : rowTask(op, reduce, g, tiles, task, a, b, c, d);
+                }
             } finally {
                 tiles.unbind();
             }
@@ -74,9 +79,12 @@ final class CpuPasses {
         for (int task = 0; task < g.tasks; task++) {
             double[] p = partial[task];
             if (g.planes) {
-                int channel = g.channelOfTask(task);
-                sums[channel] += p[0];
-                sums[features + channel] += p[1];
+                int first = g.firstChannel(task);
+                int width = p.length / 2;
+                for (int k = 0; k < width; k++) {
+                    sums[first + k] += p[k];
+                    sums[features + first + k] += p[width + k];
+                }
             } else {
                 for (int i = 0; i < sums.length; i++) {
                     sums[i] += p[i];
@@ -86,39 +94,68 @@ final class CpuPasses {
         return sums;
     }
 
-    /** One channel over a range of images: segments are tiles of its H·W planes; returns {sum1, sum2}. */
-    private static double[] planeTask(Op op, boolean reduce, CpuGeometry g, CpuTiles tiles, int task,
-                                      double[] a, double[] b, double[] c, double[] d) {
-        int channel = g.channelOfTask(task);
+    /**
+     * A reduction over a block of channels and a range of images: for each image the block's planes (contiguous),
+     * each channel summed into its own {@code lanes} lanes. Returns {@code [sum1 per channel, sum2 per channel]}
+     * of the block.
+     */
+    private static double[] planeTask(Op op, CpuGeometry g, CpuTiles tiles, int task, double[] a) {
+        int first = g.firstChannel(task);
+        int width = g.endChannel(task) - first;
         int lanes = g.lanes;
-        tiles.fillParams(at(a, channel), at(b, channel), at(c, channel), at(d, channel));
-        if (reduce) {
-            tiles.clearLanes(lanes);
-        }
         int inner = g.inner;
+        tiles.clearLanes(width * lanes);
+        int tilesPerPlane = (inner + lanes - 1) / lanes;
         int pending = 0;
         for (int n = g.firstOuter(task), end = g.endOuter(task); n < end; n++) {
-            int base = Math.toIntExact(((long) n * g.features + channel) * inner);
-            for (int offset = 0; offset < inner; offset += lanes) {
-                int length = Math.min(lanes, inner - offset);
-                apply(op, tiles, base + offset, length);
-                if (reduce && ++pending == FLUSH_EVERY) {
-                    tiles.flush(lanes);
-                    pending = 0;
+            for (int k = 0; k < width; k++) {
+                int channel = first + k;
+                tiles.fillParams(at(a, channel), 0.0, 0.0, 0.0);
+                int base = Math.toIntExact(((long) n * g.features + channel) * inner);
+                for (int offset = 0, tile = 1; offset < inner; offset += lanes, tile++) {
+                    apply(op, tiles, base + offset, Math.min(lanes, inner - offset), k * lanes);
+                    if (tilesPerPlane > FLUSH_EVERY && tile % FLUSH_EVERY == 0) {
+                        tiles.flush(width * lanes);              // huge planes: flush within the plane
+                    }
                 }
             }
+            pending += tilesPerPlane;
+            if (tilesPerPlane <= FLUSH_EVERY && pending + tilesPerPlane > FLUSH_EVERY) {
+                tiles.flush(width * lanes);
+                pending = 0;
+            }
         }
-        if (!reduce) {
-            return null;
+        tiles.flush(width * lanes);
+        double[] sums = new double[2 * width];
+        for (int k = 0; k < width; k++) {
+            for (int i = k * lanes, stop = i + lanes; i < stop; i++) {
+                sums[k] += tiles.sum1(i);
+                sums[width + k] += tiles.sum2(i);
+            }
         }
-        tiles.flush(lanes);
-        double s1 = 0;
-        double s2 = 0;
-        for (int i = 0; i < lanes; i++) {
-            s1 += tiles.sum1(i);
-            s2 += tiles.sum2(i);
+        return sums;
+    }
+
+    /**
+     * A contiguous range of planes for an element-wise map, in memory order.
+     *
+     * <p>NOTE: memory order, not channel by channel as for the sums: the planes of one channel lie {@code C·H·W}
+     * values apart, and jumping between them while writing measured 2.2× slower (one thread, 32×64×56×56: 4.8 ms
+     * against 2.2 ms, as fast as a copy). The sums go by channel blocks instead, so that each channel keeps its
+     * lanes for the whole task (folding the lanes after every plane measured 1.7× slower).
+     */
+    private static void planeMapTask(Op op, CpuGeometry g, CpuTiles tiles, int task,
+                                     double[] a, double[] b, double[] c, double[] d) {
+        int inner = g.inner;
+        int lanes = g.lanes;
+        for (long plane = g.firstPlane(task), end = g.endPlane(task); plane < end; plane++) {
+            int channel = (int) (plane % g.features);
+            tiles.fillParams(at(a, channel), at(b, channel), at(c, channel), at(d, channel));
+            int base = Math.toIntExact(plane * inner);
+            for (int offset = 0; offset < inner; offset += lanes) {
+                apply(op, tiles, base + offset, Math.min(lanes, inner - offset));
+            }
         }
-        return new double[] {s1, s2};
     }
 
     /** A block of rows: segments are super rows; returns per-channel partial sums [sum1 per c, sum2 per c]. */
@@ -157,12 +194,16 @@ final class CpuPasses {
     }
 
     private static void apply(Op op, CpuTiles tiles, int pos, int length) {
+        apply(op, tiles, pos, length, 0);
+    }
+
+    private static void apply(Op op, CpuTiles tiles, int pos, int length, int lane0) {
         switch (op) {
             case MOMENTS:
-                tiles.moments(pos, length);
+                tiles.moments(pos, length, lane0);
                 break;
             case GRADIENT_SUMS:
-                tiles.gradientSums(pos, length);
+                tiles.gradientSums(pos, length, lane0);
                 break;
             case AFFINE:
                 tiles.affine(pos, length);

@@ -5,10 +5,11 @@ import java.util.Arrays;
 
 /**
  * Per-thread scratch of a {@link CpuKernels} pass and the four inner loops, each over one contiguous segment of
- * {@code n ≤ lanes} values starting at {@code pos}, with per-lane parameters {@code a, b, c, d}:
+ * {@code n ≤ lanes} values starting at {@code pos}, with per-lane parameters {@code a, b, c, d}; the sums go to
+ * lanes {@code lane0 + i}:
  * <pre>
- *   moments:       s1[i] += x − a,         s2[i] += (x − a)²
- *   gradientSums:  s1[i] += dy,            s2[i] += dy·(x − a)
+ *   moments:       s1[lane0 + i] += x − a,   s2[lane0 + i] += (x − a)²
+ *   gradientSums:  s1[lane0 + i] += dy,      s2[lane0 + i] += dy·(x − a)
  *   affine:        out = (x − a)·b + c
  *   gradientMap:   out = dy·b + (x − a)·c + d
  * </pre>
@@ -71,9 +72,9 @@ abstract class CpuTiles {
     /** Moves partial lane sums of the first {@code n} lanes into the double lanes. */
     abstract void flush(int n);
 
-    abstract void moments(int pos, int n);
+    abstract void moments(int pos, int n, int lane0);
 
-    abstract void gradientSums(int pos, int n);
+    abstract void gradientSums(int pos, int n, int lane0);
 
     abstract void affine(int pos, int n);
 
