@@ -1,11 +1,54 @@
 package org.bn4j.inception;
 
-/** Placeholder entry point; replaced by the picocli application of the inception-example issue. */
-public final class InceptionApp {
-    private InceptionApp() {
+import org.bn4j.inception.cli.EvaluateCommand;
+import org.bn4j.inception.cli.PredictCommand;
+import org.bn4j.inception.cli.TrainCommand;
+import org.bn4j.inception.data.InvalidDataException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Command-line entry point of the inception example (Ioffe &amp; Szegedy 2015, §4.2): {@code train}, {@code
+ * evaluate}, {@code predict}. Subcommands are registered in {@link #commandLine()}, the one place to add more.
+ *
+ * <p>User errors (bad data, bad options, unknown recipe) print {@code error: <message>} and exit with status 2;
+ * anything else prints its stack trace and exits with status 1.
+ */
+@Command(name = "inception-example", mixinStandardHelpOptions = true, version = "bn4j inception-example 0.1.0",
+        description = "BN-Inception (Ioffe & Szegedy 2015) trained on image folders with the paper's recipes.")
+public final class InceptionApp implements Runnable {
+
+    /** Exit status of a user error. */
+    public static final int USER_ERROR = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
     }
 
+    /** The command line with every subcommand registered and user errors reported without a stack trace. */
+    public static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new InceptionApp())
+                .addSubcommand(new TrainCommand())
+                .addSubcommand(new EvaluateCommand())
+                .addSubcommand(new PredictCommand())
+                .setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
+            if (e instanceof InvalidDataException || e instanceof IllegalArgumentException
+                    || e instanceof IllegalStateException) {
+                cmd.getErr().println("error: " + e.getMessage());
+                return USER_ERROR;
+            }
+            throw e;
+        });
+        return commandLine;
+    }
+
+    /** Runs the command line and exits with its status. */
     public static void main(String[] args) {
-        System.out.println("bn4j inception-example: not implemented yet");
+        System.exit(commandLine().execute(args));
     }
 }

@@ -1,0 +1,100 @@
+package org.bn4j.inception.cli;
+
+import org.bn4j.inception.data.ImageFolderData;
+import org.bn4j.inception.net.Stem;
+import org.bn4j.inception.recipe.Recipe;
+import org.bn4j.inception.recipe.RecipeCatalog;
+import org.bn4j.inception.train.ConsoleProgress;
+import org.bn4j.inception.train.NetworkSettings;
+import org.bn4j.inception.train.ProgressReporter;
+import org.bn4j.inception.train.TrainingRun;
+import org.bn4j.inception.train.TrainingSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code train}: trains BN-Inception (or a paper variant) with a §4.2.1 recipe on image folders. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train BN-Inception on image folders with a recipe of the paper (section 4.2.1).")
+public class TrainCommand implements Callable<Integer> {
+
+    @Mixin
+    DataOptionsMixin dataOptions;
+
+    @Mixin
+    RecipeOverridesMixin recipeOverrides;
+
+    @Option(names = "--recipe", defaultValue = "bn-x5",
+            description = "inception, bn-baseline, bn-x5, bn-x30 or bn-x5-sigmoid (default: ${DEFAULT-VALUE}).")
+    String recipeName;
+
+    @Option(names = "--epochs", defaultValue = "3", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "64", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--image-size", defaultValue = "28",
+            description = "Images are resized to this square size (default: ${DEFAULT-VALUE}).")
+    int imageSize;
+
+    @Option(names = "--channels", defaultValue = "0",
+            description = "Network input channels, 1 or 3; 0 = 1 if every image is grey, else 3 (default).")
+    int channels;
+
+    @Option(names = "--width", defaultValue = "0.25",
+            description = "Width multiplier on the paper's channel counts (default: ${DEFAULT-VALUE}).")
+    double widthMultiplier;
+
+    @Option(names = "--stem", defaultValue = "AUTO",
+            description = "IMAGENET, SMALL or AUTO (small up to 64 px; default: ${DEFAULT-VALUE}).")
+    Stem stem;
+
+    @Option(names = "--out", defaultValue = "runs/inception", paramLabel = "DIR",
+            description = "Output folder (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint.")
+    boolean resume;
+
+    @Option(names = "--checkpoint-every", defaultValue = "50", paramLabel = "ITERATIONS",
+            description = "Checkpoint interval in iterations; also after every epoch (default: ${DEFAULT-VALUE}).")
+    int checkpointEvery;
+
+    @Option(names = "--augment", description = "Random crop and horizontal flip of training images.")
+    boolean augment;
+
+    @Option(names = "--no-progress", description = "No progress bar (epoch summaries only).")
+    boolean noProgress;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        long start = System.nanoTime();
+        Recipe recipe = recipeOverrides.overrides().applyTo(RecipeCatalog.bundled().get(recipeName));
+        out.println(recipe.describe());
+        ImageFolderData data = dataOptions.load(seed, out);
+        int inputChannels = channels != 0 ? channels : data.provenance().channelCounts().keySet().stream()
+                .allMatch(c -> c == 1) ? 1 : 3;
+        NetworkSettings network = new NetworkSettings(imageSize, imageSize, inputChannels, widthMultiplier, stem);
+        out.printf(Locale.ROOT, "network: BN-Inception %dx%dx%d, width %s, stem %s, %d classes%n", imageSize,
+                imageSize, inputChannels, widthMultiplier, stem, data.labels().size());
+        TrainingSettings settings = new TrainingSettings(epochs, batchSize, checkpointEvery, this.out, seed, augment);
+        try (ProgressReporter progress = noProgress ? new SummaryOnlyProgress(out) : new ConsoleProgress(out)) {
+            TrainingRun.Result result = new TrainingRun(recipe, network, data, settings).progress(progress)
+                    .run(resume);
+            double minutes = (System.nanoTime() - start) / 60e9;
+            out.printf(Locale.ROOT, "final validation accuracy: %.2f%% (%d images), wall time %.1f min, model %s%n",
+                    100 * result.finalAccuracy(), data.val().size(), minutes, result.modelFile());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,54 @@
+package org.bn4j.inception.train;
+
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+/** A terminal progress bar per epoch (loss and images/s) and one summary line per epoch. */
+public final class ConsoleProgress implements ProgressReporter {
+
+    private final PrintStream out;
+    private ProgressBar bar;
+
+    /** Prints epoch summaries to {@code out}; the bar itself goes to standard error. */
+    public ConsoleProgress(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public void startEpoch(int epoch, int epochs, int totalBatches, int batchesDone) {
+        close();
+        bar = new ProgressBarBuilder()
+                .setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs))
+                .setInitialMax(totalBatches)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(1000)
+                .continuousUpdate()
+                .build();
+        bar.stepTo(batchesDone);
+    }
+
+    @Override
+    public void batchDone(double loss, double imagesPerSecond) {
+        bar.step();
+        bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f, %.1f images/s", loss, imagesPerSecond));
+    }
+
+    @Override
+    public void endEpoch(EpochMetrics m) {
+        close();
+        out.printf(Locale.ROOT, "epoch %d: train loss %.4f, %.1f images/s, validation accuracy %.2f%%%n", m.epoch(),
+                m.trainLoss(), m.imagesPerSecond(), 100 * m.valAccuracy());
+    }
+
+    @Override
+    public void close() {
+        if (bar != null) {
+            bar.close();
+            bar = null;
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package org.bn4j.inception.train;
+
+import org.bn4j.inception.data.ImageShape;
+import org.bn4j.inception.net.BnInceptionBuilder;
+import org.bn4j.inception.net.Stem;
+import org.bn4j.inception.recipe.Recipe;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+/**
+ * The network's shape choices (everything but the recipe's variant and optimizer).
+ *
+ * @param height          input height
+ * @param width           input width
+ * @param channels        input channels, 1 or 3
+ * @param widthMultiplier factor on every channel count of the paper's table
+ * @param stem            which stem (AUTO: small up to 64 px)
+ */
+public record NetworkSettings(int height, int width, int channels, double widthMultiplier, Stem stem) {
+
+    /** The image shape the data must be converted to. */
+    public ImageShape imageShape() {
+        return new ImageShape(height, width, channels);
+    }
+
+    /** A new, initialized BN-Inception (or variant) for this recipe and data. */
+    public ComputationGraph build(Recipe recipe, int numClasses, int iterationsPerEpoch, long seed) {
+        BnInceptionBuilder builder = new BnInceptionBuilder()
+                .input(height, width, channels)
+                .numClasses(numClasses)
+                .widthMultiplier(widthMultiplier)
+                .stem(stem)
+                .seed(seed);
+        return recipe.configure(builder, iterationsPerEpoch).build();
+    }
+}

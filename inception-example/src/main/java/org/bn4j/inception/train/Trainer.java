@@ -1,0 +1,138 @@
+package org.bn4j.inception.train;
+
+import org.bn4j.inception.data.ImageBatches;
+import org.bn4j.inception.data.ImageFolderData;
+import org.bn4j.inception.data.LabeledImage;
+import org.bn4j.inception.recipe.Recipe;
+import org.deeplearning4j.datasets.iterator.AsyncDataSetIterator;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.dataset.api.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The training loop of Ioffe &amp; Szegedy 2015, §4.2: mini-batch SGD over image folders with the recipe's shuffling,
+ * validation accuracy after every epoch, and resumable checkpoints.
+ *
+ * <p>Each epoch trains on {@link EpochOrder} of the training images; every {@code checkpointEvery} iterations and
+ * after every epoch the network, its updater state and the {@link TrainingState} are saved atomically, so a run
+ * killed at any point resumes losing at most one interval. Extra {@link TrainingListener}s (e.g. a distribution
+ * monitor) are attached to the network and also receive {@code onEpochStart}/{@code onEpochEnd}.
+ */
+public final class Trainer {
+
+    private static final Logger log = LoggerFactory.getLogger(Trainer.class);
+
+    private final ImageFolderData data;
+    private final ImageBatches batches;
+    private final Recipe recipe;
+    private final TrainingSettings settings;
+    private final CheckpointStore checkpoints;
+    private final List<TrainingListener> listeners = new ArrayList<>();
+    private ProgressReporter progress = ProgressReporter.SILENT;
+
+    /** A trainer for {@code data} (already scanned) converted to the network input by {@code batches}. */
+    public Trainer(ImageFolderData data, ImageBatches batches, Recipe recipe, TrainingSettings settings) {
+        this.data = data;
+        this.batches = batches;
+        this.recipe = recipe;
+        this.settings = settings;
+        this.checkpoints = new CheckpointStore(settings.outDir());
+    }
+
+    /** Adds a listener that sees every iteration and epoch. */
+    public Trainer addListener(TrainingListener listener) {
+        listeners.add(listener);
+        return this;
+    }
+
+    /** Where progress is shown. Defaults to {@link ProgressReporter#SILENT}. */
+    public Trainer progress(ProgressReporter progress) {
+        this.progress = progress;
+        return this;
+    }
+
+    /** Mini-batches per epoch at the configured batch size. */
+    public int iterationsPerEpoch() {
+        return (data.train().size() + settings.batchSize() - 1) / settings.batchSize();
+    }
+
+    /**
+     * Trains {@code network} from {@code state} to the configured number of epochs and returns the final state.
+     * Checkpoints are written along the way; the final model is the caller's to save.
+     */
+    public TrainingState train(ComputationGraph network, TrainingState state) throws IOException {
+        network.addListeners(listeners.toArray(new TrainingListener[0]));
+        while (state.epoch() < settings.epochs()) {
+            state = trainEpoch(network, state);
+        }
+        return state;
+    }
+
+    /** Accuracy of {@code network} on the validation images. */
+    public double validationAccuracy(ComputationGraph network) {
+        return evaluate(network, data.val()).accuracy();
+    }
+
+    /** Full evaluation of {@code network} on {@code images}. */
+    public Evaluation evaluate(ComputationGraph network, List<LabeledImage> images) {
+        DataSetIterator iterator = batches.iterator(images, settings.batchSize(), null);
+        Evaluation evaluation = new Evaluation(data.labels(), 1);
+        network.doEvaluation(iterator, evaluation);
+        return evaluation;
+    }
+
+    private TrainingState trainEpoch(ComputationGraph network, TrainingState state) throws IOException {
+        int epoch = state.epoch();
+        network.getConfiguration().setEpochCount(epoch);
+        listeners.forEach(l -> l.onEpochStart(network));
+        List<LabeledImage> order = EpochOrder.of(data.train(), recipe.shuffle(), settings.seed(), epoch);
+        int skip = Math.min(order.size(), state.batchesDone() * settings.batchSize());
+        progress.startEpoch(epoch + 1, settings.epochs(), iterationsPerEpoch(), state.batchesDone());
+        if (skip < order.size()) {
+            Long augmentSeed = settings.augment() ? settings.seed() * 7919L + epoch * 104_729L + skip : null;
+            DataSetIterator iterator = new AsyncDataSetIterator(
+                    batches.iterator(order.subList(skip, order.size()), settings.batchSize(), augmentSeed), 2);
+            try {
+                state = trainBatches(network, iterator, state);
+            } finally {
+                iterator.reset(); // stops the prefetch thread
+            }
+        }
+        double accuracy = validationAccuracy(network);
+        EpochMetrics metrics = new EpochMetrics(epoch + 1, network.getIterationCount(),
+                state.lossSum() / Math.max(1, state.imagesDone()), state.imagesDone() / Math.max(1e-9,
+                state.seconds()), accuracy, recipe.learningRateAt(epoch + 1.0), state.seconds());
+        listeners.forEach(l -> l.onEpochEnd(network));
+        state = state.afterEpoch(metrics);
+        progress.endEpoch(metrics);
+        checkpoints.save(network, state);
+        MetricsCsv.write(settings.outDir(), state.history());
+        log.info("epoch {} done: {}", epoch + 1, metrics);
+        return state;
+    }
+
+    private TrainingState trainBatches(ComputationGraph network, DataSetIterator iterator, TrainingState state)
+            throws IOException {
+        long epochStart = System.nanoTime();
+        double secondsBefore = state.seconds();
+        while (iterator.hasNext()) {
+            DataSet batch = iterator.next();
+            network.fit(batch);
+            double seconds = secondsBefore + (System.nanoTime() - epochStart) / 1e9;
+            state = state.afterBatch(network.score(), batch.numExamples(), seconds - state.seconds());
+            progress.batchDone(network.score(), state.imagesDone() / Math.max(1e-9, state.seconds()));
+            if (network.getIterationCount() % settings.checkpointEvery() == 0) {
+                checkpoints.save(network, state);
+            }
+        }
+        return state;
+    }
+}

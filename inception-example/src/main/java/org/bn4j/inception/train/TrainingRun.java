@@ -1,0 +1,117 @@
+package org.bn4j.inception.train;
+
+import org.bn4j.inception.Json;
+import org.bn4j.inception.data.ImageBatches;
+import org.bn4j.inception.data.ImageFolderData;
+import org.bn4j.inception.recipe.Recipe;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One training run into an output folder, fresh or resumed: builds (or restores) the network, trains it with a
+ * {@link Trainer}, and leaves in the folder {@code run.json} (recipe, network, data provenance), {@code metrics.csv},
+ * {@code checkpoint.zip} and the final {@code model.zip}.
+ */
+public final class TrainingRun {
+
+    /** File name of the run manifest inside the output folder. */
+    public static final String MANIFEST_FILE = "run.json";
+    private static final Logger log = LoggerFactory.getLogger(TrainingRun.class);
+
+    private final Recipe recipe;
+    private final NetworkSettings network;
+    private final ImageFolderData data;
+    private final TrainingSettings settings;
+    private final List<TrainingListener> listeners = new ArrayList<>();
+    private ProgressReporter progress = ProgressReporter.SILENT;
+
+    /** A run of {@code recipe} on {@code data}. */
+    public TrainingRun(Recipe recipe, NetworkSettings network, ImageFolderData data, TrainingSettings settings) {
+        this.recipe = recipe;
+        this.network = network;
+        this.data = data;
+        this.settings = settings;
+    }
+
+    /** Adds a listener that sees every iteration and epoch. */
+    public TrainingRun addListener(TrainingListener listener) {
+        listeners.add(listener);
+        return this;
+    }
+
+    /** Where progress is shown. Defaults to silent. */
+    public TrainingRun progress(ProgressReporter progress) {
+        this.progress = progress;
+        return this;
+    }
+
+    /** What a finished run produced. */
+    public record Result(SavedModel model, TrainingState state, Path modelFile) {
+        /** Validation accuracy after the last epoch. */
+        public double finalAccuracy() {
+            return state.history().get(state.history().size() - 1).valAccuracy();
+        }
+    }
+
+    /**
+     * Trains to the end. With {@code resume} and a checkpoint in the output folder, continues from it (the saved
+     * recipe and network are kept); without {@code resume} an existing checkpoint is an error, so that a finished or
+     * interrupted run is never silently overwritten.
+     */
+    public Result run(boolean resume) throws IOException {
+        Files.createDirectories(settings.outDir());
+        Trainer trainer = new Trainer(data, new ImageBatches(network.imageShape(), data.labels()), recipe, settings)
+                .progress(progress);
+        listeners.forEach(trainer::addListener);
+        CheckpointStore checkpoints = new CheckpointStore(settings.outDir());
+        RunManifest manifest = new RunManifest(RunManifest.FORMAT_VERSION, recipe, network, data.provenance(),
+                settings.epochs(), settings.batchSize(), settings.seed(), settings.augment(),
+                trainer.iterationsPerEpoch(), Instant.now().toString());
+        ComputationGraph graph;
+        TrainingState state;
+        Optional<CheckpointStore.Checkpoint> checkpoint = resume ? checkpoints.load() : Optional.empty();
+        if (checkpoint.isPresent()) {
+            RunManifest saved = Json.read(settings.outDir().resolve(MANIFEST_FILE), RunManifest.class);
+            requireSameLabels(saved);
+            manifest = new RunManifest(saved.formatVersion(), saved.recipe(), saved.network(), saved.data(),
+                    settings.epochs(), saved.batchSize(), saved.seed(), saved.augment(), saved.iterationsPerEpoch(),
+                    saved.createdAt());
+            graph = checkpoint.get().network();
+            state = checkpoint.get().state();
+            log.info("resuming {} at epoch {}, batch {}", checkpoints.file(), state.epoch() + 1, state.batchesDone());
+        } else {
+            if (checkpoints.exists()) {
+                throw new IllegalStateException(settings.outDir() + " already holds a run (" + CheckpointStore.FILE_NAME
+                        + "); pass --resume to continue it or choose another --out");
+            }
+            if (resume) {
+                log.info("no checkpoint in {}: starting a new run", settings.outDir());
+            }
+            graph = network.build(recipe, data.labels().size(), trainer.iterationsPerEpoch(), settings.seed());
+            state = TrainingState.fresh();
+            Json.write(settings.outDir().resolve(MANIFEST_FILE), manifest);
+        }
+        state = trainer.train(graph, state);
+        SavedModel model = new SavedModel(graph, manifest);
+        Path modelFile = settings.outDir().resolve(SavedModel.FILE_NAME);
+        model.save(modelFile);
+        return new Result(model, state, modelFile);
+    }
+
+    private void requireSameLabels(RunManifest saved) {
+        if (!saved.data().labels().equals(data.labels())) {
+            throw new IllegalStateException("cannot resume: the checkpoint was trained on classes "
+                    + saved.data().labels() + " but the data now has " + data.labels());
+        }
+    }
+}
