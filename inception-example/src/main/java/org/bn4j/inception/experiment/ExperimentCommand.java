@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = "Reproduce the paper's experiments: fig1 (section 4.1, MLP) and fig3 (section 4.2.1, "
                 + "Inception recipes).",
-        subcommands = {Fig1Command.class})
+        subcommands = {Fig1Command.class, Fig3Command.class})
 public final class ExperimentCommand implements Runnable {
 
     @CommandLine.Spec

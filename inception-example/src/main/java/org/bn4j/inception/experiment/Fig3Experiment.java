@@ -1,0 +1,74 @@
+package org.bn4j.inception.experiment;
+
+import org.bn4j.inception.data.ImageFolderData;
+import org.bn4j.inception.net.Stem;
+import org.bn4j.inception.recipe.Recipe;
+import org.bn4j.inception.recipe.RecipeCatalog;
+import org.bn4j.inception.train.EpochMetrics;
+import org.bn4j.inception.train.NetworkSettings;
+import org.bn4j.inception.train.TrainingRun;
+import org.bn4j.inception.train.TrainingSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Experiment 2 of Ioffe &amp; Szegedy 2015, §4.2.1 / Figures 2 and 3: the inception-example recipes trained one
+ * after the other on the same image folders with the same network shape, through the application's own
+ * {@link TrainingRun} (so each run lands in {@code runs/<recipe>/} with its manifest, metrics and model, and a
+ * re-run resumes or reuses finished runs).
+ *
+ * <p>Files: {@code fig3-accuracy.csv} and {@code fig2-accuracy.png} (validation accuracy after every epoch against
+ * steps, all recipes; rewritten after every recipe), and the report {@code fig3-report.md} with the Figure 3 table.
+ */
+public final class Fig3Experiment {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Fig3Experiment.class);
+
+    private Fig3Experiment() {
+    }
+
+    /** Runs every recipe of {@code settings} on {@code data} and writes the files and report into {@code outDir}. */
+    public static Fig3Result run(Fig3Settings settings, ImageFolderData data, Path outDir, String command)
+            throws IOException {
+        Files.createDirectories(outDir);
+        long start = System.nanoTime();
+        RecipeCatalog catalog = RecipeCatalog.bundled();
+        List<Recipe> recipes = settings.recipes().stream().map(catalog::get).toList();
+        int channels = data.provenance().channelCounts().keySet().stream().allMatch(c -> c == 1) ? 1 : 3;
+        NetworkSettings network = new NetworkSettings(settings.imageSize(), settings.imageSize(), channels,
+                settings.widthMultiplier(), Stem.AUTO);
+        List<Curve> curves = new ArrayList<>();
+        List<Double> seconds = new ArrayList<>();
+        for (Recipe recipe : recipes) {
+            long t = System.nanoTime();
+            TrainingSettings training = new TrainingSettings(settings.epochs(), settings.batchSize(),
+                    Integer.MAX_VALUE, outDir.resolve("runs").resolve(recipe.name()), settings.seed(), false);
+            LOG.info("fig3: training {}", recipe.describe());
+            TrainingRun.Result result = new TrainingRun(recipe, network, data, training).run(true);
+            Curve curve = new Curve(recipe.name(), List.of());
+            for (EpochMetrics epoch : result.state().history()) {
+                curve = curve.plus(epoch.iterations(), epoch.valAccuracy());
+            }
+            curves.add(curve);
+            seconds.add((System.nanoTime() - t) / 1e9);
+            LOG.info("fig3: {} best validation accuracy {} after {} s", recipe.name(),
+                    Fig1Experiment.fmt(curve.best()), Math.round(seconds.get(seconds.size() - 1)));
+            CurveCsv.write(outDir.resolve("fig3-accuracy.csv"), curves, "recipe", "val_accuracy");
+            CurveChart.render(curves, "Figure 2: BN-Inception recipes, validation accuracy", "validation accuracy",
+                    outDir.resolve("fig2-accuracy.png"));
+        }
+        String source = String.format(java.util.Locale.ROOT, "%s (%s): %d training / %d validation images, %d "
+                        + "classes", data.provenance().source(), data.provenance().layout(),
+                data.provenance().trainImages(), data.provenance().valImages(), data.labels().size());
+        Fig3Result result = new Fig3Result(settings, source, curves, seconds,
+                (System.nanoTime() - start) / 1e9);
+        Fig3Report.write(result, outDir.resolve(Fig3Report.FILE), command);
+        return result;
+    }
+}

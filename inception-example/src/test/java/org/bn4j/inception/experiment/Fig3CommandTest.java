@@ -1,0 +1,48 @@
+package org.bn4j.inception.experiment;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import javax.imageio.ImageIO;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class Fig3CommandTest {
+
+    @TempDir
+    Path dir;
+
+    /** Two recipes, one epoch each on 64 bundled-sample images (about a minute on a loaded 2-core machine). */
+    @Test
+    @Tag("slow")
+    void quickRunTrainsEachRecipeAndWritesCurvesPlotAndTable() throws Exception {
+        Path out = dir.resolve("fig3");
+        int status = new CommandLine(new ExperimentCommand()).execute("fig3", "--quick", "--out", out.toString(),
+                "--recipes", "inception,bn-x30", "--epochs", "1", "--train-limit", "64",
+                "--data-cache", dir.resolve("cache").toString(),
+                "--fashion-mnist-dir", dir.resolve("no-debian-copy").toString());
+        assertEquals(0, status);
+
+        List<Curve> curves = CurveCsv.read(out.resolve("fig3-accuracy.csv"));
+        assertEquals(List.of("inception", "bn-x30"), curves.stream().map(Curve::name).toList());
+        for (Curve curve : curves) {
+            assertEquals(List.of(2L), curve.points().stream().map(Curve.Point::step).toList(),
+                    "one point after the epoch's 2 steps of 32 images");
+            assertTrue(curve.last() >= 0 && curve.last() <= 1);
+            assertTrue(Files.exists(out.resolve("runs").resolve(curve.name()).resolve("run.json")),
+                    "each recipe is a normal training run");
+        }
+        assertNotNull(ImageIO.read(out.resolve("fig2-accuracy.png").toFile()));
+        String report = Files.readString(out.resolve(Fig3Report.FILE));
+        assertTrue(report.contains("| inception | 2 |"), report);
+        assertTrue(report.contains("| bn-x30 |"), report);
+        assertTrue(report.contains("`bn-x30` reaches the baseline's best accuracy"), report);
+    }
+}
