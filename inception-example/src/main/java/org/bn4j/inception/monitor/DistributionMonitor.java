@@ -32,7 +32,9 @@ public final class DistributionMonitor extends BaseTrainingListener implements C
 
     private static final Logger LOG = LoggerFactory.getLogger(DistributionMonitor.class);
 
-    private final LayerInputs inputs;
+    private final List<MonitorTarget> targets;
+    private Model model;
+    private LayerInputs inputs;
     private final INDArray features;
     private final int every;
     private final double[] percentiles;
@@ -48,7 +50,10 @@ public final class DistributionMonitor extends BaseTrainingListener implements C
     private boolean closed;
 
     private DistributionMonitor(Builder b) throws IOException {
-        this.inputs = LayerInputs.of(b.model, b.targets);
+        this.targets = b.targets;
+        if (b.model != null) {
+            bind(b.model);
+        }
         this.features = b.features;
         this.every = b.every;
         this.percentiles = b.percentiles.clone();
@@ -62,19 +67,40 @@ public final class DistributionMonitor extends BaseTrainingListener implements C
 
     /** A builder for a monitor of {@code model} reading the layer inputs of the monitoring batch {@code features}. */
     public static Builder builder(Model model, INDArray features) {
-        return new Builder(model, features);
+        return new Builder(Objects.requireNonNull(model, "model"), features);
+    }
+
+    /**
+     * A builder for a monitor that binds to the network it is first called back with, for code that adds listeners
+     * before the network exists; unknown layers are then reported at the first callback.
+     */
+    public static Builder unboundBuilder(INDArray features) {
+        return new Builder(null, features);
     }
 
     @Override
     public void iterationDone(Model model, int iteration, int epoch) {
+        bind(model);
         long step = iteration + 1L; // DL4J passes the count of iterations before this one
         if (step % every == 0) {
             record(step);
         }
     }
 
+    /** At the first epoch start of a run, records the starting point if nothing has been recorded yet. */
+    @Override
+    public void onEpochStart(Model model) {
+        bind(model);
+        if (records.isEmpty()) {
+            record(iterationCount(model));
+        }
+    }
+
     /** Reads the layer inputs now and records them as {@code step} (e.g. step 0 before training). */
     public void record(long step) {
+        if (inputs == null) {
+            throw new IllegalStateException("the monitor is not bound to a network yet");
+        }
         long start = System.nanoTime();
         Map<MonitorTarget, INDArray> read = inputs.read(features);
         List<PercentileRecord> fresh = new ArrayList<>();
@@ -140,6 +166,22 @@ public final class DistributionMonitor extends BaseTrainingListener implements C
                 Math.round(overheadMillis()), csvFile, pngFile);
     }
 
+    private void bind(Model candidate) {
+        if (model == null) {
+            inputs = LayerInputs.of(candidate, targets);
+            model = candidate;
+        } else if (model != candidate) {
+            throw new IllegalStateException("this monitor watches another network; use one monitor per network");
+        }
+    }
+
+    private static long iterationCount(Model model) {
+        if (model instanceof org.deeplearning4j.nn.multilayer.MultiLayerNetwork network) {
+            return network.getIterationCount();
+        }
+        return ((org.deeplearning4j.nn.graph.ComputationGraph) model).getIterationCount();
+    }
+
     private void renderQuietly() {
         try {
             PercentileChart.render(records, percentiles, title, pngFile);
@@ -162,7 +204,7 @@ public final class DistributionMonitor extends BaseTrainingListener implements C
         private Path outputDir = Path.of(".");
 
         private Builder(Model model, INDArray features) {
-            this.model = Objects.requireNonNull(model, "model");
+            this.model = model;
             this.features = Objects.requireNonNull(features, "features");
         }
 

@@ -20,11 +20,11 @@ import java.util.Optional;
  * The {@code --monitor LAYER[:UNIT],...} options of any training command (a picocli mixin): attaches a
  * {@link DistributionMonitor} to the network so the input distributions of the named layers (Ioffe &amp; Szegedy
  * 2015, §4.1, Figure 1(b,c)) are written to {@code monitor.csv} / {@code monitor.png} in the run folder while it
- * trains. Usage in a command: {@code @Mixin MonitorOption monitor;} then, after building the network,
- * {@code monitor.attach(net, MonitorOption.firstExamples(validationIterator, monitor.examples()), runDir)} and
- * close the returned monitor when training ends.
+ * trains. Usage in a command: {@code @Mixin MonitorOption monitor;}, then either {@code monitor.attach(net, features,
+ * runDir)} once the network exists, or {@code monitor.listener(validationIterator, runDir).ifPresent(run::addListener)}
+ * before it does; {@link #close()} when training ends (draws the final plot).
  */
-public final class MonitorOption {
+public final class MonitorOption implements AutoCloseable {
 
     @Option(names = "--monitor", split = ",", paramLabel = "LAYER[:UNIT]",
             description = "Record percentiles of the input of these layers (graph vertex name, or MultiLayerNetwork"
@@ -42,6 +42,8 @@ public final class MonitorOption {
     @Option(names = "--monitor-examples", paramLabel = "N", defaultValue = "256",
             description = "Size of the fixed monitoring batch (default: ${DEFAULT-VALUE}).")
     private int examples = 256;
+
+    private DistributionMonitor created;
 
     /** True when at least one layer was named. */
     public boolean enabled() {
@@ -67,17 +69,42 @@ public final class MonitorOption {
         if (!enabled()) {
             return Optional.empty();
         }
-        DistributionMonitor monitor = DistributionMonitor.builder(model, monitoringFeatures)
-                .targets(targets())
-                .every(every)
-                .percentiles(Percentiles.parse(percentiles))
-                .outputDir(outputDir)
+        DistributionMonitor monitor = configure(DistributionMonitor.builder(model, monitoringFeatures), outputDir)
                 .build();
         monitor.record(model instanceof MultiLayerNetwork network
                 ? network.getIterationCount()
                 : ((ComputationGraph) model).getIterationCount());
         model.addListeners(monitor);
+        created = monitor;
         return Optional.of(monitor);
+    }
+
+    /**
+     * When enabled: a monitor writing to {@code outputDir} that binds to the network it is first called back with
+     * and records the starting point at the first epoch start; its monitoring batch is the first {@link #examples()}
+     * examples of {@code source}. Empty when no layer was named.
+     */
+    public Optional<DistributionMonitor> listener(DataSetIterator source, Path outputDir) throws IOException {
+        if (!enabled()) {
+            return Optional.empty();
+        }
+        created = configure(DistributionMonitor.unboundBuilder(firstExamples(source, examples)), outputDir).build();
+        return Optional.of(created);
+    }
+
+    /** Closes the monitor this option created, if any (writes the final plot). */
+    @Override
+    public void close() throws IOException {
+        if (created != null) {
+            created.close();
+        }
+    }
+
+    private DistributionMonitor.Builder configure(DistributionMonitor.Builder builder, Path outputDir) {
+        return builder.targets(targets())
+                .every(every)
+                .percentiles(Percentiles.parse(percentiles))
+                .outputDir(outputDir);
     }
 
     /** The features of the first {@code n} examples of {@code iterator} (fewer if it has fewer); resets it. */

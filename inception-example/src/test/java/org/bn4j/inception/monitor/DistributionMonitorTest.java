@@ -193,6 +193,35 @@ class DistributionMonitorTest {
         assertTrue(Files.notExists(dir.resolve("off")));
     }
 
+    @Test
+    void anUnboundListenerBindsToTheGraphThatCallsItAndRecordsFromTheFirstEpochStart() throws Exception {
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(5).dataType(DataType.FLOAT).updater(new Sgd(0.1))
+                .graphBuilder()
+                .addInputs("in")
+                .setInputTypes(InputType.feedForward(FEATURES))
+                .addLayer("pre", new DenseLayer.Builder().nOut(4).activation(Activation.IDENTITY).build(), "in")
+                .addLayer("bn", new BatchNorm.Builder().activation(Activation.SIGMOID).build(), "pre")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
+                        .activation(Activation.SOFTMAX).build(), "bn")
+                .setOutputs("out")
+                .build();
+        ComputationGraph graph = new ComputationGraph(conf);
+        graph.init();
+        try (MonitorOption option = new MonitorOption()) {
+            new picocli.CommandLine(option).parseArgs("--monitor", "bn:1,out", "--monitor-every", "2",
+                    "--monitor-examples", "10");
+            DistributionMonitor monitor = option.listener(data(2, 8), dir).orElseThrow();
+            graph.addListeners(monitor);
+            graph.fit(data(4, 8)); // one epoch: onEpochStart, then 4 iterations
+            assertEquals(List.of(0L, 2L, 4L), monitor.records().stream().map(PercentileRecord::step).distinct()
+                    .toList());
+            assertThrows(IllegalStateException.class, () -> monitor.iterationDone(mlp(), 5, 0),
+                    "one monitor per network");
+        }
+        assertNotNull(ImageIO.read(dir.resolve("monitor.png").toFile()), "closing the option draws the plot");
+    }
+
     private static double[] pct(INDArray values) {
         return Percentiles.of(values.dup().data().asFloat(), Percentiles.PAPER);
     }
