@@ -222,6 +222,22 @@ class DistributionMonitorTest {
         assertNotNull(ImageIO.read(dir.resolve("monitor.png").toFile()), "closing the option draws the plot");
     }
 
+    @Test
+    void readsConvolutionChannelsInsideBnInception() throws Exception {
+        ComputationGraph graph = new org.bn4j.inception.net.BnInceptionBuilder().input(28, 28, 1).numClasses(10)
+                .widthMultiplier(0.0625).build();
+        INDArray probe = Nd4j.rand(DataType.FLOAT, 4, 1, 28, 28);
+        DistributionMonitor monitor = DistributionMonitor.builder(graph, probe)
+                .targets(MonitorTarget.parseList("3a/3x3/bn:1,3b/1x1")).outputDir(dir).build();
+        monitor.record(0);
+        monitor.close();
+        Map<String, INDArray> acts = graph.feedForward(probe, false);
+        INDArray conv = acts.get("3a/3x3"); // BN's input: the convolution output, NCHW
+        assertArrayEquals(pct(conv.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.point(1))), monitor.records().get(0).values(), 1e-5);
+        assertArrayEquals(pct(acts.get("3a")), monitor.records().get(1).values(), 1e-5);
+    }
+
     private static double[] pct(INDArray values) {
         return Percentiles.of(values.dup().data().asFloat(), Percentiles.PAPER);
     }
