@@ -30,6 +30,13 @@ public final class AtomicFiles {
     private AtomicFiles() {
     }
 
+    /** Temporary files are created owner-only; the result should have ordinary rw-r--r-- permissions. */
+    private static void readableByAll(Path file) throws IOException {
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
+    }
+
     /** Atomically replaces {@code target} with what {@code writer} writes to a stream. */
     public static void write(Path target, Writer writer) throws IOException {
         writeFile(target, tmp -> {
@@ -50,6 +57,7 @@ public final class AtomicFiles {
                     java.nio.file.StandardOpenOption.WRITE)) {
                 channel.force(true);
             }
+            readableByAll(tmp);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);
