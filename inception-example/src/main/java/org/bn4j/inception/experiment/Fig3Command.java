@@ -31,10 +31,10 @@ public final class Fig3Command implements Callable<Integer> {
             description = "Recipes, baseline first (default: inception,bn-baseline,bn-x5,bn-x30,bn-x5-sigmoid).")
     List<String> recipes;
 
-    @Option(names = "--epochs", paramLabel = "N", description = "Epochs per recipe (default 5; quick: 2).")
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs per recipe (default 4; quick: 2).")
     Integer epochs;
 
-    @Option(names = "--train-limit", paramLabel = "N", description = "Training images (default 1000; quick: 160).")
+    @Option(names = "--train-limit", paramLabel = "N", description = "Training images (default 800; quick: 160).")
     Integer trainLimit;
 
     @Option(names = "--data", paramLabel = "DIR",
