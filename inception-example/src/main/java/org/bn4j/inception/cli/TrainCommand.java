@@ -72,6 +72,11 @@ public class TrainCommand implements Callable<Integer> {
     @Option(names = "--augment", description = "Random crop and horizontal flip of training images.")
     boolean augment;
 
+    @Option(names = "--population-batches", defaultValue = "50", paramLabel = "N",
+            description = "After the last epoch, estimate BN population statistics with the paper's Algorithm 2 from "
+                    + "up to N training batches; 0 keeps the moving averages (default: ${DEFAULT-VALUE}).")
+    int populationBatches;
+
     @Option(names = "--no-progress", description = "No progress bar (epoch summaries only).")
     boolean noProgress;
 
@@ -90,7 +95,7 @@ public class TrainCommand implements Callable<Integer> {
         TrainingSettings settings = new TrainingSettings(epochs, batchSize, checkpointEvery, this.out, seed, augment);
         try (ProgressReporter progress = noProgress ? new SummaryOnlyProgress(out) : new ConsoleProgress(out)) {
             TrainingRun.Result result = new TrainingRun(recipe, network, data, settings).progress(progress)
-                    .run(resume);
+                    .populationBatches(populationBatches).run(resume);
             double minutes = (System.nanoTime() - start) / 60e9;
             out.printf(Locale.ROOT, "final validation accuracy: %.2f%% (%d images), wall time %.1f min, model %s%n",
                     100 * result.finalAccuracy(), data.val().size(), minutes, result.modelFile());

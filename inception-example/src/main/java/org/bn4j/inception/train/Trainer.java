@@ -1,5 +1,7 @@
 package org.bn4j.inception.train;
 
+import org.bn4j.PopulationEstimate;
+import org.bn4j.PopulationStatistics;
 import org.bn4j.inception.data.ImageBatches;
 import org.bn4j.inception.data.ImageFolderData;
 import org.bn4j.inception.data.LabeledImage;
@@ -37,6 +39,7 @@ public final class Trainer {
     private final CheckpointStore checkpoints;
     private final List<TrainingListener> listeners = new ArrayList<>();
     private ProgressReporter progress = ProgressReporter.SILENT;
+    private int populationBatches;
 
     /** A trainer for {@code data} (already scanned) converted to the network input by {@code batches}. */
     public Trainer(ImageFolderData data, ImageBatches batches, Recipe recipe, TrainingSettings settings) {
@@ -56,6 +59,19 @@ public final class Trainer {
     /** Where progress is shown. Defaults to {@link ProgressReporter#SILENT}. */
     public Trainer progress(ProgressReporter progress) {
         this.progress = progress;
+        return this;
+    }
+
+    /**
+     * After the last epoch, re-estimate every BN layer's population statistics with the paper's Algorithm 2 from up to
+     * {@code maxBatches} training mini-batches (see {@link PopulationStatistics}) before the final validation, instead
+     * of keeping the moving averages that followed training. 0 keeps the moving averages. Defaults to 0.
+     */
+    public Trainer populationBatches(int maxBatches) {
+        if (maxBatches < 0) {
+            throw new IllegalArgumentException("population batches must be >= 0, got " + maxBatches);
+        }
+        this.populationBatches = maxBatches;
         return this;
     }
 
@@ -106,6 +122,9 @@ public final class Trainer {
                 iterator.reset(); // stops the prefetch thread
             }
         }
+        if (populationBatches > 0 && epoch + 1 == settings.epochs()) {
+            estimatePopulationStatistics(network, order);
+        }
         double accuracy = validationAccuracy(network);
         EpochMetrics metrics = new EpochMetrics(epoch + 1, network.getIterationCount(),
                 state.lossSum() / Math.max(1, state.imagesDone()), state.imagesDone() / Math.max(1e-9,
@@ -117,6 +136,18 @@ public final class Trainer {
         MetricsCsv.write(settings.outDir(), state.history());
         log.info("epoch {} done: {}", epoch + 1, metrics);
         return state;
+    }
+
+    private void estimatePopulationStatistics(ComputationGraph network, List<LabeledImage> order) {
+        boolean hasBatchNorm = java.util.Arrays.stream(network.getLayers())
+                .anyMatch(layer -> layer.conf().getLayer() instanceof org.bn4j.BatchNorm);
+        if (!hasBatchNorm) {
+            return; // the Inception baseline without BN has no population statistics
+        }
+        DataSetIterator iterator = batches.iterator(order, settings.batchSize(), null);
+        PopulationEstimate estimate = PopulationStatistics.estimate(network, iterator, populationBatches);
+        log.info("population statistics of {} BN layers re-estimated (Algorithm 2) from {} training batches",
+                estimate.layers().size(), estimate.batches());
     }
 
     private TrainingState trainBatches(ComputationGraph network, DataSetIterator iterator, TrainingState state)

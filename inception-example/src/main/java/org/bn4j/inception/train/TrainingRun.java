@@ -34,6 +34,7 @@ public final class TrainingRun {
     private final TrainingSettings settings;
     private final List<TrainingListener> listeners = new ArrayList<>();
     private ProgressReporter progress = ProgressReporter.SILENT;
+    private int populationBatches;
 
     /** A run of {@code recipe} on {@code data}. */
     public TrainingRun(Recipe recipe, NetworkSettings network, ImageFolderData data, TrainingSettings settings) {
@@ -55,6 +56,12 @@ public final class TrainingRun {
         return this;
     }
 
+    /** Algorithm 2 population statistics after the last epoch: see {@link Trainer#populationBatches(int)}. */
+    public TrainingRun populationBatches(int maxBatches) {
+        this.populationBatches = maxBatches;
+        return this;
+    }
+
     /** What a finished run produced. */
     public record Result(SavedModel model, TrainingState state, Path modelFile) {
         /** Validation accuracy after the last epoch. */
@@ -71,7 +78,7 @@ public final class TrainingRun {
     public Result run(boolean resume) throws IOException {
         Files.createDirectories(settings.outDir());
         Trainer trainer = new Trainer(data, new ImageBatches(network.imageShape(), data.labels()), recipe, settings)
-                .progress(progress);
+                .progress(progress).populationBatches(populationBatches);
         listeners.forEach(trainer::addListener);
         CheckpointStore checkpoints = new CheckpointStore(settings.outDir());
         RunManifest manifest = new RunManifest(RunManifest.FORMAT_VERSION, recipe, network, data.provenance(),
