@@ -27,7 +27,7 @@ public final class CurveChart {
     public static void render(List<Curve> curves, String title, String yTitle, Path file) throws IOException {
         XYChart chart = new XYChartBuilder().width(800).height(500).title(title)
                 .xAxisTitle("training step").yAxisTitle(yTitle).build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setMarkerSize(4);
         for (Curve curve : curves) {
             double[] x = curve.points().stream().mapToDouble(Curve.Point::step).toArray();
