@@ -1,5 +1,6 @@
 package org.bn4j.inception.experiment;
 
+import org.bn4j.inception.data.FashionMnistFolders;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -21,7 +22,7 @@ public final class Fig1Command implements Callable<Integer> {
     @Option(names = "--steps", paramLabel = "N", description = "Training steps (default 50000; quick: 300).")
     Long steps;
 
-    @Option(names = "--fashion-mnist", paramLabel = "DIR", defaultValue = "/usr/share/datasets/fashion-mnist",
+    @Option(names = "--fashion-mnist-dir", paramLabel = "DIR", defaultValue = FashionMnistFolders.DEBIAN_DIR,
             description = "Folder with the Fashion-MNIST *-ubyte.gz files; the bundled sample is used when it has "
                     + "none (default: ${DEFAULT-VALUE}).")
     Path fashionMnist;

@@ -24,7 +24,7 @@ class Fig1CommandTest {
     void quickRunWritesCurvesPercentilesPlotsAndAReport() throws Exception {
         Path out = dir.resolve("fig1");
         int status = new CommandLine(new ExperimentCommand()).execute("fig1", "--quick", "--out", out.toString(),
-                "--fashion-mnist", dir.resolve("no-debian-copy").toString()); // forces the bundled sample
+                "--fashion-mnist-dir", dir.resolve("no-debian-copy").toString()); // forces the bundled sample
         assertEquals(0, status);
 
         List<Curve> curves = CurveCsv.read(out.resolve("fig1-accuracy.csv"));
