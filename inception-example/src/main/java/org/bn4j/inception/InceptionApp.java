@@ -4,12 +4,14 @@ import org.bn4j.inception.cli.EvaluateCommand;
 import org.bn4j.inception.cli.PredictCommand;
 import org.bn4j.inception.cli.TrainCommand;
 import org.bn4j.inception.data.InvalidDataException;
+import org.bn4j.inception.experiment.ExperimentCommand;
+import org.bn4j.inception.search.SearchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * Command-line entry point of the inception example (Ioffe &amp; Szegedy 2015, §4.2): {@code train}, {@code
- * evaluate}, {@code predict}. Subcommands are registered in {@link #commandLine()}, the one place to add more.
+ * evaluate}, {@code predict}, {@code experiment fig1|fig3} and {@code search}. Subcommands are registered in {@link #commandLine()}, the one place to add more.
  *
  * <p>User errors (bad data, bad options, unknown recipe) print {@code error: <message>} and exit with status 2;
  * anything else prints its stack trace and exits with status 1.
@@ -35,6 +37,8 @@ public final class InceptionApp implements Runnable {
                 .addSubcommand(new TrainCommand())
                 .addSubcommand(new EvaluateCommand())
                 .addSubcommand(new PredictCommand())
+                .addSubcommand(new ExperimentCommand())
+                .addSubcommand(new SearchCommand())
                 .setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             if (e instanceof InvalidDataException || e instanceof IllegalArgumentException

@@ -1,5 +1,7 @@
 package org.bn4j.inception.cli;
 
+import org.bn4j.inception.data.ImageBatches;
+import org.bn4j.inception.monitor.MonitorOption;
 import org.bn4j.inception.data.ImageFolderData;
 import org.bn4j.inception.net.Stem;
 import org.bn4j.inception.recipe.Recipe;
@@ -28,6 +30,9 @@ public class TrainCommand implements Callable<Integer> {
 
     @Mixin
     RecipeOverridesMixin recipeOverrides;
+
+    @Mixin
+    MonitorOption monitor;
 
     @Option(names = "--recipe", defaultValue = "bn-x5",
             description = "inception, bn-baseline, bn-x5, bn-x30 or bn-x5-sigmoid (default: ${DEFAULT-VALUE}).")
@@ -72,7 +77,7 @@ public class TrainCommand implements Callable<Integer> {
     @Option(names = "--augment", description = "Random crop and horizontal flip of training images.")
     boolean augment;
 
-    @Option(names = "--population-batches", defaultValue = "50", paramLabel = "N",
+    @Option(names = "--population-batches", defaultValue = "20", paramLabel = "N",
             description = "After the last epoch, estimate BN population statistics with the paper's Algorithm 2 from "
                     + "up to N training batches; 0 keeps the moving averages (default: ${DEFAULT-VALUE}).")
     int populationBatches;
@@ -93,9 +98,15 @@ public class TrainCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "network: BN-Inception %dx%dx%d, width %s, stem %s, %d classes%n", imageSize,
                 imageSize, inputChannels, widthMultiplier, stem, data.labels().size());
         TrainingSettings settings = new TrainingSettings(epochs, batchSize, checkpointEvery, this.out, seed, augment);
-        try (ProgressReporter progress = noProgress ? new SummaryOnlyProgress(out) : new ConsoleProgress(out)) {
-            TrainingRun.Result result = new TrainingRun(recipe, network, data, settings).progress(progress)
-                    .populationBatches(populationBatches).run(resume);
+        try (ProgressReporter progress = noProgress ? new SummaryOnlyProgress(out) : new ConsoleProgress(out);
+             MonitorOption distributions = monitor) {
+            TrainingRun run = new TrainingRun(recipe, network, data, settings).progress(progress)
+                    .populationBatches(populationBatches);
+            if (distributions.enabled()) {
+                distributions.listener(new ImageBatches(network.imageShape(), data.labels())
+                        .iterator(data.val(), distributions.examples(), null), this.out).ifPresent(run::addListener);
+            }
+            TrainingRun.Result result = run.run(resume);
             double minutes = (System.nanoTime() - start) / 60e9;
             out.printf(Locale.ROOT, "final validation accuracy: %.2f%% (%d images), wall time %.1f min, model %s%n",
                     100 * result.finalAccuracy(), data.val().size(), minutes, result.modelFile());
