@@ -12,4 +12,5 @@ if [ ! -d /usr/share/datasets/fashion-mnist ] && command -v apt-get >/dev/null 2
 fi
 
 mvn -B -ntp -q install -DskipTests
-exec java -jar inception-example/target/inception-example.jar train --recipe bn-x5 --out runs/default "$@"
+exec java -jar inception-example/target/inception-example.jar train --recipe bn-x5 --epochs 2 --train-limit 3000 \
+  --val-limit 1000 --out runs/default "$@"
