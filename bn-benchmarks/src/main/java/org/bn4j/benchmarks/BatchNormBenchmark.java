@@ -54,10 +54,14 @@ import java.util.concurrent.TimeUnit;
  * <p>The {@code shape} parameter is {@code LAYOUT:NxCxHxW} (C is the channel count whatever the layout: NHWC
  * arrays have shape {@code [N, H, W, C]}) or {@code DENSE:NxC}; no commas, which JMH's {@code -p} splits on.
  *
- * <p>Run: {@code java -jar bn-benchmarks/target/benchmarks.jar BatchNormBenchmark -rf json -rff results.json}.
+ * <p>NOTE: sample-time mode (every call timed) so that the report can use the median per call: on a 2-core
+ * machine shared with other jobs the mean is dominated by the calls during which a thread was descheduled.
+ *
+ * <p>Run: {@code java -jar bn-benchmarks/target/benchmarks.jar BatchNormBenchmark -rf json -rff results.json}, then
+ * {@code python3 bn-benchmarks/jmh_table.py results.json [pytorch.txt]} for the tables of docs/benchmarks.md.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx3g", "-Dorg.bytedeco.javacpp.maxbytes=8g",
         "-Dorg.bytedeco.javacpp.maxphysicalbytes=12g"})

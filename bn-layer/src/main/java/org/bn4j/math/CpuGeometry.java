@@ -27,7 +27,7 @@ final class CpuGeometry {
     /** Smallest super-row length in rows mode (so that vector loops over a segment are long enough). */
     static final int ROW_MIN = 256;
     /** Below this many values a pass runs on the calling thread only (waking workers costs more). */
-    static final long SERIAL_BELOW = 1 << 15;
+    static final long SERIAL_BELOW = 1 << 17;
     /**
      * Planes mode: values of one image a reduction task reads in one contiguous run (a block of channels).
      * NOTE: one channel's plane alone (784 values for 28×28) is too short a run for the hardware prefetcher:

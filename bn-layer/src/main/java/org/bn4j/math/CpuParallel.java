@@ -1,10 +1,10 @@
 package org.bn4j.math;
 
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 
 /**
@@ -48,47 +48,46 @@ final class CpuParallel {
             return;
         }
         AtomicInteger next = new AtomicInteger();
+        CountDownLatch finished = new CountDownLatch(tasks);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         Runnable worker = () -> {
             for (int task = next.getAndIncrement(); task < tasks; task = next.getAndIncrement()) {
-                body.accept(task);
+                try {
+                    if (failure.get() == null) {
+                        body.accept(task);
+                    }
+                } catch (RuntimeException | Error e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    finished.countDown();
+                }
             }
         };
         int helpers = Math.min(THREADS - 1, tasks - 1);
-        Future<?>[] futures = new Future<?>[helpers];
         for (int i = 0; i < helpers; i++) {
-            futures[i] = WORKERS.submit(worker);
+            WORKERS.execute(worker);
         }
-        Throwable failure = null;
-        try {
-            worker.run();
-        } catch (RuntimeException | Error e) {
-            failure = e;
-        }
+        worker.run();
+        // NOTE: wait for the tasks, not for the helpers: a helper that has not started when the caller has claimed
+        // every task finds nothing to do, and on a busy machine its thread may not be scheduled for milliseconds.
         boolean interrupted = false;
-        for (Future<?> future : futures) {
-            while (true) {
-                try {
-                    future.get();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;          // the helpers are still writing into the caller's arrays: wait
-                } catch (ExecutionException e) {
-                    failure = failure == null ? e.getCause() : failure;
-                    break;
-                }
+        while (true) {
+            try {
+                finished.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;              // helpers may still write into the caller's arrays: keep waiting
             }
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        if (failure instanceof RuntimeException) {
-            throw (RuntimeException) failure;
+        Throwable error = failure.get();
+        if (error instanceof RuntimeException) {
+            throw (RuntimeException) error;
         }
-        if (failure instanceof Error) {
-            throw (Error) failure;
-        }
-        if (failure != null) {
-            throw new IllegalStateException("batch-normalization CPU kernel failed", failure);
+        if (error != null) {
+            throw (Error) error;
         }
     }
 }

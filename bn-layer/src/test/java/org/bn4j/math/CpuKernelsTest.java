@@ -35,23 +35,23 @@ class CpuKernelsTest {
     private static final double EPS = 1e-5;
 
     /**
-     * Shapes: serial and parallel sizes, tile remainders, C = 1, tiny NCHW planes (handled as rows), planes longer
+     * Shapes: serial and parallel sizes (parallel from 2^17 values, {@link CpuGeometry#SERIAL_BELOW}), tile remainders, C = 1, tiny NCHW planes (handled as rows), planes longer
      * than 16 tiles (float lanes flushed inside a plane), channel blocks that do not divide C.
      */
     static Stream<Arguments> cases() {
         Object[][] shapes = {
                 {FeatureLayout.DENSE, new long[] {37, 13}},
-                {FeatureLayout.DENSE, new long[] {1001, 67}},
-                {FeatureLayout.DENSE, new long[] {40000, 1}},
+                {FeatureLayout.DENSE, new long[] {2001, 67}},
+                {FeatureLayout.DENSE, new long[] {140000, 1}},
                 {FeatureLayout.NCHW, new long[] {3, 5, 7, 9}},
-                {FeatureLayout.NCHW, new long[] {7, 5, 37, 41}},
-                {FeatureLayout.NCHW, new long[] {9, 1, 61, 67}},
-                {FeatureLayout.NCHW, new long[] {401, 7, 3, 5}},
-                {FeatureLayout.NCHW, new long[] {2, 2, 131, 130}},
+                {FeatureLayout.NCHW, new long[] {19, 5, 37, 41}},
+                {FeatureLayout.NCHW, new long[] {33, 1, 61, 67}},
+                {FeatureLayout.NCHW, new long[] {1301, 7, 3, 5}},
+                {FeatureLayout.NCHW, new long[] {4, 2, 131, 130}},
                 {FeatureLayout.NCHW, new long[] {33, 19, 28, 28}},
                 {FeatureLayout.NHWC, new long[] {2, 3, 5, 11}},
-                {FeatureLayout.NHWC, new long[] {6, 17, 19, 23}},
-                {FeatureLayout.NHWC, new long[] {8, 70, 71, 1}},
+                {FeatureLayout.NHWC, new long[] {18, 17, 19, 23}},
+                {FeatureLayout.NHWC, new long[] {27, 70, 71, 1}},
         };
         List<Arguments> cases = new ArrayList<>();
         for (Object[] shape : shapes) {
