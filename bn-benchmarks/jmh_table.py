@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Turns BatchNormBenchmark's JMH JSON (and optionally pytorch_bench.py's output) into the tables of
-docs/benchmarks.md. Sample-time results are reported as the median per call ± half the 10th–90th percentile
-spread; average-time results as mean ± JMH's 99.9% error.
+docs/benchmarks.md. Sample-time results are reported as the median per call with the 90th percentile in
+parentheses; average-time results as the mean with JMH's 99.9% error in parentheses.
 
     python3 bn-benchmarks/jmh_table.py results.json [pytorch.txt]
 """
@@ -17,9 +17,8 @@ def load_jmh(path):
         metric = entry["primaryMetric"]
         percentiles = metric.get("scorePercentiles", {})
         if entry.get("mode") == "sample" and "50.0" in percentiles:
-            # median per call, and the spread between the 10th and 90th percentiles
-            spread = (percentiles.get("90.0", float("nan")) - percentiles.get("10.0", float("nan"))) / 2
-            scores[(method, shape)] = (percentiles["50.0"], spread)
+            # median per call, and the 90th percentile
+            scores[(method, shape)] = (percentiles["50.0"], percentiles.get("90.0", float("nan")))
         else:
             scores[(method, shape)] = (metric["score"], metric.get("scoreError", float("nan")))
     return scores
@@ -55,7 +54,7 @@ def main():
         d, de = ms("trainDl4jBuiltInLayer", shape)
         o, oe = ms("trainLibnd4jOps", shape)
         p = torch.get(shape, (float("nan"),))[0]
-        print(f"| {shape} | {b:.2f} ± {be:.2f} | {d:.1f} ± {de:.1f} | {o:.1f} ± {oe:.1f} | {p:.2f} "
+        print(f"| {shape} | {b:.2f} ({be:.2f}) | {d:.1f} ({de:.1f}) | {o:.1f} ({oe:.1f}) | {p:.2f} "
               f"| {d / b:.0f}× | {o / b:.0f}× | {p / b:.2f} |")
 
     print("\n### Inference: forward with population statistics, ms per batch\n")
@@ -68,7 +67,7 @@ def main():
         o, oe = ms("inferenceLibnd4jOp", shape)
         c, ce = ms("inferenceMemoryCopy", shape)
         p = torch.get(shape, (float("nan"), float("nan")))[1]
-        print(f"| {shape} | {b:.2f} ± {be:.2f} | {d:.1f} ± {de:.1f} | {o:.1f} ± {oe:.1f} | {c:.2f} ± {ce:.2f} "
+        print(f"| {shape} | {b:.2f} ({be:.2f}) | {d:.1f} ({de:.1f}) | {o:.1f} ({oe:.1f}) | {c:.2f} ({ce:.2f}) "
               f"| {p:.2f} | {b / c:.2f} | {d / b:.0f}× | {p / b:.2f} |")
 
 
