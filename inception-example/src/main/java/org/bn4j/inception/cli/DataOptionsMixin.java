@@ -40,8 +40,15 @@ public class DataOptionsMixin {
                     + "bundled sample is used when they are absent.")
     Path fashionMnistDir;
 
-    /** Scans the chosen folders (exporting the default data set first if needed) and says which were used. */
-    ImageFolderData load(long seed, PrintStream out) {
+    /** The chosen folders and a description of their source, after exporting the default data set if needed. */
+    public record Resolved(DataOptions options, String source) {
+    }
+
+    /**
+     * Resolves the options to image folders (exporting the default data set first if needed), prints which data set
+     * is used, and returns them unscanned.
+     */
+    public Resolved resolve(long seed, PrintStream out) {
         Path root = data;
         String source;
         if (root == null) {
@@ -52,8 +59,13 @@ public class DataOptionsMixin {
             source = "image folders " + root.toAbsolutePath();
         }
         out.println("data: " + source);
-        ImageFolderData loaded = ImageFolderData.load(
-                new DataOptions(root, valFraction, strict, trainLimit, valLimit, seed), source);
+        return new Resolved(new DataOptions(root, valFraction, strict, trainLimit, valLimit, seed), source);
+    }
+
+    /** Scans the chosen folders (exporting the default data set first if needed) and says which were used. */
+    public ImageFolderData load(long seed, PrintStream out) {
+        Resolved resolved = resolve(seed, out);
+        ImageFolderData loaded = ImageFolderData.load(resolved.options(), resolved.source());
         out.printf("data: %d classes, %d training and %d validation images (%s)%n", loaded.labels().size(),
                 loaded.train().size(), loaded.val().size(), loaded.provenance().layout());
         return loaded;

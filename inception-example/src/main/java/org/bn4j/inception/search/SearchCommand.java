@@ -1,7 +1,6 @@
 package org.bn4j.inception.search;
 
-import org.bn4j.inception.data.DataOptions;
-import org.bn4j.inception.data.FashionMnistFolders;
+import org.bn4j.inception.cli.DataOptionsMixin;
 import org.bn4j.inception.net.Stem;
 import org.bn4j.inception.recipe.Recipe;
 import org.bn4j.inception.recipe.RecipeCatalog;
@@ -31,30 +30,8 @@ public class SearchCommand implements Callable<Integer> {
     @Mixin
     SearchSpaceOptions spaceOptions;
 
-    @Option(names = "--data", paramLabel = "DIR",
-            description = "Image folders: DIR/train/<class>/* and DIR/val/<class>/*, or one DIR/<class>/* tree to "
-                    + "split. Default: Fashion-MNIST exported to a cached folder tree.")
-    Path data;
-
-    @Option(names = "--data-cache", paramLabel = "DIR", defaultValue = "${sys:user.home}/.cache/bn4j",
-            description = "Where the default data set is exported (default: ${DEFAULT-VALUE}).")
-    Path dataCache;
-
-    @Option(names = "--fashion-mnist-dir", paramLabel = "DIR", defaultValue = FashionMnistFolders.DEBIAN_DIR,
-            description = "IDX files of Debian's dataset-fashion-mnist (default: ${DEFAULT-VALUE}).")
-    Path fashionMnistDir;
-
-    @Option(names = "--val-fraction", defaultValue = "0.1",
-            description = "Share of each class held out when DIR is one tree (default: ${DEFAULT-VALUE}).")
-    double valFraction;
-
-    @Option(names = "--train-limit", defaultValue = "0", paramLabel = "N",
-            description = "Use at most N training images (0 = all; default: ${DEFAULT-VALUE}).")
-    int trainLimit;
-
-    @Option(names = "--val-limit", defaultValue = "0", paramLabel = "N",
-            description = "Use at most N validation images (0 = all; default: ${DEFAULT-VALUE}).")
-    int valLimit;
+    @Mixin
+    DataOptionsMixin dataOptions;
 
     @Option(names = "--image-size", defaultValue = "28",
             description = "Images are resized to this square size (default: ${DEFAULT-VALUE}).")
@@ -107,18 +84,9 @@ public class SearchCommand implements Callable<Integer> {
         long start = System.nanoTime();
         Recipe base = RecipeCatalog.bundled().get(recipeName);
         InceptionSearchSpace space = spaceOptions.space();
-        String source;
-        Path root = data;
-        if (root == null) {
-            FashionMnistFolders.Prepared prepared = FashionMnistFolders.prepare(dataCache, fashionMnistDir);
-            root = prepared.root();
-            source = prepared.source();
-        } else {
-            source = "image folders " + root.toAbsolutePath();
-        }
-        console.println("data: " + source);
-        DataOptions dataOptions = new DataOptions(root, valFraction, false, trainLimit, valLimit, seed);
-        var dataProperties = ImageFolderDataSource.properties(dataOptions, source,
+        DataOptionsMixin.Resolved resolved = dataOptions.resolve(seed, console);
+        String source = resolved.source();
+        var dataProperties = ImageFolderDataSource.properties(resolved.options(), source,
                 new ImageFolderDataSource.ImageShapeRequest(imageSize, imageSize, channels), 64);
         ImageFolderDataSource opened = ImageFolderDataSource.open(dataProperties); // scan once, fail early
         console.printf(Locale.ROOT, "data: %d classes, %d training and %d validation images, input %dx%dx%d%n",
