@@ -34,6 +34,9 @@ public class TrainCommand implements Callable<Integer> {
     @Mixin
     MonitorOption monitor;
 
+    @Mixin
+    InputShapeMixin inputShape;
+
     @Option(names = "--recipe", defaultValue = "bn-x5",
             description = "inception, bn-baseline, bn-x5, bn-x30 or bn-x5-sigmoid (default: ${DEFAULT-VALUE}).")
     String recipeName;
@@ -44,21 +47,10 @@ public class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "64", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--image-size", defaultValue = "28",
-            description = "Images are resized to this square size (default: ${DEFAULT-VALUE}).")
-    int imageSize;
-
-    @Option(names = "--channels", defaultValue = "0",
-            description = "Network input channels, 1 or 3; 0 = 1 if every image is grey, else 3 (default).")
-    int channels;
-
     @Option(names = "--width", defaultValue = "0.25",
             description = "Width multiplier on the paper's channel counts (default: ${DEFAULT-VALUE}).")
     double widthMultiplier;
 
-    @Option(names = "--stem", defaultValue = "AUTO",
-            description = "IMAGENET, SMALL or AUTO (small up to 64 px; default: ${DEFAULT-VALUE}).")
-    Stem stem;
 
     @Option(names = "--out", defaultValue = "runs/inception", paramLabel = "DIR",
             description = "Output folder (default: ${DEFAULT-VALUE}).")
@@ -92,8 +84,9 @@ public class TrainCommand implements Callable<Integer> {
         Recipe recipe = recipeOverrides.overrides().applyTo(RecipeCatalog.bundled().get(recipeName));
         out.println(recipe.describe());
         ImageFolderData data = dataOptions.load(seed, out);
-        int inputChannels = channels != 0 ? channels : data.provenance().channelCounts().keySet().stream()
-                .allMatch(c -> c == 1) ? 1 : 3;
+        int inputChannels = inputShape.channelsFor(data);
+        int imageSize = inputShape.imageSize();
+        Stem stem = inputShape.stem();
         NetworkSettings network = new NetworkSettings(imageSize, imageSize, inputChannels, widthMultiplier, stem);
         out.printf(Locale.ROOT, "network: BN-Inception %dx%dx%d, width %s, stem %s, %d classes%n", imageSize,
                 imageSize, inputChannels, widthMultiplier, stem, data.labels().size());

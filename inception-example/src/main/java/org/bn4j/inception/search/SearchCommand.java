@@ -1,7 +1,7 @@
 package org.bn4j.inception.search;
 
 import org.bn4j.inception.cli.DataOptionsMixin;
-import org.bn4j.inception.net.Stem;
+import org.bn4j.inception.cli.InputShapeMixin;
 import org.bn4j.inception.recipe.Recipe;
 import org.bn4j.inception.recipe.RecipeCatalog;
 import picocli.CommandLine.Command;
@@ -33,16 +33,8 @@ public class SearchCommand implements Callable<Integer> {
     @Mixin
     DataOptionsMixin dataOptions;
 
-    @Option(names = "--image-size", defaultValue = "28",
-            description = "Images are resized to this square size (default: ${DEFAULT-VALUE}).")
-    int imageSize;
-
-    @Option(names = "--channels", defaultValue = "0",
-            description = "Network input channels, 1 or 3; 0 = 1 if every image is grey, else 3 (default).")
-    int channels;
-
-    @Option(names = "--stem", defaultValue = "AUTO", description = "IMAGENET, SMALL or AUTO (default: ${DEFAULT-VALUE}).")
-    Stem stem;
+    @Mixin
+    InputShapeMixin inputShape;
 
     @Option(names = "--recipe", defaultValue = "bn-x5",
             description = "Base recipe whose other settings every candidate keeps (default: ${DEFAULT-VALUE}).")
@@ -87,7 +79,8 @@ public class SearchCommand implements Callable<Integer> {
         DataOptionsMixin.Resolved resolved = dataOptions.resolve(seed, console);
         String source = resolved.source();
         var dataProperties = ImageFolderDataSource.properties(resolved.options(), source,
-                new ImageFolderDataSource.ImageShapeRequest(imageSize, imageSize, channels), 64);
+                new ImageFolderDataSource.ImageShapeRequest(inputShape.imageSize(), inputShape.imageSize(),
+                        inputShape.channels()), 64);
         ImageFolderDataSource opened = ImageFolderDataSource.open(dataProperties); // scan once, fail early
         console.printf(Locale.ROOT, "data: %d classes, %d training and %d validation images, input %dx%dx%d%n",
                 opened.data().labels().size(), opened.data().train().size(), opened.data().val().size(),
@@ -95,8 +88,8 @@ public class SearchCommand implements Callable<Integer> {
         console.println("base " + base.describe());
         console.println("space: " + space);
 
-        InceptionSearch search = new InceptionSearch(space, new CandidateTrainer(base, epochs, stem, seed),
-                dataProperties, new SearchSettings(method, candidates, maxMinutes, gridPoints, out, seed));
+        CandidateTrainer trainer = new CandidateTrainer(base, epochs, inputShape.stem(), seed);
+        InceptionSearch search = new InceptionSearch(space, trainer, dataProperties, new SearchSettings(method, candidates, maxMinutes, gridPoints, out, seed));
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             search.requestStop("interrupted");
