@@ -39,7 +39,8 @@ public final class InceptionApp implements Runnable {
                 .addSubcommand(new PredictCommand())
                 .addSubcommand(new ExperimentCommand())
                 .addSubcommand(new SearchCommand())
-                .setCaseInsensitiveEnumValuesAllowed(true);
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setOverwrittenOptionsAllowed(true); // the last value wins: wrappers can pass defaults first
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             if (e instanceof InvalidDataException || e instanceof IllegalArgumentException
                     || e instanceof IllegalStateException) {
