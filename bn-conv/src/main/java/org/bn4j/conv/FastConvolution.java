@@ -21,7 +21,7 @@ import java.util.Map;
  * <p>It <em>is</em> a DL4J {@link ConvolutionLayer} configuration (a subclass with no field of its own): same
  * builder options (kernel, stride, padding, dilation, {@code ConvolutionMode} Same/Truncate/Strict, hasBias,
  * activation, nIn/nOut, dataFormat NCHW/NHWC, weight init, updaters, dropout, regularization), same parameters
- * ({@code "W"} {@code [Cout, Cin, kH, kW]}, {@code "b"} {@code [1, Cout]}, DL4J's {@code ConvolutionParamInitializer}),
+ * ({@code "W"} {@code [Cout, Cin, kH, kW]}, {@code "b"} {@code [Cout]}, DL4J's {@code ConvolutionParamInitializer}),
  * same output types and JSON fields. Only the runtime layer differs ({@link FastConvolutionLayer}); where the ops
  * are not available or not wanted it computes through DL4J's own code (see {@link ConvolutionBackend}).
  * {@link ConvolutionConversion} converts configurations and trained networks in both directions.
