@@ -3,23 +3,10 @@ package org.bn4j.benchmarks;
 import org.bn4j.BatchNorm;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
-import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
-import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
-import org.nd4j.linalg.api.memory.enums.LearningPolicy;
-import org.nd4j.linalg.api.memory.enums.ResetPolicy;
-import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
@@ -126,14 +113,10 @@ public class BatchNormBenchmark {
         copyTarget = Nd4j.createUninitialized(DataType.FLOAT, arrayShape);
 
         CNN2DFormat format = layout.equals("NHWC") ? CNN2DFormat.NHWC : CNN2DFormat.NCHW;
-        bn4j = layer(new BatchNorm.Builder().eps(EPS).dataFormat(format).build(), inputType);
-        dl4j = layer(new BatchNormalization.Builder().eps(EPS).dataFormat(format).build(), inputType);
+        bn4j = LayerHarness.layer(new BatchNorm.Builder().eps(EPS).dataFormat(format).build(), inputType);
+        dl4j = LayerHarness.layer(new BatchNormalization.Builder().eps(EPS).dataFormat(format).build(), inputType);
 
-        WorkspaceConfiguration cyclic = WorkspaceConfiguration.builder().initialSize(0).overallocationLimit(0.05)
-                .policyLearning(LearningPolicy.FIRST_LOOP).policyReset(ResetPolicy.BLOCK_LEFT)
-                .policySpill(SpillPolicy.REALLOCATE).policyAllocation(AllocationPolicy.OVERALLOCATE).build();
-        workspaces = LayerWorkspaceMgr.builder().defaultWorkspace("BN_BENCHMARK", cyclic)
-                .noWorkspaceFor(ArrayType.INPUT).build();
+        workspaces = LayerHarness.cyclicWorkspaces("BN_BENCHMARK");
 
         popMean = Nd4j.rand(DataType.FLOAT, c).subi(0.5);
         popVar = Nd4j.rand(DataType.FLOAT, c).addi(0.5);
@@ -158,15 +141,6 @@ public class BatchNormBenchmark {
         Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
     }
 
-    private static Layer layer(FeedForwardLayer conf, InputType inputType) {
-        MultiLayerConfiguration mlc = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).seed(1).list()
-                .layer(conf).setInputType(inputType).build();
-        MultiLayerNetwork net = new MultiLayerNetwork(mlc);
-        net.init();
-        net.initGradientsView();
-        return net.getLayer(0);
-    }
-
     private static void setParamIfPresent(Layer layer, String key, INDArray value) {
         if (layer.paramTable().containsKey(key) && layer.getParam(key).length() == value.length()) {
             layer.setParam(key, value.reshape(layer.getParam(key).shape()));
@@ -186,14 +160,7 @@ public class BatchNormBenchmark {
     }
 
     private void trainLayer(Layer layer, Blackhole bh) {
-        try (MemoryWorkspace ws = workspaces.notifyScopeEntered(ArrayType.ACTIVATIONS)) {
-            layer.setInput(x, workspaces);
-            bh.consume(layer.activate(true, workspaces));
-            Pair<Gradient, INDArray> gradient = layer.backpropGradient(dy, workspaces);
-            bh.consume(gradient.getSecond());
-            bh.consume(gradient.getFirst());
-        }
-        layer.clear();
+        LayerHarness.train(layer, x, dy, workspaces, bh);
     }
 
     /** libnd4j ops: batch mean and biased variance (ND4J reductions), {@code batchnorm}, {@code batchnorm_bp}. */
@@ -224,11 +191,7 @@ public class BatchNormBenchmark {
     }
 
     private void inferenceLayer(Layer layer, Blackhole bh) {
-        try (MemoryWorkspace ws = workspaces.notifyScopeEntered(ArrayType.ACTIVATIONS)) {
-            layer.setInput(x, workspaces);
-            bh.consume(layer.activate(false, workspaces));
-        }
-        layer.clear();
+        LayerHarness.infer(layer, x, workspaces, bh);
     }
 
     @Benchmark

@@ -1,0 +1,159 @@
+package org.bn4j.conv;
+
+import org.deeplearning4j.nn.api.Updater;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.updater.graph.ComputationGraphUpdater;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.function.UnaryOperator;
+
+/**
+ * One-call conversion between DL4J's {@link ConvolutionLayer} and bn4j's {@link FastConvolution}, for
+ * configurations and for initialized (trained) networks, in both directions.
+ *
+ * <p>Only layers whose class is exactly {@code ConvolutionLayer} become FastConvolution; DL4J's subclasses
+ * (Deconvolution2D, DepthwiseConvolution2D, SeparableConvolution2D, Convolution1DLayer, Convolution3D, ...) have
+ * other math and are left as they are. Every field of the configuration (kernel, stride, padding, dilation, mode,
+ * bias, activation, data format, name, updaters, dropout, weight noise, regularization, constraints, ...) is carried
+ * over unchanged, because FastConvolution is a ConvolutionLayer subclass with no field of its own.
+ *
+ * <p>The parameters of both layers have the same keys, shapes and order, so a network converts with one copy of its
+ * flattened parameter vector; the updater state (e.g. Adam's moments) and the iteration/epoch counts are carried
+ * over too, so training continues exactly. {@link #toDl4j} gives a network that loads and runs where only DL4J is
+ * on the class path (for deployment).
+ */
+public final class ConvolutionConversion {
+
+    private ConvolutionConversion() {
+    }
+
+    /** A copy of {@code conf} with every {@code ConvolutionLayer} (exact class) replaced by a FastConvolution. */
+    public static MultiLayerConfiguration toFast(MultiLayerConfiguration conf) {
+        return convert(conf, ConvolutionConversion::toFastLayer);
+    }
+
+    /** A copy of {@code conf} with every FastConvolution replaced by DL4J's {@code ConvolutionLayer}. */
+    public static MultiLayerConfiguration toDl4j(MultiLayerConfiguration conf) {
+        return convert(conf, ConvolutionConversion::toDl4jLayer);
+    }
+
+    /** A copy of {@code conf} with every {@code ConvolutionLayer} (exact class) replaced by a FastConvolution. */
+    public static ComputationGraphConfiguration toFast(ComputationGraphConfiguration conf) {
+        return convert(conf, ConvolutionConversion::toFastLayer);
+    }
+
+    /** A copy of {@code conf} with every FastConvolution replaced by DL4J's {@code ConvolutionLayer}. */
+    public static ComputationGraphConfiguration toDl4j(ComputationGraphConfiguration conf) {
+        return convert(conf, ConvolutionConversion::toDl4jLayer);
+    }
+
+    /** A new network with FastConvolution layers and the parameters and updater state of {@code net}. */
+    public static MultiLayerNetwork toFast(MultiLayerNetwork net) {
+        return copy(net, toFast(net.getLayerWiseConfigurations()));
+    }
+
+    /** A new network with DL4J ConvolutionLayers and the parameters and updater state of {@code net}. */
+    public static MultiLayerNetwork toDl4j(MultiLayerNetwork net) {
+        return copy(net, toDl4j(net.getLayerWiseConfigurations()));
+    }
+
+    /** A new graph with FastConvolution layers and the parameters and updater state of {@code net}. */
+    public static ComputationGraph toFast(ComputationGraph net) {
+        return copy(net, toFast(net.getConfiguration()));
+    }
+
+    /** A new graph with DL4J ConvolutionLayers and the parameters and updater state of {@code net}. */
+    public static ComputationGraph toDl4j(ComputationGraph net) {
+        return copy(net, toDl4j(net.getConfiguration()));
+    }
+
+    /** The FastConvolution equivalent of {@code layer} if its class is exactly ConvolutionLayer, else {@code layer}. */
+    public static Layer toFastLayer(Layer layer) {
+        return layer != null && layer.getClass() == ConvolutionLayer.class
+                ? copyFields((ConvolutionLayer) layer, new FastConvolution()) : layer;
+    }
+
+    /** DL4J's ConvolutionLayer equivalent of {@code layer} if it is a FastConvolution, else {@code layer}. */
+    public static Layer toDl4jLayer(Layer layer) {
+        return layer instanceof FastConvolution
+                ? copyFields((ConvolutionLayer) layer, new ConvolutionLayer()) : layer;
+    }
+
+    private static MultiLayerConfiguration convert(MultiLayerConfiguration conf, UnaryOperator<Layer> op) {
+        MultiLayerConfiguration out = conf.clone();
+        for (NeuralNetConfiguration layerConf : out.getConfs()) {
+            layerConf.setLayer(op.apply(layerConf.getLayer()));
+        }
+        return out;
+    }
+
+    private static ComputationGraphConfiguration convert(ComputationGraphConfiguration conf,
+                                                         UnaryOperator<Layer> op) {
+        ComputationGraphConfiguration out = conf.clone();
+        for (GraphVertex vertex : out.getVertices().values()) {
+            if (vertex instanceof LayerVertex) {
+                NeuralNetConfiguration layerConf = ((LayerVertex) vertex).getLayerConf();
+                layerConf.setLayer(op.apply(layerConf.getLayer()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Copies every instance field declared by ConvolutionLayer and its superclasses from {@code from} (a clone, so
+     * that arrays are not shared) into {@code to}.
+     */
+    private static <T extends ConvolutionLayer> T copyFields(ConvolutionLayer from, T to) {
+        ConvolutionLayer source = from.clone();
+        try {
+            for (Class<?> c = ConvolutionLayer.class; c != Object.class; c = c.getSuperclass()) {
+                for (Field f : c.getDeclaredFields()) {
+                    if (!Modifier.isStatic(f.getModifiers())) {
+                        f.setAccessible(true);
+                        f.set(to, f.get(source));
+                    }
+                }
+            }
+        } catch (IllegalAccessException | RuntimeException e) {
+            throw new IllegalStateException("cannot copy the configuration of convolution layer \""
+                    + from.getLayerName() + "\"", e);
+        }
+        return to;
+    }
+
+    private static MultiLayerNetwork copy(MultiLayerNetwork from, MultiLayerConfiguration conf) {
+        MultiLayerNetwork out = new MultiLayerNetwork(conf);
+        out.init(from.params().dup(), false);
+        Updater updater = from.getUpdater(false);
+        if (updater != null) {
+            copyState(updater.getStateViewArray(), out.getUpdater(true).getStateViewArray());
+        }
+        return out;
+    }
+
+    private static ComputationGraph copy(ComputationGraph from, ComputationGraphConfiguration conf) {
+        ComputationGraph out = new ComputationGraph(conf);
+        out.init(from.params().dup(), false);
+        ComputationGraphUpdater updater = from.getUpdater(false);
+        if (updater != null) {
+            copyState(updater.getStateViewArray(), out.getUpdater(true).getStateViewArray());
+        }
+        return out;
+    }
+
+    private static void copyState(INDArray from, INDArray to) {
+        if (from != null && to != null) {
+            to.assign(from);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package org.bn4j.conv.layer;
+
+import org.bn4j.conv.ConvolutionBackend;
+import org.bn4j.conv.ops.Conv2dGeometry;
+import org.bn4j.conv.ops.Conv2dOps;
+import org.deeplearning4j.exception.DL4JException;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+
+/**
+ * Runtime of {@link org.bn4j.conv.FastConvolution}: DL4J's {@link ConvolutionLayer} with forward and backward
+ * computed by libnd4j's {@code conv2d} / {@code conv2d_bp} ops ({@link Conv2dOps}) when {@link ConvolutionBackend}
+ * selects {@link ConvolutionBackend#OPS}, and by DL4J's inherited code otherwise.
+ *
+ * <p>Training step: {@link #activate} computes the pre-activation {@code z = conv(x, W) + b} once, keeps it (in the
+ * ACTIVATIONS workspace, which {@code fit()} keeps open until the backward pass is done; not kept for the identity
+ * activation, whose backward does not need it) and returns {@code σ(z)}. {@link #backpropGradient} turns
+ * {@code dL/dσ} into {@code dL/dz} with the activation's own {@code backprop} and calls {@code conv2d_bp}, writing
+ * dL/dW and dL/db straight into the layer's gradient views. When the kept {@code z} is missing or stale (backward
+ * without a training forward, another input, a closed workspace) it is recomputed. Dropout on the input, weight
+ * noise, masks (passed through, reduced as DL4J does) and workspaces behave as in DL4J's layer.
+ *
+ * <p>Input is checked before native code is reached: rank 4, channel count, a floating-point type, and the output
+ * size (DL4J's own checks for Truncate / Strict); errors name the layer.
+ */
+public class FastConvolutionLayer extends ConvolutionLayer {
+
+    private static final String W = ConvolutionParamInitializer.WEIGHT_KEY;
+    private static final String B = ConvolutionParamInitializer.BIAS_KEY;
+
+    /** Pre-activation kept from the last training forward (null for the identity activation). */
+    private transient INDArray keptPreActivation;
+    /** The input the kept forward was computed from (identity, after dropout). */
+    private transient INDArray keptForInput;
+
+    public FastConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        if (!useOps()) {
+            return super.activate(training, workspaceMgr);
+        }
+        if (input == null) {
+            throw new IllegalArgumentException("Cannot perform forward pass with null input " + layerId());
+        }
+        applyDropOutIfNecessary(training, workspaceMgr);
+        INDArray z = preActivation(training, workspaceMgr);
+        IActivation afn = layerConf().getActivationFn();
+        forget();
+        if (afn instanceof ActivationIdentity) {
+            if (training) {
+                keptForInput = input;
+            }
+            return z;
+        }
+        INDArray a = z;
+        if (training) {
+            keptPreActivation = z;
+            keptForInput = input;
+            a = workspaceMgr.dup(ArrayType.ACTIVATIONS, z);
+        }
+        return afn.getActivation(a, training);
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        if (!useOps()) {
+            forget();
+            return super.backpropGradient(epsilon, workspaceMgr);
+        }
+        assertInputSet(true);
+        INDArray weights = getParamWithNoise(W, true, workspaceMgr);
+        INDArray bias = hasBias() ? getParamWithNoise(B, true, workspaceMgr) : null;
+        INDArray x = contiguous(input.castTo(dataType), ArrayType.BP_WORKING_MEM, workspaceMgr);
+        Conv2dGeometry g = geometry(x, weights);
+
+        IActivation afn = layerConf().getActivationFn();
+        INDArray delta = epsilon.castTo(dataType);
+        if (!(afn instanceof ActivationIdentity)) {
+            INDArray z = keptFresh() && keptPreActivation != null ? keptPreActivation
+                    : preActivation(true, workspaceMgr);
+            delta = afn.backprop(z, delta).getFirst();
+        }
+        delta = contiguous(delta, ArrayType.BP_WORKING_MEM, workspaceMgr);
+        forget();
+
+        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
+        INDArray dW = gradientViews.get(W);
+        INDArray db = hasBias() ? gradientViews.get(B) : null;
+        Conv2dOps.backward(x, weights, bias, delta, g, dx, dW, db);
+
+        Gradient gradient = new DefaultGradient();
+        if (hasBias()) {
+            gradient.setGradientFor(B, db);
+        }
+        gradient.setGradientFor(W, dW, 'c');
+        weightNoiseParams.clear();
+        return new Pair<>(gradient, backpropDropOutIfPresent(dx));
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        forget();
+    }
+
+    /** {@code z = conv2d(x, W) + b} into a new ACTIVATIONS array, after validating the input. */
+    private INDArray preActivation(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        INDArray weights = getParamWithNoise(W, training, workspaceMgr);
+        INDArray bias = hasBias() ? getParamWithNoise(B, training, workspaceMgr) : null;
+        INDArray x = contiguous(input.castTo(dataType), ArrayType.FF_WORKING_MEM, workspaceMgr);
+        Conv2dGeometry g = geometry(x, weights);
+        INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
+                g.outputShape(x.size(0), weights.size(0)), 'c');
+        Conv2dOps.forward(x, weights, bias, g, z);
+        return z;
+    }
+
+    /** Validates the input (rank, type, channels, output size) and computes the op's geometry. */
+    private Conv2dGeometry geometry(INDArray x, INDArray weights) {
+        validateInputRank();
+        if (!input.dataType().isFPType()) {
+            throw new IllegalArgumentException("FastConvolution " + layerId() + ": input data type "
+                    + input.dataType() + " is not supported; give floating-point input (FLOAT or DOUBLE)");
+        }
+        validateInputDepth(weights.size(1));
+        try {
+            return Conv2dGeometry.of(x, layerConf().getKernelSize(), layerConf().getStride(),
+                    layerConf().getPadding(), layerConf().getDilation(), convolutionMode,
+                    layerConf().getCnn2dDataFormat());
+        } catch (DL4JException | IllegalArgumentException | IllegalStateException e) {
+            throw new IllegalArgumentException("FastConvolution " + layerId() + ": input of shape "
+                    + java.util.Arrays.toString(x.shape()) + " does not fit the layer: " + e.getMessage(), e);
+        }
+    }
+
+    private boolean useOps() {
+        return ConvolutionBackend.forLayer(layerConf().getDilation(), dataType) == ConvolutionBackend.OPS;
+    }
+
+    private boolean keptFresh() {
+        return keptForInput != null && keptForInput == input
+                && (keptPreActivation == null || !keptPreActivation.wasClosed());
+    }
+
+    private void forget() {
+        keptPreActivation = null;
+        keptForInput = null;
+    }
+
+    /** {@code a} itself when it is a dense C-order array, else a C-order copy in working memory of {@code type}. */
+    private static INDArray contiguous(INDArray a, ArrayType type, LayerWorkspaceMgr workspaceMgr) {
+        if (a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a)) {
+            return a;
+        }
+        return workspaceMgr.dup(type, a, 'c');
+    }
+}

@@ -1,0 +1,112 @@
+package org.bn4j.conv;
+
+import org.bn4j.conv.layer.FastConvolutionLayer;
+import org.bn4j.conv.testutil.ConvCase;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.stream.Stream;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The fast layer against DL4J's own ConvolutionLayer with identical parameters: output, dL/dx, dL/dW, dL/db, in
+ * float and double, for every layout and ConvolutionMode with stride, padding, dilation, with and without bias.
+ */
+class Dl4jDifferentialTest {
+
+    static final String[] CASES = {
+            "NCHW Truncate k3x3 s1x1 p0x0 d1x1 bias relu 3x4x9x8 5",
+            "NHWC Truncate k3x3 s1x1 p0x0 d1x1 bias relu 3x4x9x8 5",
+            "NCHW Truncate k3x2 s2x1 p1x2 d1x1 nobias tanh 2x3x9x7 4",
+            "NHWC Truncate k3x2 s2x1 p1x2 d1x1 nobias tanh 2x3x9x7 4",
+            "NCHW Truncate k3x3 s2x2 p1x1 d2x2 bias identity 2x3x11x10 4",
+            "NHWC Truncate k3x3 s2x2 p1x1 d2x2 bias identity 2x3x11x10 4",
+            "NCHW Same k3x3 s1x1 p0x0 d1x1 bias relu 2x3x7x6 4",
+            "NHWC Same k3x3 s1x1 p0x0 d1x1 bias relu 2x3x7x6 4",
+            "NCHW Same k3x3 s2x2 p0x0 d1x1 nobias sigmoid 2x3x8x7 4",
+            "NHWC Same k3x3 s2x2 p0x0 d1x1 nobias sigmoid 2x3x8x7 4",
+            "NCHW Same k4x2 s3x2 p0x0 d1x2 bias identity 2x3x10x9 4",
+            "NHWC Same k4x2 s3x2 p0x0 d1x2 bias identity 2x3x10x9 4",
+            "NCHW Same k5x5 s2x2 p0x0 d2x1 bias relu 2x2x9x12 3",
+            "NCHW Strict k3x3 s2x2 p1x1 d1x1 bias relu 2x3x9x9 4",
+            "NHWC Strict k3x3 s2x2 p1x1 d1x1 bias relu 2x3x9x9 4",
+            "NCHW Strict k1x1 s1x1 p0x0 d1x1 nobias identity 2x6x5x5 7",
+            "NHWC Strict k1x1 s1x1 p0x0 d1x1 nobias identity 2x6x5x5 7",
+    };
+
+    static Stream<String> cases() {
+        return Stream.of(CASES);
+    }
+
+    @AfterEach
+    void automaticBackend() {
+        ConvolutionBackend.force(null);
+    }
+
+    @ParameterizedTest(name = "float {0}")
+    @MethodSource("cases")
+    void floatMatchesDl4j(String spec) {
+        compare(ConvCase.parse(spec), DataType.FLOAT, 2e-5);
+    }
+
+    @ParameterizedTest(name = "double {0}")
+    @MethodSource("cases")
+    void doubleMatchesDl4j(String spec) {
+        compare(ConvCase.parse(spec), DataType.DOUBLE, 1e-12);
+    }
+
+    static void compare(ConvCase c, DataType dataType, double tolerance) {
+        Nd4j.getRandom().setSeed(7);
+        Layer fast = c.layer(true, dataType);
+        Layer dl4j = c.layer(false, dataType);
+        assertInstanceOf(FastConvolutionLayer.class, fast);
+        dl4j.setParams(fast.params().dup());
+        INDArray x = c.randomInput(dataType);
+        Result expected = Result.of(dl4j, x);
+        Result actual = Result.of(fast, x);
+        Arrays.assertClose("output", expected.y, actual.y, tolerance);
+        Arrays.assertClose("dL/dx", expected.dx, actual.dx, tolerance);
+        Arrays.assertClose("dL/dW", expected.dW, actual.dW, tolerance);
+        if (c.bias()) {
+            Arrays.assertClose("dL/db", expected.db, actual.db, tolerance);
+        }
+    }
+
+    record Result(INDArray y, INDArray dx, INDArray dW, INDArray db) {
+        static Result of(Layer layer, INDArray x) {
+            LayerWorkspaceMgr ws = LayerWorkspaceMgr.noWorkspaces();
+            layer.setInput(x, ws);
+            INDArray y = layer.activate(true, ws).dup();
+            Nd4j.getRandom().setSeed(99);
+            INDArray dy = Nd4j.randn(y.dataType(), y.shape());
+            Pair<Gradient, INDArray> p = layer.backpropGradient(dy, ws);
+            INDArray db = p.getFirst().getGradientFor("b");
+            return new Result(y, p.getSecond().dup(), p.getFirst().getGradientFor("W").dup(),
+                    db == null ? null : db.dup());
+        }
+    }
+
+    /** Assertions on arrays. */
+    static final class Arrays {
+        static void assertClose(String what, INDArray expected, INDArray actual, double relTolerance) {
+            assertArrayEquals(expected.shape(), actual.shape(), what + " shape");
+            assertEquals(expected.dataType(), actual.dataType(), what + " data type");
+            double scale = Math.max(expected.amaxNumber().doubleValue(), 1e-30);
+            double maxDiff = expected.sub(actual).amaxNumber().doubleValue();
+            assertTrue(maxDiff <= relTolerance * scale, what + ": max |difference| " + maxDiff + " > "
+                    + relTolerance + " x max |expected| " + scale);
+        }
+    }
+}
