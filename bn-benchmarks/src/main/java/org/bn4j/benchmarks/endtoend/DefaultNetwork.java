@@ -1,6 +1,7 @@
 package org.bn4j.benchmarks.endtoend;
 
 import org.bn4j.inception.net.BnInceptionBuilder;
+import org.bn4j.inception.net.ConvolutionKind;
 import org.bn4j.inception.net.Stem;
 import org.bn4j.inception.recipe.Recipe;
 import org.bn4j.inception.recipe.RecipeCatalog;
@@ -37,6 +38,8 @@ public final class DefaultNetwork {
 
     /** Which convolution and normalization layers the network uses. */
     public enum Variant {
+        /** bn4j's FastConvolution (oneDNN) with bn4j's BatchNorm: what the example trains with. */
+        FAST_CONV_BN4J,
         /** DL4J's ConvolutionLayer with bn4j's BatchNorm (applying the ReLU itself). */
         DL4J_CONV_BN4J,
         /** DL4J's ConvolutionLayer with DL4J's built-in BatchNormalization and a separate ReLU ActivationLayer. */
@@ -46,24 +49,25 @@ public final class DefaultNetwork {
     private DefaultNetwork() {
     }
 
-    /** The builder the example uses for its default run. */
-    public static BnInceptionBuilder builder() {
+    /** The builder the example uses for its default run, with the given convolution layer. */
+    public static BnInceptionBuilder builder(ConvolutionKind convolution) {
         Recipe recipe = RecipeCatalog.bundled().get(RECIPE);
         BnInceptionBuilder builder = new BnInceptionBuilder()
                 .input(SIZE, SIZE, CHANNELS)
                 .numClasses(CLASSES)
                 .widthMultiplier(WIDTH)
                 .stem(Stem.AUTO)
-                .seed(SEED);
+                .seed(SEED)
+                .convolution(convolution);
         return recipe.configure(builder, ITERATIONS_PER_EPOCH);
     }
 
     /** The configuration of {@code variant}. */
     public static ComputationGraphConfiguration configuration(Variant variant) {
-        ComputationGraphConfiguration conf = builder().buildConfiguration();
         return switch (variant) {
-            case DL4J_CONV_BN4J -> conf;
-            case DL4J_CONV_DL4J_BN -> BuiltInBatchNormGraph.rewrite(conf,
+            case FAST_CONV_BN4J -> builder(ConvolutionKind.FAST).buildConfiguration();
+            case DL4J_CONV_BN4J -> builder(ConvolutionKind.DL4J).buildConfiguration();
+            case DL4J_CONV_DL4J_BN -> BuiltInBatchNormGraph.rewrite(builder(ConvolutionKind.DL4J).buildConfiguration(),
                     InputType.convolutional(SIZE, SIZE, CHANNELS),
                     new NeuralNetConfiguration.Builder().seed(SEED).dataType(DataType.FLOAT)
                             .updater(new Nesterovs(0.0075, 0.9)));

@@ -45,7 +45,7 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 4)
 public class EndToEndBenchmark {
 
-    @Param({"DL4J_CONV_BN4J", "DL4J_CONV_DL4J_BN"})
+    @Param({"FAST_CONV_BN4J", "DL4J_CONV_BN4J", "DL4J_CONV_DL4J_BN"})
     public DefaultNetwork.Variant variant;
 
     private ComputationGraph network;

@@ -37,6 +37,9 @@ public class TrainCommand implements Callable<Integer> {
     @Mixin
     InputShapeMixin inputShape;
 
+    @Mixin
+    ConvolutionOption convolution;
+
     @Option(names = "--recipe", defaultValue = "bn-x5",
             description = "inception, bn-baseline, bn-x5, bn-x30 or bn-x5-sigmoid (default: ${DEFAULT-VALUE}).")
     String recipeName;
@@ -87,9 +90,11 @@ public class TrainCommand implements Callable<Integer> {
         int inputChannels = inputShape.channelsFor(data);
         int imageSize = inputShape.imageSize();
         Stem stem = inputShape.stem();
-        NetworkSettings network = new NetworkSettings(imageSize, imageSize, inputChannels, widthMultiplier, stem);
-        out.printf(Locale.ROOT, "network: BN-Inception %dx%dx%d, width %s, stem %s, %d classes%n", imageSize,
-                imageSize, inputChannels, widthMultiplier, stem, data.labels().size());
+        NetworkSettings network = new NetworkSettings(imageSize, imageSize, inputChannels, widthMultiplier, stem,
+                convolution.convolution());
+        out.printf(Locale.ROOT, "network: BN-Inception %dx%dx%d, width %s, stem %s, %d classes, %s convolution%n",
+                imageSize, imageSize, inputChannels, widthMultiplier, stem, data.labels().size(),
+                network.convolution());
         TrainingSettings settings = new TrainingSettings(epochs, batchSize, checkpointEvery, this.out, seed, augment);
         try (ProgressReporter progress = noProgress ? new SummaryOnlyProgress(out) : new ConsoleProgress(out);
              MonitorOption distributions = monitor) {

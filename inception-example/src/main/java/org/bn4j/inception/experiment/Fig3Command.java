@@ -3,7 +3,9 @@ package org.bn4j.inception.experiment;
 import org.bn4j.inception.data.DataOptions;
 import org.bn4j.inception.data.FashionMnistFolders;
 import org.bn4j.inception.data.ImageFolderData;
+import org.bn4j.inception.cli.ConvolutionOption;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -51,6 +53,9 @@ public final class Fig3Command implements Callable<Integer> {
                     + "${DEFAULT-VALUE}).")
     Path fashionMnistDir;
 
+    @Mixin
+    ConvolutionOption convolution;
+
     @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
             description = "ND4J threads; 0 keeps ND4J's default (default: ${DEFAULT-VALUE}).")
     int threads;
@@ -61,7 +66,8 @@ public final class Fig3Command implements Callable<Integer> {
         Fig3Settings base = quick ? Fig3Settings.quick() : Fig3Settings.defaults();
         Fig3Settings settings = new Fig3Settings(recipes != null ? recipes : base.recipes(),
                 epochs != null ? epochs : base.epochs(), base.batchSize(), base.imageSize(), base.widthMultiplier(),
-                trainLimit != null ? trainLimit : base.trainLimit(), base.valLimit(), base.seed());
+                trainLimit != null ? trainLimit : base.trainLimit(), base.valLimit(), base.seed(),
+                convolution.convolution());
         Path root = data;
         String source = "image folders " + (data == null ? "" : data.toAbsolutePath());
         if (root == null) {

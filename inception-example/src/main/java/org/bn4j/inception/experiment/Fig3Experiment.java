@@ -42,7 +42,7 @@ public final class Fig3Experiment {
         List<Recipe> recipes = settings.recipes().stream().map(catalog::get).toList();
         int channels = data.provenance().channelCounts().keySet().stream().allMatch(c -> c == 1) ? 1 : 3;
         NetworkSettings network = new NetworkSettings(settings.imageSize(), settings.imageSize(), channels,
-                settings.widthMultiplier(), Stem.AUTO);
+                settings.widthMultiplier(), Stem.AUTO, settings.convolution());
         List<Curve> curves = new ArrayList<>();
         List<Double> seconds = new ArrayList<>();
         for (Recipe recipe : recipes) {

@@ -1,5 +1,7 @@
 package org.bn4j.inception.experiment;
 
+import org.bn4j.inception.net.ConvolutionKind;
+
 import java.util.List;
 
 /**
@@ -14,9 +16,10 @@ import java.util.List;
  * @param trainLimit      training images used (0: all)
  * @param valLimit        validation images used (0: all)
  * @param seed            seed of data sampling, shuffling and initialization
+ * @param convolution     which convolution layer every recipe's network uses
  */
 public record Fig3Settings(List<String> recipes, int epochs, int batchSize, int imageSize, double widthMultiplier,
-                           int trainLimit, int valLimit, long seed) {
+                           int trainLimit, int valLimit, long seed, ConvolutionKind convolution) {
 
     /** The paper's five recipes, the Inception baseline first. */
     public static final List<String> PAPER_RECIPES = List.of("inception", "bn-baseline", "bn-x5", "bn-x30",
@@ -25,12 +28,21 @@ public record Fig3Settings(List<String> recipes, int epochs, int batchSize, int 
     /** Throws IllegalArgumentException naming the first out-of-range value. */
     public Fig3Settings {
         recipes = List.copyOf(recipes);
+        if (convolution == null) {
+            throw new IllegalArgumentException("no convolution layer chosen");
+        }
         if (recipes.isEmpty()) {
             throw new IllegalArgumentException("no recipe to compare");
         }
         if (epochs < 1 || batchSize < 2 || imageSize < 16 || trainLimit < 0 || valLimit < 0) {
             throw new IllegalArgumentException("need epochs >= 1, batch size >= 2, image size >= 16, limits >= 0");
         }
+    }
+
+    /** Settings with bn4j's fast convolution. */
+    public Fig3Settings(List<String> recipes, int epochs, int batchSize, int imageSize, double widthMultiplier,
+                        int trainLimit, int valLimit, long seed) {
+        this(recipes, epochs, batchSize, imageSize, widthMultiplier, trainLimit, valLimit, seed, ConvolutionKind.FAST);
     }
 
     /**

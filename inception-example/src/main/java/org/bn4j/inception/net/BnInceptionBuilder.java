@@ -24,6 +24,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Builds the BN-Inception {@link ComputationGraph} of Ioffe &amp; Szegedy 2015 (§4.2, appendix Figure 5) and the
@@ -32,6 +33,9 @@ import java.util.List;
  * <p>Default network (batch-normalized): every convolution has no bias (BN's β takes its role) and is followed by a
  * bn4j {@link BatchNorm} layer that applies the nonlinearity after normalizing; no LRN, no dropout. Modules 3a–5b
  * follow {@link BnInceptionTable}; after 5b come global average pooling and a softmax classifier.
+ *
+ * <p>Convolutions are bn4j's oneDNN-backed {@code FastConvolution} by default, DL4J's {@code ConvolutionLayer} with
+ * {@link #convolution(ConvolutionKind) convolution(DL4J)}; both have the same parameters.
  *
  * <p>Variants: {@link #batchNorm(boolean) batchNorm(false)} is the Inception baseline (convolutions with bias and the
  * activation, plus GoogLeNet's LRN in the stem and dropout before the classifier when set); {@link
@@ -62,6 +66,7 @@ public final class BnInceptionBuilder {
     private IUpdater updater = new Nesterovs(0.0015, 0.9);
     private double l2 = 0.0;
     private long seed = 42;
+    private ConvolutionKind convolution = ConvolutionKind.FAST;
 
     /** Input height, width and channels (1 or 3). Defaults to 224×224×3. */
     public BnInceptionBuilder input(int height, int width, int channels) {
@@ -128,6 +133,15 @@ public final class BnInceptionBuilder {
     /** Seed of the weight initialization. Defaults to 42. */
     public BnInceptionBuilder seed(long seed) {
         this.seed = seed;
+        return this;
+    }
+
+    /**
+     * Which convolution layer: bn4j's oneDNN-backed {@link ConvolutionKind#FAST FastConvolution} or DL4J's plain
+     * {@link ConvolutionKind#DL4J ConvolutionLayer} (same parameters and results). Defaults to FAST.
+     */
+    public BnInceptionBuilder convolution(ConvolutionKind convolution) {
+        this.convolution = Objects.requireNonNull(convolution, "convolution");
         return this;
     }
 
@@ -253,7 +267,7 @@ public final class BnInceptionBuilder {
 
     /** A convolution followed by BN and the activation, or (baseline) a biased convolution with the activation. */
     private String conv(GraphBuilder graph, String name, String input, int kernel, int stride, int filters) {
-        ConvolutionLayer.Builder convolution = new ConvolutionLayer.Builder(kernel, kernel)
+        ConvolutionLayer.Builder convolution = this.convolution.builder(kernel)
                 .stride(stride, stride)
                 .nOut(filters);
         if (!batchNorm) {

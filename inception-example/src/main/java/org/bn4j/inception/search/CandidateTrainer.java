@@ -2,6 +2,7 @@ package org.bn4j.inception.search;
 
 import org.bn4j.inception.data.ImageShape;
 import org.bn4j.inception.net.BnInceptionBuilder;
+import org.bn4j.inception.net.ConvolutionKind;
 import org.bn4j.inception.net.Stem;
 import org.bn4j.inception.recipe.Recipe;
 import org.bn4j.inception.train.CheckpointStore;
@@ -27,8 +28,14 @@ import java.time.Instant;
  * @param epochs     epochs per candidate
  * @param stem       network stem
  * @param seed       seed of initialization and shuffling, the same for every candidate
+ * @param convolution which convolution layer every candidate's network uses
  */
-public record CandidateTrainer(Recipe baseRecipe, int epochs, Stem stem, long seed) {
+public record CandidateTrainer(Recipe baseRecipe, int epochs, Stem stem, long seed, ConvolutionKind convolution) {
+
+    /** A trainer whose candidates use bn4j's fast convolution. */
+    public CandidateTrainer(Recipe baseRecipe, int epochs, Stem stem, long seed) {
+        this(baseRecipe, epochs, stem, seed, ConvolutionKind.FAST);
+    }
 
     /** A trained candidate and how it was made. */
     public record Trained(ComputationGraph network, RunManifest manifest) {
@@ -44,7 +51,7 @@ public record CandidateTrainer(Recipe baseRecipe, int epochs, Stem stem, long se
         Recipe recipe = candidate.recipe(baseRecipe);
         ImageShape shape = data.shape();
         NetworkSettings network = new NetworkSettings(shape.height(), shape.width(), shape.channels(),
-                candidate.widthMultiplier(), stem);
+                candidate.widthMultiplier(), stem, convolution);
         TrainingSettings settings = new TrainingSettings(epochs, candidate.batchSize(), Integer.MAX_VALUE, dir, seed,
                 false);
         Trainer trainer = new Trainer(data.data(), data.batches(), recipe, settings)
@@ -69,6 +76,7 @@ public record CandidateTrainer(Recipe baseRecipe, int epochs, Stem stem, long se
                 .numClasses(classes)
                 .widthMultiplier(network.widthMultiplier())
                 .stem(network.stem())
+                .convolution(network.convolution())
                 .seed(seed);
         ComputationGraphConfiguration conf = recipe.configure(builder, iterationsPerEpoch).buildConfiguration();
         if (candidate.batchNorm()) {

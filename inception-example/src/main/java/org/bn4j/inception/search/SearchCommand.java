@@ -1,5 +1,6 @@
 package org.bn4j.inception.search;
 
+import org.bn4j.inception.cli.ConvolutionOption;
 import org.bn4j.inception.cli.DataOptionsMixin;
 import org.bn4j.inception.cli.InputShapeMixin;
 import org.bn4j.inception.recipe.Recipe;
@@ -35,6 +36,9 @@ public class SearchCommand implements Callable<Integer> {
 
     @Mixin
     InputShapeMixin inputShape;
+
+    @Mixin
+    ConvolutionOption convolution;
 
     @Option(names = "--recipe", defaultValue = "bn-x5",
             description = "Base recipe whose other settings every candidate keeps (default: ${DEFAULT-VALUE}).")
@@ -88,7 +92,8 @@ public class SearchCommand implements Callable<Integer> {
         console.println("base " + base.describe());
         console.println("space: " + space);
 
-        CandidateTrainer trainer = new CandidateTrainer(base, epochs, inputShape.stem(), seed);
+        CandidateTrainer trainer = new CandidateTrainer(base, epochs, inputShape.stem(), seed,
+                convolution.convolution());
         InceptionSearch search = new InceptionSearch(space, trainer, dataProperties, new SearchSettings(method, candidates, maxMinutes, gridPoints, out, seed));
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

@@ -2,6 +2,7 @@ package org.bn4j.inception.train;
 
 import org.bn4j.inception.data.ImageShape;
 import org.bn4j.inception.net.BnInceptionBuilder;
+import org.bn4j.inception.net.ConvolutionKind;
 import org.bn4j.inception.net.Stem;
 import org.bn4j.inception.recipe.Recipe;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -14,8 +15,23 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * @param channels        input channels, 1 or 3
  * @param widthMultiplier factor on every channel count of the paper's table
  * @param stem            which stem (AUTO: small up to 64 px)
+ * @param convolution     which convolution layer; absent in a run.json written before this setting existed, which
+ *                        means DL4J's (what those runs used)
  */
-public record NetworkSettings(int height, int width, int channels, double widthMultiplier, Stem stem) {
+public record NetworkSettings(int height, int width, int channels, double widthMultiplier, Stem stem,
+                              ConvolutionKind convolution) {
+
+    /** Null {@code convolution} (an older run.json) reads as {@link ConvolutionKind#DL4J}. */
+    public NetworkSettings {
+        if (convolution == null) {
+            convolution = ConvolutionKind.DL4J;
+        }
+    }
+
+    /** Settings with bn4j's fast convolution. */
+    public NetworkSettings(int height, int width, int channels, double widthMultiplier, Stem stem) {
+        this(height, width, channels, widthMultiplier, stem, ConvolutionKind.FAST);
+    }
 
     /** The image shape the data must be converted to. */
     public ImageShape imageShape() {
@@ -29,6 +45,7 @@ public record NetworkSettings(int height, int width, int channels, double widthM
                 .numClasses(numClasses)
                 .widthMultiplier(widthMultiplier)
                 .stem(stem)
+                .convolution(convolution)
                 .seed(seed);
         return recipe.configure(builder, iterationsPerEpoch).build();
     }

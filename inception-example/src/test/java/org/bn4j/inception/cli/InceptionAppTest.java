@@ -1,8 +1,14 @@
 package org.bn4j.inception.cli;
 
+import org.bn4j.conv.FastConvolution;
 import org.bn4j.inception.InceptionApp;
+import org.bn4j.inception.Json;
 import org.bn4j.inception.data.TestImages;
+import org.bn4j.inception.net.ConvolutionKind;
+import org.bn4j.inception.train.RunManifest;
 import org.bn4j.inception.train.SavedModel;
+import org.bn4j.inception.train.TrainingRun;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,13 +41,33 @@ class InceptionAppTest {
                 "--batch-size", "6", "--image-size", "16", "--width", "0.125", "--out", out.toString(),
                 "--no-progress", "--lr", "0.01"), err.toString());
         assertTrue(Files.isRegularFile(out.resolve(SavedModel.FILE_NAME)));
-        assertEquals(3, SavedModel.load(out.resolve(SavedModel.FILE_NAME)).manifest().network().channels(),
-                "colour images should give a 3-channel network");
+        SavedModel saved = SavedModel.load(out.resolve(SavedModel.FILE_NAME));
+        assertEquals(3, saved.manifest().network().channels(), "colour images should give a 3-channel network");
+        assertEquals(ConvolutionKind.FAST, saved.manifest().network().convolution());
+        assertEquals(FastConvolution.class, saved.network().getLayer("stem/conv1").conf().getLayer().getClass());
         String model = out.resolve(SavedModel.FILE_NAME).toString();
         assertEquals(0, run(err, "evaluate", "--model", model, "--data", data.toString(), "--val-fraction", "0.34"),
                 err.toString());
         assertEquals(0, run(err, "predict", "--model", model, "--top-k", "2", data.resolve("square").toString()),
                 err.toString());
+    }
+
+    @Test
+    void convOptionBuildsDl4jConvolutionsAndIsRecordedInTheRunManifest() throws IOException {
+        Path data = dir.resolve("data");
+        TestImages.writeTree(data, 4, 16, false, 1);
+        Path out = dir.resolve("out");
+        StringWriter err = new StringWriter();
+        assertEquals(0, run(err, "train", "--data", data.toString(), "--val-fraction", "0.25", "--epochs", "1",
+                "--batch-size", "8", "--image-size", "16", "--width", "0.0625", "--out", out.toString(),
+                "--no-progress", "--population-batches", "0", "--conv", "dl4j"), err.toString());
+        assertEquals(ConvolutionKind.DL4J, Json.read(out.resolve(TrainingRun.MANIFEST_FILE), RunManifest.class)
+                .network().convolution());
+        SavedModel model = SavedModel.load(out.resolve(SavedModel.FILE_NAME));
+        assertEquals(ConvolutionKind.DL4J, model.manifest().network().convolution());
+        assertEquals(ConvolutionLayer.class, model.network().getLayer("stem/conv1").conf().getLayer().getClass());
+        assertEquals(0, run(err, "evaluate", "--model", out.resolve(SavedModel.FILE_NAME).toString(), "--data",
+                data.toString(), "--val-fraction", "0.25"), err.toString());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.bn4j.inception.net;
 
 import org.bn4j.BatchNorm;
+import org.bn4j.conv.FastConvolution;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -12,6 +13,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -78,6 +80,27 @@ class BnInceptionBuilderTest {
         }
         assertTrue(layersOfType(conf, LocalResponseNormalization.class).isEmpty());
         assertEquals(null, ((OutputLayer) layer(conf, BnInceptionBuilder.OUTPUT)).getIDropout());
+    }
+
+    @Test
+    void convolutionsAreFastByDefaultAndPlainDl4jOnRequestWithTheSameParametersAndOutputs() {
+        BnInceptionBuilder builder = new BnInceptionBuilder().input(28, 28, 1).numClasses(10).widthMultiplier(0.125);
+        ComputationGraph fast = builder.build();
+        ComputationGraph plain = builder.convolution(ConvolutionKind.DL4J).build();
+        List<String> convolutions = layersOfType(fast.getConfiguration(), ConvolutionLayer.class);
+        assertEquals(3 + 8 * 7 + 2 * 5, convolutions.size());
+        for (String name : convolutions) {
+            assertEquals(FastConvolution.class, layer(fast.getConfiguration(), name).getClass(), name);
+            assertEquals(ConvolutionLayer.class, layer(plain.getConfiguration(), name).getClass(), name);
+        }
+        assertEquals(fast.numParams(), plain.numParams());
+        plain.setParams(fast.params());
+        INDArray x = Nd4j.rand(DataType.FLOAT, 4, 1, 28, 28);
+        for (boolean training : new boolean[] {false, true}) {
+            INDArray expected = plain.outputSingle(training, x);
+            INDArray actual = fast.outputSingle(training, x);
+            assertTrue(expected.equalsWithEps(actual, 1e-4), "training=" + training + ": " + expected + " vs " + actual);
+        }
     }
 
     @Test
