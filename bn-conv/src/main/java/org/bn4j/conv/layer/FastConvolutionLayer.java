@@ -54,7 +54,7 @@ public class FastConvolutionLayer extends ConvolutionLayer {
             return super.activate(training, workspaceMgr);
         }
         if (input == null) {
-            throw new IllegalArgumentException("Cannot perform forward pass with null input " + layerId());
+            throw new IllegalStateException("FastConvolution " + layerId() + ": forward pass without input");
         }
         applyDropOutIfNecessary(training, workspaceMgr);
         INDArray z = preActivation(training, workspaceMgr);
@@ -81,7 +81,10 @@ public class FastConvolutionLayer extends ConvolutionLayer {
             forget();
             return super.backpropGradient(epsilon, workspaceMgr);
         }
-        assertInputSet(true);
+        if (input == null) {
+            throw new IllegalStateException("FastConvolution " + layerId()
+                    + ": backpropGradient without input; call setInput and activate(true) first");
+        }
         INDArray weights = getParamWithNoise(W, true, workspaceMgr);
         INDArray bias = hasBias() ? getParamWithNoise(B, true, workspaceMgr) : null;
         INDArray x = contiguous(input.castTo(dataType), ArrayType.BP_WORKING_MEM, workspaceMgr);
@@ -147,8 +150,13 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         }
     }
 
+    /** The code that computes this layer now (see {@link ConvolutionBackend}). */
+    public ConvolutionBackend backend() {
+        return ConvolutionBackend.forLayer(layerConf().getDilation(), dataType);
+    }
+
     private boolean useOps() {
-        return ConvolutionBackend.forLayer(layerConf().getDilation(), dataType) == ConvolutionBackend.OPS;
+        return backend() == ConvolutionBackend.OPS;
     }
 
     private boolean keptFresh() {
