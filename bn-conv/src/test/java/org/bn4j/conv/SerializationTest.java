@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /** JSON and ModelSerializer round trips keep every FastConvolution setting, the parameters and the updater state. */
 class SerializationTest {
@@ -48,6 +49,11 @@ class SerializationTest {
         FastConvolution layer = assertInstanceOf(FastConvolution.class, back.getConf(0).getLayer());
         FastConvolution original = (FastConvolution) conf.getConf(0).getLayer();
         assertEquals(original, layer);
+        assertEquals(original.hashCode(), layer.hashCode());
+        org.deeplearning4j.nn.conf.layers.Layer plain = ConvolutionConversion.toDl4jLayer(layer);
+        assertNotEquals(plain, layer, "a plain ConvolutionLayer is not equal to a FastConvolution");
+        assertNotEquals(layer, plain);
+        assertEquals(layer, ConvolutionConversion.toFastLayer(plain));
         assertArrayEquals(new int[] {3, 2}, layer.getKernelSize());
         assertArrayEquals(new int[] {2, 1}, layer.getStride());
         assertArrayEquals(new int[] {1, 0}, layer.getPadding());

@@ -44,6 +44,7 @@ public class FastConvolutionLayer extends ConvolutionLayer {
     /** The input the kept forward was computed from (identity, after dropout). */
     private transient INDArray keptForInput;
 
+    /** The runtime for {@code conf} (whose layer is a FastConvolution) computing in {@code dataType}. */
     public FastConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
     }
