@@ -103,6 +103,17 @@ class BadInputTest {
     }
 
     @Test
+    void gradientOfTheWrongShapeNamesTheLayerAndBothShapes() {
+        Layer layer = namedLayer();
+        LayerWorkspaceMgr ws = LayerWorkspaceMgr.noWorkspaces();
+        layer.setInput(Nd4j.rand(DataType.FLOAT, 2, 3, 6, 6), ws);
+        layer.activate(true, ws);
+        Exception e = assertThrows(IllegalArgumentException.class,
+                () -> layer.backpropGradient(Nd4j.rand(DataType.FLOAT, 2, 4, 5, 5), ws));
+        assertMentions(e, "conv-under-test", "[2, 4, 5, 5]", "[2, 4, 4, 4]");
+    }
+
+    @Test
     void unknownBackendPropertyValueIsAClearError() {
         String before = System.getProperty(ConvolutionBackend.PROPERTY);
         System.setProperty(ConvolutionBackend.PROPERTY, "fastest");

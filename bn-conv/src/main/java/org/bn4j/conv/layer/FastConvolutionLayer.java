@@ -18,6 +18,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 
+import java.util.Arrays;
+
 /**
  * Runtime of {@link org.bn4j.conv.FastConvolution}: DL4J's {@link ConvolutionLayer} with forward and backward
  * computed by libnd4j's {@code conv2d} / {@code conv2d_bp} ops ({@link Conv2dOps}) when {@link ConvolutionBackend}
@@ -90,6 +92,12 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         INDArray bias = hasBias() ? getParamWithNoise(B, true, workspaceMgr) : null;
         INDArray x = contiguous(input.castTo(dataType), ArrayType.BP_WORKING_MEM, workspaceMgr);
         Conv2dGeometry g = geometry(x, weights);
+        long[] outputShape = g.outputShape(x.size(0), weights.size(0));
+        if (!Arrays.equals(outputShape, epsilon.shape())) {
+            throw new IllegalArgumentException("FastConvolution " + layerId() + ": gradient of shape "
+                    + Arrays.toString(epsilon.shape()) + " does not match the output shape "
+                    + Arrays.toString(outputShape));
+        }
 
         IActivation afn = layerConf().getActivationFn();
         INDArray delta = epsilon.castTo(dataType);
@@ -147,7 +155,7 @@ public class FastConvolutionLayer extends ConvolutionLayer {
                     layerConf().getCnn2dDataFormat());
         } catch (DL4JException | IllegalArgumentException | IllegalStateException e) {
             throw new IllegalArgumentException("FastConvolution " + layerId() + ": input of shape "
-                    + java.util.Arrays.toString(x.shape()) + " does not fit the layer: " + e.getMessage(), e);
+                    + Arrays.toString(x.shape()) + " does not fit the layer: " + e.getMessage(), e);
         }
     }
 
