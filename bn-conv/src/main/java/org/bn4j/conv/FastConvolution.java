@@ -69,6 +69,23 @@ public class FastConvolution extends ConvolutionLayer {
         return (FastConvolution) super.clone();
     }
 
+    /** Equal to another FastConvolution with the same settings; never equal to a plain ConvolutionLayer. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FastConvolution && super.equals(o);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * super.hashCode() + FastConvolution.class.hashCode();
+    }
+
+    /** Lombok's equality hook of the superclass: keeps {@code ConvolutionLayer.equals(FastConvolution)} false. */
+    @Override
+    protected boolean canEqual(Object other) {
+        return other instanceof FastConvolution;
+    }
+
     /**
      * Builder with exactly the options of DL4J's {@link ConvolutionLayer.Builder} and the same defaults (kernel
      * 5×5, stride 1×1, padding 0×0, dilation 1×1, ConvolutionMode from the network (Truncate when unset), bias on,

@@ -18,6 +18,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 
+import java.util.Arrays;
+
 /**
  * Runtime of {@link org.bn4j.conv.FastConvolution}: DL4J's {@link ConvolutionLayer} with forward and backward
  * computed by libnd4j's {@code conv2d} / {@code conv2d_bp} ops ({@link Conv2dOps}) when {@link ConvolutionBackend}
@@ -44,6 +46,7 @@ public class FastConvolutionLayer extends ConvolutionLayer {
     /** The input the kept forward was computed from (identity, after dropout). */
     private transient INDArray keptForInput;
 
+    /** The runtime for {@code conf} (whose layer is a FastConvolution) computing in {@code dataType}. */
     public FastConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
     }
@@ -54,7 +57,7 @@ public class FastConvolutionLayer extends ConvolutionLayer {
             return super.activate(training, workspaceMgr);
         }
         if (input == null) {
-            throw new IllegalArgumentException("Cannot perform forward pass with null input " + layerId());
+            throw new IllegalStateException("FastConvolution " + layerId() + ": forward pass without input");
         }
         applyDropOutIfNecessary(training, workspaceMgr);
         INDArray z = preActivation(training, workspaceMgr);
@@ -81,11 +84,20 @@ public class FastConvolutionLayer extends ConvolutionLayer {
             forget();
             return super.backpropGradient(epsilon, workspaceMgr);
         }
-        assertInputSet(true);
+        if (input == null) {
+            throw new IllegalStateException("FastConvolution " + layerId()
+                    + ": backpropGradient without input; call setInput and activate(true) first");
+        }
         INDArray weights = getParamWithNoise(W, true, workspaceMgr);
         INDArray bias = hasBias() ? getParamWithNoise(B, true, workspaceMgr) : null;
         INDArray x = contiguous(input.castTo(dataType), ArrayType.BP_WORKING_MEM, workspaceMgr);
         Conv2dGeometry g = geometry(x, weights);
+        long[] outputShape = g.outputShape(x.size(0), weights.size(0));
+        if (!Arrays.equals(outputShape, epsilon.shape())) {
+            throw new IllegalArgumentException("FastConvolution " + layerId() + ": gradient of shape "
+                    + Arrays.toString(epsilon.shape()) + " does not match the output shape "
+                    + Arrays.toString(outputShape));
+        }
 
         IActivation afn = layerConf().getActivationFn();
         INDArray delta = epsilon.castTo(dataType);
@@ -143,12 +155,17 @@ public class FastConvolutionLayer extends ConvolutionLayer {
                     layerConf().getCnn2dDataFormat());
         } catch (DL4JException | IllegalArgumentException | IllegalStateException e) {
             throw new IllegalArgumentException("FastConvolution " + layerId() + ": input of shape "
-                    + java.util.Arrays.toString(x.shape()) + " does not fit the layer: " + e.getMessage(), e);
+                    + Arrays.toString(x.shape()) + " does not fit the layer: " + e.getMessage(), e);
         }
     }
 
+    /** The code that computes this layer now (see {@link ConvolutionBackend}). */
+    public ConvolutionBackend backend() {
+        return ConvolutionBackend.forLayer(layerConf().getDilation(), dataType);
+    }
+
     private boolean useOps() {
-        return ConvolutionBackend.forLayer(layerConf().getDilation(), dataType) == ConvolutionBackend.OPS;
+        return backend() == ConvolutionBackend.OPS;
     }
 
     private boolean keptFresh() {

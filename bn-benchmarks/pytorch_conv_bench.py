@@ -1,0 +1,53 @@
+#!/usr/bin/python3
+"""Times PyTorch's Conv2d on the shapes of ConvolutionBenchmark (float32, CPU, NCHW, 2 threads).
+
+Each shape is N x Cin x H x W -> Cout with a k x k kernel, stride 1, 'same' padding (k // 2), with bias, exactly as
+ConvolutionBenchmark configures DL4J (ConvolutionMode.Same, identity activation).
+Training: forward + backward of a fixed upstream gradient, with dL/dx (the input requires grad, as inside a network).
+Inference: forward under torch.no_grad().
+Run with Debian's interpreter, which has PyTorch 1.13:  /usr/bin/python3 bn-benchmarks/pytorch_conv_bench.py
+"""
+import argparse
+
+import torch
+
+from pytorch_bench import best_ms
+
+# (N, Cin, H, W, Cout, k): the @Param shapes of ConvolutionBenchmark, written there as NxCinxHxW-CoutkK
+SHAPES = [(64, 1, 32, 32, 32, 3), (64, 32, 16, 16, 48, 3), (64, 32, 16, 16, 32, 1), (64, 120, 8, 8, 96, 3),
+          (32, 64, 56, 56, 64, 3)]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, mkldnn {torch.backends.mkldnn.is_available()}")
+    print("| shape | train fwd+bwd ms | inference ms |")
+    print("| --- | --- | --- |")
+    for n, cin, h, w, cout, k in SHAPES:
+        layer = torch.nn.Conv2d(cin, cout, k, padding=k // 2, bias=True)
+        x = torch.randn(n, cin, h, w, requires_grad=True)
+        dy = torch.randn(n, cout, h, w)
+
+        def train():
+            x.grad = None
+            layer.zero_grad(set_to_none=True)
+            layer(x).backward(dy)
+
+        def infer():
+            with torch.no_grad():
+                layer(x)
+
+        train_ms = best_ms(train, args.warmup, args.repeats, args.rounds)
+        infer_ms = best_ms(infer, args.warmup, args.repeats, args.rounds)
+        print(f"| {n}x{cin}x{h}x{w}-{cout}k{k} | {train_ms:.2f} | {infer_ms:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
