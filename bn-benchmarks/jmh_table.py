@@ -9,11 +9,12 @@ import json
 import sys
 
 
-def load_jmh(path):
+def load_jmh(path, param="shape"):
+    """{(method, value of the JMH parameter `param`): (median, p90)} (sample time) or (mean, error)."""
     scores = {}
     for entry in json.load(open(path)):
         method = entry["benchmark"].rsplit(".", 1)[1]
-        shape = entry["params"]["shape"]
+        shape = entry["params"][param]
         metric = entry["primaryMetric"]
         percentiles = metric.get("scorePercentiles", {})
         if entry.get("mode") == "sample" and "50.0" in percentiles:
