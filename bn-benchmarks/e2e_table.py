@@ -19,7 +19,7 @@ def load_pytorch(path):
     rows = {}
     for line in open(path):
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) == 3 and cells[0] in ("training step", "inference"):
+        if len(cells) >= 3 and cells[0] in ("training step", "inference"):
             median, p90 = cells[1].replace(" ms", "").replace(")", "").split(" (")
             rows[cells[0]] = (float(median), float(p90))
     return rows
