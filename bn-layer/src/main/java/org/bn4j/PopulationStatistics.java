@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * Population statistics of a trained network by the paper's inference procedure, Algorithm 2 of Ioffe &amp; Szegedy
@@ -47,7 +47,8 @@ import java.util.function.Consumer;
  * <p><b>Unequal batches</b>: every mini-batch has the same weight in E_B, as in the paper, including a last, smaller
  * one; the variance of each batch is made unbiased with its own {@code m_B/(m_B−1)}, so
  * {@code Var[x] = E_B[m_B/(m_B−1)·σ²_B]}, which is the paper's formula when all batches have m values. A mini-batch
- * of a single example is skipped (it has no batch variance for dense input). Drop a ragged last batch from the
+ * is skipped only when some normalization layer would see one value per feature (a single example reaching a dense
+ * layer): a single image still gives a convolutional layer H·W values per channel and counts. Drop a ragged last batch from the
  * iterator if it should not count as much as a full one.
  *
  * <p>The iterator is reset first when it supports reset. A progress bar is shown on a console, and the progress is
@@ -76,9 +77,9 @@ public final class PopulationStatistics {
                 }
                 DataSet ds = iterator.next();
                 return new INDArray[] {ds.getFeatures()};
-            }, inputs -> {
+            }, (inputs, training) -> {
                 net.setInput(inputs[0]);
-                net.feedForward(true, false);
+                net.feedForward(training, false);
             });
         } finally {
             net.clearLayersStates();
@@ -120,7 +121,8 @@ public final class PopulationStatistics {
                                             java.util.function.Supplier<INDArray[]> next) {
         INDArray[] savedInputs = net.getInputs();
         try {
-            return run(layers, maxBatches, resettable, reset, next, inputs -> net.feedForward(inputs, true, false));
+            return run(layers, maxBatches, resettable, reset, next,
+                    (inputs, training) -> net.feedForward(inputs, training, false));
         } finally {
             net.clearLayersStates();
             net.setInputs(savedInputs);
@@ -143,7 +145,7 @@ public final class PopulationStatistics {
 
     private static PopulationEstimate run(List<NormalizationLayers.Entry> layers, int maxBatches, boolean resettable,
                                           Runnable reset, java.util.function.Supplier<INDArray[]> next,
-                                          Consumer<INDArray[]> forward) {
+                                          BiConsumer<INDArray[], Boolean> forward) {
         if (resettable) {
             reset.run();
         }
@@ -159,11 +161,11 @@ public final class PopulationStatistics {
                 if (inputs == null) {
                     break;
                 }
-                if (inputs[0].size(0) < 2) {
+                if (inputs[0].size(0) < 2 && !everyLayerSeesTwoValuesPerFeature(inputs, forward, sums.values())) {
                     skipped++;
                     continue;
                 }
-                forward.accept(inputs);
+                forward.accept(inputs, true);
                 for (Accumulator acc : sums.values()) {
                     acc.add();
                 }
@@ -172,11 +174,13 @@ public final class PopulationStatistics {
             }
         }
         if (skipped > 0) {
-            log.warn("Population statistics: skipped {} mini-batch(es) of a single example", skipped);
+            log.warn("Population statistics: skipped {} single-example mini-batch(es) with one value per feature "
+                    + "in a normalization layer", skipped);
         }
         if (batches == 0) {
-            throw new IllegalArgumentException("the iterator gave no mini-batch with at least 2 examples"
-                    + (skipped > 0 ? " (" + skipped + " single-example batches skipped)" : " (it is empty)")
+            throw new IllegalArgumentException("the iterator gave no mini-batch with at least 2 values per feature "
+                    + "in every normalization layer"
+                    + (skipped > 0 ? " (" + skipped + " skipped)" : " (it is empty)")
                     + ": Algorithm 2 needs at least one training mini-batch");
         }
         Map<String, INDArray> means = new LinkedHashMap<>();
@@ -192,6 +196,24 @@ public final class PopulationStatistics {
             variances.put(acc.entry.name, variance);
         }
         return new PopulationEstimate(batches, means, variances);
+    }
+
+    /**
+     * Whether a mini-batch of one example gives every normalization layer at least two values per feature (a
+     * convolutional layer sees H·W values per channel; a dense one sees one). Found by an inference-mode forward pass
+     * of that one example, which cannot fail on the degenerate batch that a training-mode pass would reject.
+     */
+    private static boolean everyLayerSeesTwoValuesPerFeature(INDArray[] inputs,
+                                                             BiConsumer<INDArray[], Boolean> forward,
+                                                             Iterable<Accumulator> layers) {
+        forward.accept(inputs, false);
+        for (Accumulator acc : layers) {
+            INDArray input = acc.entry.layer.input();
+            if (input == null || acc.entry.layout(input.rank()).valuesPerFeature(input) < 2) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static ProgressBar progressBar(int maxBatches) {
