@@ -6,6 +6,7 @@ import org.bn4j.math.BatchNormKernels;
 import org.bn4j.math.FeatureLayout;
 import org.bn4j.math.PopulationUpdate;
 import org.bn4j.params.BatchNormParamInitializer;
+import org.deeplearning4j.nn.api.TrainingConfig;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -35,6 +36,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public class BatchNormLayer extends BaseLayer<BatchNorm> {
 
     private transient BatchStatistics lastBatch;
+    /** The minibatch size DL4J's updater divides gradients by, when a MultiLayerNetwork has told it; else 0. */
+    private transient int networkMiniBatchSize;
     /** True after a forward pass with the population map (inference, or training with frozen statistics). */
     private transient boolean populationForward;
 
@@ -99,6 +102,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
 
         Gradient gradient = new DefaultGradient();
         if (learned) {
+            normalizeGammaBetaGradient(dGamma, dBeta);
             gradient.setGradientFor(BatchNorm.GAMMA, dGamma);
             gradient.setGradientFor(BatchNorm.BETA, dBeta);
         }
@@ -142,6 +146,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
             INDArray dBeta = gradientViews.get(BatchNorm.BETA);
             dGamma.assign(xHat.muli(dy).sum(dims));
             dBeta.assign(dy.sum(dims));
+            normalizeGammaBetaGradient(dGamma, dBeta);
             gradient.setGradientFor(BatchNorm.GAMMA, dGamma);
             gradient.setGradientFor(BatchNorm.BETA, dBeta);
         }
@@ -154,6 +159,31 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         }
         populationForward = false;
         return new Pair<>(gradient, dx);
+    }
+
+    /**
+     * The configured gradient normalization, applied to γ/β only and as DL4J's updater applies it to its own layers
+     * (after dividing by the minibatch size); the updater itself sees none for this layer ({@link #getConfig()}).
+     */
+    private void normalizeGammaBetaGradient(INDArray dGamma, INDArray dBeta) {
+        double minibatch = !conf().isMiniBatch() ? 1 : networkMiniBatchSize > 0 ? networkMiniBatchSize : input.size(0);
+        GammaBetaNormalization.apply(layerConf().getGradientNormalization(),
+                layerConf().getGradientNormalizationThreshold(), minibatch, dGamma, dBeta);
+    }
+
+    /**
+     * The layer configuration without gradient normalization, for DL4J's updater, which would otherwise normalize
+     * the population-statistics pseudo-gradients too; the layer normalizes the γ/β gradient itself.
+     */
+    @Override
+    public TrainingConfig getConfig() {
+        return new UpdaterConfig(layerConf());
+    }
+
+    /** Called by MultiLayerNetwork with the minibatch size its updater divides gradients by. */
+    @Override
+    public void setInputMiniBatchSize(int size) {
+        networkMiniBatchSize = size;
     }
 
     /** Pseudo-gradients {@code old − new} for mean, var (and count), applied by their NoOp updater during fit. */
