@@ -1,8 +1,5 @@
 package org.bn4j;
 
-import me.tongfei.progressbar.DelegatingProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 import org.bn4j.math.FeatureLayout;
 import org.bn4j.math.PopulationUpdate;
 import org.deeplearning4j.nn.api.Layer;
@@ -22,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.IntConsumer;
 
 /**
  * Population statistics of a trained network by the paper's inference procedure, Algorithm 2 of Ioffe &amp; Szegedy
@@ -51,8 +49,9 @@ import java.util.function.BiConsumer;
  * layer): a single image still gives a convolutional layer H·W values per channel and counts. Drop a ragged last batch from the
  * iterator if it should not count as much as a full one.
  *
- * <p>The iterator is reset first when it supports reset. A progress bar is shown on a console, and the progress is
- * logged (slf4j, INFO, every 10 s) otherwise.
+ * <p>The iterator is reset first when it supports reset. The estimate is quiet: it prints nothing and logs only a
+ * warning about skipped batches. For progress, pass an {@link IntConsumer} that receives the number of mini-batches
+ * done after each one (the example application draws its console progress bar from it).
  *
  * <pre>
  *   PopulationEstimate e = PopulationStatistics.estimate(net, trainIterator, 200);
@@ -61,17 +60,24 @@ import java.util.function.BiConsumer;
 public final class PopulationStatistics {
 
     private static final Logger log = LoggerFactory.getLogger(PopulationStatistics.class);
+    private static final IntConsumer NO_PROGRESS = batchesDone -> { };
 
     private PopulationStatistics() {
     }
 
     /** Algorithm 2 for a {@link MultiLayerNetwork}, over up to {@code maxBatches} mini-batches of {@code iterator}. */
     public static PopulationEstimate estimate(MultiLayerNetwork net, DataSetIterator iterator, int maxBatches) {
+        return estimate(net, iterator, maxBatches, NO_PROGRESS);
+    }
+
+    /** As {@link #estimate(MultiLayerNetwork, DataSetIterator, int)}, telling {@code progress} each batch done. */
+    public static PopulationEstimate estimate(MultiLayerNetwork net, DataSetIterator iterator, int maxBatches,
+                                              IntConsumer progress) {
         List<NormalizationLayers.Entry> layers = NormalizationLayers.of(net);
         check(layers, iterator, maxBatches, "MultiLayerNetwork");
         INDArray savedInput = net.getInput();
         try {
-            return run(layers, maxBatches, iterator.resetSupported(), iterator::reset, () -> {
+            return run(layers, maxBatches, progress, iterator.resetSupported(), iterator::reset, () -> {
                 if (!iterator.hasNext()) {
                     return null;
                 }
@@ -89,13 +95,19 @@ public final class PopulationStatistics {
 
     /** Algorithm 2 for a {@link ComputationGraph} with one input, fed from a {@link DataSetIterator}. */
     public static PopulationEstimate estimate(ComputationGraph net, DataSetIterator iterator, int maxBatches) {
+        return estimate(net, iterator, maxBatches, NO_PROGRESS);
+    }
+
+    /** As {@link #estimate(ComputationGraph, DataSetIterator, int)}, telling {@code progress} each batch done. */
+    public static PopulationEstimate estimate(ComputationGraph net, DataSetIterator iterator, int maxBatches,
+                                              IntConsumer progress) {
         if (net.getNumInputArrays() != 1) {
             throw new IllegalArgumentException("the ComputationGraph has " + net.getNumInputArrays()
                     + " inputs: use a MultiDataSetIterator");
         }
         List<NormalizationLayers.Entry> layers = NormalizationLayers.of(net);
         check(layers, iterator, maxBatches, "ComputationGraph");
-        return graph(net, layers, maxBatches, iterator.resetSupported(), iterator::reset, () -> {
+        return graph(net, layers, maxBatches, progress, iterator.resetSupported(), iterator::reset, () -> {
             if (!iterator.hasNext()) {
                 return null;
             }
@@ -105,9 +117,15 @@ public final class PopulationStatistics {
 
     /** Algorithm 2 for a {@link ComputationGraph}, fed from a {@link MultiDataSetIterator}. */
     public static PopulationEstimate estimate(ComputationGraph net, MultiDataSetIterator iterator, int maxBatches) {
+        return estimate(net, iterator, maxBatches, NO_PROGRESS);
+    }
+
+    /** As {@link #estimate(ComputationGraph, MultiDataSetIterator, int)}, telling {@code progress} each batch done. */
+    public static PopulationEstimate estimate(ComputationGraph net, MultiDataSetIterator iterator, int maxBatches,
+                                              IntConsumer progress) {
         List<NormalizationLayers.Entry> layers = NormalizationLayers.of(net);
         check(layers, iterator, maxBatches, "ComputationGraph");
-        return graph(net, layers, maxBatches, iterator.resetSupported(), iterator::reset, () -> {
+        return graph(net, layers, maxBatches, progress, iterator.resetSupported(), iterator::reset, () -> {
             if (!iterator.hasNext()) {
                 return null;
             }
@@ -117,11 +135,11 @@ public final class PopulationStatistics {
     }
 
     private static PopulationEstimate graph(ComputationGraph net, List<NormalizationLayers.Entry> layers,
-                                            int maxBatches, boolean resettable, Runnable reset,
-                                            java.util.function.Supplier<INDArray[]> next) {
+                                            int maxBatches, IntConsumer progress, boolean resettable,
+                                            Runnable reset, java.util.function.Supplier<INDArray[]> next) {
         INDArray[] savedInputs = net.getInputs();
         try {
-            return run(layers, maxBatches, resettable, reset, next,
+            return run(layers, maxBatches, progress, resettable, reset, next,
                     (inputs, training) -> net.feedForward(inputs, training, false));
         } finally {
             net.clearLayersStates();
@@ -143,8 +161,9 @@ public final class PopulationStatistics {
         }
     }
 
-    private static PopulationEstimate run(List<NormalizationLayers.Entry> layers, int maxBatches, boolean resettable,
-                                          Runnable reset, java.util.function.Supplier<INDArray[]> next,
+    private static PopulationEstimate run(List<NormalizationLayers.Entry> layers, int maxBatches,
+                                          IntConsumer progress, boolean resettable, Runnable reset,
+                                          java.util.function.Supplier<INDArray[]> next,
                                           BiConsumer<INDArray[], Boolean> forward) {
         if (resettable) {
             reset.run();
@@ -155,23 +174,21 @@ public final class PopulationStatistics {
         }
         int batches = 0;
         int skipped = 0;
-        try (ProgressBar bar = progressBar(maxBatches)) {
-            while (batches < maxBatches) {
-                INDArray[] inputs = next.get();
-                if (inputs == null) {
-                    break;
-                }
-                if (inputs[0].size(0) < 2 && !everyLayerSeesTwoValuesPerFeature(inputs, forward, sums.values())) {
-                    skipped++;
-                    continue;
-                }
-                forward.accept(inputs, true);
-                for (Accumulator acc : sums.values()) {
-                    acc.add();
-                }
-                batches++;
-                bar.step();
+        while (batches < maxBatches) {
+            INDArray[] inputs = next.get();
+            if (inputs == null) {
+                break;
             }
+            if (inputs[0].size(0) < 2 && !everyLayerSeesTwoValuesPerFeature(inputs, forward, sums.values())) {
+                skipped++;
+                continue;
+            }
+            forward.accept(inputs, true);
+            for (Accumulator acc : sums.values()) {
+                acc.add();
+            }
+            batches++;
+            progress.accept(batches);
         }
         if (skipped > 0) {
             log.warn("Population statistics: skipped {} single-example mini-batch(es) with one value per feature "
@@ -214,15 +231,6 @@ public final class PopulationStatistics {
             }
         }
         return true;
-    }
-
-    private static ProgressBar progressBar(int maxBatches) {
-        ProgressBarBuilder builder = new ProgressBarBuilder().setTaskName("Algorithm 2")
-                .setInitialMax(maxBatches == Integer.MAX_VALUE ? -1 : maxBatches).setUnit(" batches", 1);
-        if (System.console() == null) {
-            builder.setConsumer(new DelegatingProgressBarConsumer(log::info)).setUpdateIntervalMillis(10_000);
-        }
-        return builder.build();
     }
 
     /** Per-feature sums, in double, of the batch means and of the unbiased batch variances of one layer. */

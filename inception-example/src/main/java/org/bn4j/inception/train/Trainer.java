@@ -145,7 +145,8 @@ public final class Trainer {
             return; // the Inception baseline without BN has no population statistics
         }
         DataSetIterator iterator = batches.iterator(order, settings.batchSize(), null);
-        PopulationEstimate estimate = PopulationStatistics.estimate(network, iterator, populationBatches);
+        PopulationEstimate estimate = PopulationStatistics.estimate(network, iterator, populationBatches,
+                progress.populationStatistics(populationBatches));
         log.info("population statistics of {} BN layers re-estimated (Algorithm 2) from {} training batches",
                 estimate.layers().size(), estimate.batches());
     }
