@@ -1,5 +1,7 @@
 package org.bn4j.inception.experiment;
 
+import org.bn4j.inception.UserError;
+
 /**
  * Settings of Experiment 1 (Ioffe &amp; Szegedy 2015, §4.1, Figure 1).
  *
@@ -47,7 +49,7 @@ public record Fig1Settings(long steps, int batchSize, double learningRate, doubl
 
     private static void require(boolean condition, String message) {
         if (!condition) {
-            throw new IllegalArgumentException(message);
+            throw new UserError(message);
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.bn4j.inception.experiment;
 
+import org.bn4j.inception.UserError;
 import java.util.List;
 
 /**
@@ -26,10 +27,10 @@ public record Fig3Settings(List<String> recipes, int epochs, int batchSize, int 
     public Fig3Settings {
         recipes = List.copyOf(recipes);
         if (recipes.isEmpty()) {
-            throw new IllegalArgumentException("no recipe to compare");
+            throw new UserError("no recipe to compare");
         }
         if (epochs < 1 || batchSize < 2 || imageSize < 16 || trainLimit < 0 || valLimit < 0) {
-            throw new IllegalArgumentException("need epochs >= 1, batch size >= 2, image size >= 16, limits >= 0");
+            throw new UserError("need epochs >= 1, batch size >= 2, image size >= 16, limits >= 0");
         }
     }
 

@@ -1,5 +1,6 @@
 package org.bn4j.inception.train;
 
+import org.bn4j.inception.UserError;
 import org.bn4j.PopulationEstimate;
 import org.bn4j.PopulationStatistics;
 import org.bn4j.inception.data.ImageBatches;
@@ -69,7 +70,7 @@ public final class Trainer {
      */
     public Trainer populationBatches(int maxBatches) {
         if (maxBatches < 0) {
-            throw new IllegalArgumentException("population batches must be >= 0, got " + maxBatches);
+            throw new UserError("population batches must be >= 0, got " + maxBatches);
         }
         this.populationBatches = maxBatches;
         return this;

@@ -1,5 +1,6 @@
 package org.bn4j.inception.train;
 
+import org.bn4j.inception.UserError;
 import org.bn4j.inception.Json;
 import org.bn4j.inception.data.ImageBatches;
 import org.bn4j.inception.data.ImageFolderData;
@@ -98,7 +99,7 @@ public final class TrainingRun {
             log.info("resuming {} at epoch {}, batch {}", checkpoints.file(), state.epoch() + 1, state.batchesDone());
         } else {
             if (checkpoints.exists()) {
-                throw new IllegalStateException(settings.outDir() + " already holds a run (" + CheckpointStore.FILE_NAME
+                throw new UserError(settings.outDir() + " already holds a run (" + CheckpointStore.FILE_NAME
                         + "); pass --resume to continue it or choose another --out");
             }
             if (resume) {
@@ -117,7 +118,7 @@ public final class TrainingRun {
 
     private void requireSameLabels(RunManifest saved) {
         if (!saved.data().labels().equals(data.labels())) {
-            throw new IllegalStateException("cannot resume: the checkpoint was trained on classes "
+            throw new UserError("cannot resume: the checkpoint was trained on classes "
                     + saved.data().labels() + " but the data now has " + data.labels());
         }
     }

@@ -1,5 +1,6 @@
 package org.bn4j.inception.train;
 
+import org.bn4j.inception.UserError;
 import org.bn4j.inception.data.DataOptions;
 import org.bn4j.inception.data.ImageFolderData;
 import org.bn4j.inception.data.TestImages;
@@ -80,7 +81,7 @@ class TrainingRunTest {
         assertEquals(2, checkpoint.state().batchesDone());
         assertEquals(8, checkpoint.network().getIterationCount());
 
-        assertThrows(IllegalStateException.class,
+        assertThrows(UserError.class,
                 () -> new TrainingRun(recipe, network, data, settings(out)).run(false));
         TrainingRun.Result resumed = new TrainingRun(recipe, network, data, settings(out)).run(true);
 
