@@ -11,19 +11,35 @@ import org.bn4j.inception.train.NetworkSettings;
 import org.bn4j.inception.train.ProgressReporter;
 import org.bn4j.inception.train.TrainingRun;
 import org.bn4j.inception.train.TrainingSettings;
+import org.bn4j.inception.Json;
+import org.bn4j.inception.UserError;
+import org.bn4j.inception.train.RunManifest;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code train}: trains BN-Inception (or a paper variant) with a §4.2.1 recipe on image folders. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train BN-Inception on image folders with a recipe of the paper (section 4.2.1).")
 public class TrainCommand implements Callable<Integer> {
+
+    /** Options not saved with a run: where it is and how it is shown. */
+    private static final Set<String> NOT_SAVED = Set.of("--out", "--resume", "--no-progress");
+    /** Options that {@code --resume} takes from the command line (the rest come from the saved run). */
+    private static final Set<String> SESSION_OPTIONS = Set.of("--out", "--resume", "--no-progress", "--epochs");
 
     @Mixin
     DataOptionsMixin dataOptions;
@@ -59,7 +75,8 @@ public class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint.")
+    @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint, with the options "
+            + "saved in its run.json (only --epochs may be raised; an option that contradicts the run is an error).")
     boolean resume;
 
     @Option(names = "--checkpoint-every", defaultValue = "50", paramLabel = "ITERATIONS",
@@ -77,8 +94,38 @@ public class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No progress bar (epoch summaries only).")
     boolean noProgress;
 
+    @Spec
+    CommandSpec spec;
+
+    /** Extra listeners of the run (tests use one to simulate a crash). */
+    final List<TrainingListener> listeners = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
+        List<String> saved = resume ? savedArguments() : null;
+        if (saved == null) {
+            return train();
+        }
+        TrainCommand restored = ResumeArguments.restore(spec, saved, SESSION_OPTIONS, TrainCommand::new);
+        restored.listeners.addAll(listeners);
+        return restored.train();
+    }
+
+    /** The options of the run saved in {@code --out}, or null when there is none to resume. */
+    private List<String> savedArguments() throws IOException {
+        Path manifest = out.resolve(TrainingRun.MANIFEST_FILE);
+        if (!Files.isRegularFile(manifest)) {
+            return null;
+        }
+        List<String> arguments = Json.read(manifest, RunManifest.class).arguments();
+        if (arguments == null) {
+            throw new UserError(manifest + " was written by an older version that did not save the train options; "
+                    + "resume that run with the older version, or start a new run");
+        }
+        return arguments;
+    }
+
+    private int train() throws IOException {
         PrintStream out = System.out;
         long start = System.nanoTime();
         Recipe recipe = recipeOverrides.overrides().applyTo(RecipeCatalog.bundled().get(recipeName));
@@ -94,7 +141,8 @@ public class TrainCommand implements Callable<Integer> {
         try (ProgressReporter progress = noProgress ? new SummaryOnlyProgress(out) : new ConsoleProgress(out);
              MonitorOption distributions = monitor) {
             TrainingRun run = new TrainingRun(recipe, network, data, settings).progress(progress)
-                    .populationBatches(populationBatches);
+                    .populationBatches(populationBatches).arguments(ResumeArguments.of(spec, NOT_SAVED));
+            listeners.forEach(run::addListener);
             if (distributions.enabled()) {
                 distributions.listener(new ImageBatches(network.imageShape(), data.labels())
                         .iterator(data.val(), distributions.examples(), null), this.out).ifPresent(run::addListener);
