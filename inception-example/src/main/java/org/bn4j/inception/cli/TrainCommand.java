@@ -86,10 +86,8 @@ public class TrainCommand implements Callable<Integer> {
     @Option(names = "--augment", description = "Random crop and horizontal flip of training images.")
     boolean augment;
 
-    @Option(names = "--population-batches", defaultValue = "20", paramLabel = "N",
-            description = "After the last epoch, estimate BN population statistics with the paper's Algorithm 2 from "
-                    + "up to N training batches; 0 keeps the moving averages (default: ${DEFAULT-VALUE}).")
-    int populationBatches;
+    @Mixin
+    FinalStatisticsMixin finalStatistics;
 
     @Option(names = "--no-progress", description = "No progress bar (epoch summaries only).")
     boolean noProgress;
@@ -141,7 +139,8 @@ public class TrainCommand implements Callable<Integer> {
         try (ProgressReporter progress = noProgress ? new SummaryOnlyProgress(out) : new ConsoleProgress(out);
              MonitorOption distributions = monitor) {
             TrainingRun run = new TrainingRun(recipe, network, data, settings).progress(progress)
-                    .populationBatches(populationBatches).arguments(ResumeArguments.of(spec, NOT_SAVED));
+                    .populationBatches(finalStatistics.populationBatches())
+                    .arguments(ResumeArguments.of(spec, NOT_SAVED));
             listeners.forEach(run::addListener);
             if (distributions.enabled()) {
                 distributions.listener(new ImageBatches(network.imageShape(), data.labels())

@@ -76,6 +76,14 @@ public final class Trainer {
         return this;
     }
 
+    /** Which population statistics a network trained with {@code populationBatches} ends with, in words. */
+    public static String describeFinalStatistics(int populationBatches) {
+        return populationBatches > 0
+                ? "Algorithm 2 (paper section 3.1) over up to " + populationBatches
+                        + " training batches after the last epoch"
+                : "the moving averages kept during training";
+    }
+
     /** Mini-batches per epoch at the configured batch size. */
     public int iterationsPerEpoch() {
         return (data.train().size() + settings.batchSize() - 1) / settings.batchSize();
