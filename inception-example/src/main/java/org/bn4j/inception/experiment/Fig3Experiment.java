@@ -61,7 +61,7 @@ public final class Fig3Experiment {
                     Fig1Experiment.fmt(curve.best()), Math.round(seconds.get(seconds.size() - 1)));
             CurveCsv.write(outDir.resolve("fig3-accuracy.csv"), curves, "recipe", "val_accuracy");
             CurveChart.render(curves, "Figure 2: BN-Inception recipes, validation accuracy", "validation accuracy",
-                    outDir.resolve("fig2-accuracy.png"));
+                    1.0 / data.labels().size(), data.val().size(), outDir.resolve("fig2-accuracy.png"));
         }
         String source = String.format(java.util.Locale.ROOT, "%s (%s): %d training / %d validation images, %d "
                         + "classes", data.provenance().source(), data.provenance().layout(),
