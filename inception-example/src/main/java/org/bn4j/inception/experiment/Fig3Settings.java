@@ -35,8 +35,8 @@ public record Fig3Settings(List<String> recipes, int epochs, int batchSize, int 
     }
 
     /**
-     * Defaults sized for ≤ ~30 minutes for all five recipes on a 2-core machine shared with other jobs (measured
-     * there: 4–15 training images/s at width 0.125): 28 px grey images (small stem), width 0.125, 4 epochs of 800
+     * Defaults sized for ≤ ~30 minutes for all five recipes on a 2-core machine shared with other jobs (the
+     * default run took 17.6 min: docs/results.md): 28 px grey images (small stem), width 0.125, 4 epochs of 800
      * training images in batches of 32 (100 steps per recipe), 200 validation images.
      */
     public static Fig3Settings defaults() {
