@@ -133,12 +133,17 @@ public final class Fig1Experiment {
 
     private static void writeAccuracy(List<Curve> curves, int testExamples, Path outDir) throws IOException {
         CurveCsv.write(outDir.resolve("fig1-accuracy.csv"), curves, "network", "test_accuracy");
+        renderAccuracy(curves, testExamples, outDir);
+    }
+
+    /** Figure 1(a), {@code fig1a-accuracy.png}, from the curves (also from a saved {@code fig1-accuracy.csv}). */
+    public static void renderAccuracy(List<Curve> curves, int testExamples, Path outDir) throws IOException {
         CurveChart.render(curves, "Figure 1(a): MLP on Fashion-MNIST, test accuracy", "test accuracy",
                 1.0 / Fig1Network.CLASSES, testExamples, outDir.resolve("fig1a-accuracy.png"));
     }
 
     /** Figure 1(b) and (c): the chosen sigmoid input alone, both panels on the same y axis. */
-    private static void renderFigure1bc(List<PercentileRecord> without, List<PercentileRecord> with, String target,
+    public static void renderFigure1bc(List<PercentileRecord> without, List<PercentileRecord> with, String target,
                                         Path outDir) throws IOException {
         List<PercentileRecord> a = without.stream().filter(r -> r.target().equals(target)).toList();
         List<PercentileRecord> b = with.stream().filter(r -> r.target().equals(target)).toList();
