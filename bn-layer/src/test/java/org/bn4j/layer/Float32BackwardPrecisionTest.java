@@ -39,9 +39,9 @@ class Float32BackwardPrecisionTest {
                 gamma.castTo(DataType.DOUBLE));
 
         // Measured: with the mean kept in double the relative errors are ~1e-7; rounded to float, dγ is off by 1e-4.
-        assertRelativeError("dGamma", reference.dGamma, single.dGamma, 1e-6);
-        assertRelativeError("dBeta", reference.dBeta, single.dBeta, 1e-6);
-        assertRelativeError("dx", reference.dx, single.dx, 1e-5);
+        assertRelativeError("dGamma", reference.dGamma(), single.dGamma(), 1e-6);
+        assertRelativeError("dBeta", reference.dBeta(), single.dBeta(), 1e-6);
+        assertRelativeError("dx", reference.dx(), single.dx(), 1e-5);
     }
 
     @Test
@@ -93,15 +93,6 @@ class Float32BackwardPrecisionTest {
                 result.getSecond().dup());
     }
 
-    private static final class Result {
-        final INDArray dGamma;
-        final INDArray dBeta;
-        final INDArray dx;
-
-        Result(INDArray dGamma, INDArray dBeta, INDArray dx) {
-            this.dGamma = dGamma;
-            this.dBeta = dBeta;
-            this.dx = dx;
-        }
+    private record Result(INDArray dGamma, INDArray dBeta, INDArray dx) {
     }
 }

@@ -2,9 +2,9 @@ package org.bn4j.inception.cli;
 
 import org.bn4j.inception.InceptionApp;
 import org.bn4j.inception.data.TestImages;
+import org.bn4j.inception.train.CrashAtIteration;
 import org.bn4j.inception.train.MetricsCsv;
 import org.bn4j.inception.train.SavedModel;
-import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -101,21 +101,5 @@ class TrainResumeTest {
             rows.add(String.join(",", c[0], c[1], c[2], c[4], c[5]));
         }
         return rows;
-    }
-
-    /** Stands in for kill -9: the run stops between checkpoints without saving anything. */
-    private static final class CrashAtIteration extends BaseTrainingListener {
-        private final int iteration;
-
-        CrashAtIteration(int iteration) {
-            this.iteration = iteration;
-        }
-
-        @Override
-        public void iterationDone(Model model, int iteration, int epoch) {
-            if (iteration + 1 >= this.iteration) {
-                throw new IllegalStateException("simulated crash at iteration " + iteration);
-            }
-        }
     }
 }

@@ -8,8 +8,6 @@ import org.bn4j.inception.net.Stem;
 import org.bn4j.inception.recipe.Recipe;
 import org.bn4j.inception.recipe.RecipeCatalog;
 import org.bn4j.inception.recipe.RecipeOverrides;
-import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,7 +73,7 @@ class TrainingRunTest {
         // 60 images / batch 10 = 6 iterations per epoch; checkpoints at iterations 4, 6 (epoch end), 8, 12, ...
         TrainingRun crashing = new TrainingRun(recipe, network, data, settings(out))
                 .addListener(new CrashAtIteration(10));
-        assertThrows(SimulatedCrash.class, () -> crashing.run(false));
+        assertThrows(CrashAtIteration.SimulatedCrash.class, () -> crashing.run(false));
         CheckpointStore.Checkpoint checkpoint = new CheckpointStore(out).load().orElseThrow();
         assertEquals(1, checkpoint.state().epoch());
         assertEquals(2, checkpoint.state().batchesDone());
@@ -88,27 +86,5 @@ class TrainingRunTest {
         assertEquals(18, resumed.model().network().getIterationCount());
         assertEquals(List.of(1, 2, 3), resumed.state().history().stream().map(EpochMetrics::epoch).toList());
         assertEquals(4, Files.readAllLines(out.resolve(MetricsCsv.FILE_NAME)).size());
-    }
-
-    /** Stands in for kill -9: the run stops between checkpoints without saving anything. */
-    private static final class SimulatedCrash extends RuntimeException {
-        SimulatedCrash(int iteration) {
-            super("simulated crash at iteration " + iteration);
-        }
-    }
-
-    private static final class CrashAtIteration extends BaseTrainingListener {
-        private final int iteration;
-
-        CrashAtIteration(int iteration) {
-            this.iteration = iteration;
-        }
-
-        @Override
-        public void iterationDone(Model model, int iteration, int epoch) {
-            if (iteration + 1 >= this.iteration) {
-                throw new SimulatedCrash(iteration);
-            }
-        }
     }
 }
