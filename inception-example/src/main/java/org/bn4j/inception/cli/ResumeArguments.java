@@ -1,10 +1,15 @@
 package org.bn4j.inception.cli;
 
+import org.bn4j.inception.Json;
 import org.bn4j.inception.UserError;
+import org.bn4j.inception.train.RunManifest;
+import org.bn4j.inception.train.TrainingRun;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,6 +28,23 @@ import java.util.function.Supplier;
 final class ResumeArguments {
 
     private ResumeArguments() {
+    }
+
+    /**
+     * The arguments saved in the run manifest of {@code outDir}, or null when the folder holds no run to resume. A
+     * manifest without them (an older version's) is a {@link UserError}.
+     */
+    static List<String> savedIn(Path outDir) throws IOException {
+        Path manifest = outDir.resolve(TrainingRun.MANIFEST_FILE);
+        if (!Files.isRegularFile(manifest)) {
+            return null;
+        }
+        List<String> arguments = Json.read(manifest, RunManifest.class).arguments();
+        if (arguments == null) {
+            throw new UserError(manifest + " was written by an older version that did not save the train options; "
+                    + "resume that run with the older version, or start a new run");
+        }
+        return arguments;
     }
 
     /**

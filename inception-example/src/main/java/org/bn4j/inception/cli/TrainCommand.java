@@ -11,19 +11,15 @@ import org.bn4j.inception.train.NetworkSettings;
 import org.bn4j.inception.train.ProgressReporter;
 import org.bn4j.inception.train.TrainingRun;
 import org.bn4j.inception.train.TrainingSettings;
-import org.bn4j.inception.Json;
-import org.bn4j.inception.UserError;
-import org.bn4j.inception.train.RunManifest;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,27 +96,13 @@ public class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<String> saved = resume ? savedArguments() : null;
+        List<String> saved = resume ? ResumeArguments.savedIn(out) : null;
         if (saved == null) {
             return train();
         }
         TrainCommand restored = ResumeArguments.restore(spec, saved, SESSION_OPTIONS, TrainCommand::new);
         restored.listeners.addAll(listeners);
         return restored.train();
-    }
-
-    /** The options of the run saved in {@code --out}, or null when there is none to resume. */
-    private List<String> savedArguments() throws IOException {
-        Path manifest = out.resolve(TrainingRun.MANIFEST_FILE);
-        if (!Files.isRegularFile(manifest)) {
-            return null;
-        }
-        List<String> arguments = Json.read(manifest, RunManifest.class).arguments();
-        if (arguments == null) {
-            throw new UserError(manifest + " was written by an older version that did not save the train options; "
-                    + "resume that run with the older version, or start a new run");
-        }
-        return arguments;
     }
 
     private int train() throws IOException {
