@@ -18,10 +18,13 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Population statistics of a trained network by the paper's inference procedure, Algorithm 2 of Ioffe &amp; Szegedy
@@ -56,6 +59,11 @@ import java.util.function.Consumer;
  * <pre>
  *   PopulationEstimate e = PopulationStatistics.estimate(net, trainIterator, 200);
  * </pre>
+ *
+ * <p><b>In parts</b> (for example on several machines): {@code accumulate} sums the statistics of some mini-batches
+ * into {@link PopulationSums} without changing the network, sums of disjoint mini-batches {@link PopulationSums#merge
+ * merge} exactly, and {@code apply} writes the merged result. {@code estimate} is {@code accumulate} followed by
+ * {@code apply} on one machine; module bn-spark does the same on Spark executors.
  */
 public final class PopulationStatistics {
 
@@ -117,7 +125,7 @@ public final class PopulationStatistics {
 
     private static PopulationEstimate graph(ComputationGraph net, List<NormalizationLayers.Entry> layers,
                                             int maxBatches, boolean resettable, Runnable reset,
-                                            java.util.function.Supplier<INDArray[]> next) {
+                                            Supplier<INDArray[]> next) {
         INDArray[] savedInputs = net.getInputs();
         try {
             return run(layers, maxBatches, resettable, reset, next, inputs -> net.feedForward(inputs, true, false));
@@ -142,54 +150,134 @@ public final class PopulationStatistics {
     }
 
     private static PopulationEstimate run(List<NormalizationLayers.Entry> layers, int maxBatches, boolean resettable,
-                                          Runnable reset, java.util.function.Supplier<INDArray[]> next,
+                                          Runnable reset, Supplier<INDArray[]> next,
                                           Consumer<INDArray[]> forward) {
         if (resettable) {
             reset.run();
         }
-        Map<String, Accumulator> sums = new LinkedHashMap<>();
-        for (NormalizationLayers.Entry entry : layers) {
-            sums.put(entry.name, new Accumulator(entry));
-        }
-        int batches = 0;
-        int skipped = 0;
+        PopulationSums sums;
         try (ProgressBar bar = progressBar(maxBatches)) {
-            while (batches < maxBatches) {
-                INDArray[] inputs = next.get();
-                if (inputs == null) {
-                    break;
-                }
-                if (inputs[0].size(0) < 2) {
-                    skipped++;
-                    continue;
-                }
-                forward.accept(inputs);
-                for (Accumulator acc : sums.values()) {
-                    acc.add();
-                }
-                batches++;
-                bar.step();
-            }
+            sums = sum(layers, maxBatches, next, forward, bar::step);
         }
-        if (skipped > 0) {
-            log.warn("Population statistics: skipped {} mini-batch(es) of a single example", skipped);
+        if (sums.skipped() > 0) {
+            log.warn("Population statistics: skipped {} mini-batch(es) of a single example", sums.skipped());
         }
-        if (batches == 0) {
+        if (sums.batches() == 0) {
             throw new IllegalArgumentException("the iterator gave no mini-batch with at least 2 examples"
-                    + (skipped > 0 ? " (" + skipped + " single-example batches skipped)" : " (it is empty)")
-                    + ": Algorithm 2 needs at least one training mini-batch");
+                    + (sums.skipped() > 0 ? " (" + sums.skipped() + " single-example batches skipped)"
+                    : " (it is empty)") + ": Algorithm 2 needs at least one training mini-batch");
         }
+        return write(layers, sums);
+    }
+
+    /**
+     * The first half of Algorithm 2 without writing anything: sums the statistics of up to {@code maxBatches}
+     * mini-batches of network inputs (mini-batches of a single example are skipped and do not count), with the
+     * whole network in training mode, exactly as {@link #estimate(MultiLayerNetwork, DataSetIterator, int)} does.
+     * The network's parameters are not changed. Sums of disjoint parts of the data {@link PopulationSums#merge
+     * merge} exactly; {@link #apply(MultiLayerNetwork, PopulationSums)} writes the result. No progress is shown.
+     *
+     * @param features the features of each mini-batch, in order; read up to the {@code maxBatches}-th counted one
+     */
+    public static PopulationSums accumulate(MultiLayerNetwork net, Iterator<INDArray> features, int maxBatches) {
+        List<NormalizationLayers.Entry> layers = NormalizationLayers.of(net);
+        check(layers, features, maxBatches, "MultiLayerNetwork");
+        INDArray savedInput = net.getInput();
+        try {
+            return sum(layers, maxBatches, () -> features.hasNext() ? new INDArray[] {features.next()} : null,
+                    inputs -> {
+                        net.setInput(inputs[0]);
+                        net.feedForward(true, false);
+                    }, () -> { });
+        } finally {
+            net.clearLayersStates();
+            net.setInput(savedInput);
+        }
+    }
+
+    /** {@link #accumulate(MultiLayerNetwork, Iterator, int)} for a {@link ComputationGraph}: each element holds the
+     * graph's inputs of one mini-batch. */
+    public static PopulationSums accumulate(ComputationGraph net, Iterator<INDArray[]> inputs, int maxBatches) {
+        List<NormalizationLayers.Entry> layers = NormalizationLayers.of(net);
+        check(layers, inputs, maxBatches, "ComputationGraph");
+        INDArray[] savedInputs = net.getInputs();
+        try {
+            return sum(layers, maxBatches, () -> inputs.hasNext() ? inputs.next() : null,
+                    x -> net.feedForward(x, true, false), () -> { });
+        } finally {
+            net.clearLayersStates();
+            net.setInputs(savedInputs);
+        }
+    }
+
+    /**
+     * The second half of Algorithm 2: writes E[x] = Σμ_B / n and Var[x] = Σ(m_B/(m_B−1)·σ²_B) / n from {@code sums}
+     * into every batch-normalization layer of {@code net} (as {@link #estimate} does) and returns them.
+     *
+     * @throws IllegalArgumentException if the sums hold no mini-batch or are for other layers
+     */
+    public static PopulationEstimate apply(MultiLayerNetwork net, PopulationSums sums) {
+        return applyTo(NormalizationLayers.of(net), sums, "MultiLayerNetwork");
+    }
+
+    /** {@link #apply(MultiLayerNetwork, PopulationSums)} for a {@link ComputationGraph}. */
+    public static PopulationEstimate apply(ComputationGraph net, PopulationSums sums) {
+        return applyTo(NormalizationLayers.of(net), sums, "ComputationGraph");
+    }
+
+    private static PopulationEstimate applyTo(List<NormalizationLayers.Entry> layers, PopulationSums sums,
+                                              String kind) {
+        List<String> names = new ArrayList<>();
+        layers.forEach(entry -> names.add(entry.name));
+        if (!names.equals(sums.layers())) {
+            throw new IllegalArgumentException("the population sums are for layers " + sums.layers() + " but the "
+                    + kind + " has batch-normalization layers " + names);
+        }
+        if (sums.batches() == 0) {
+            throw new IllegalArgumentException("the population sums hold no mini-batch with at least 2 examples ("
+                    + sums.skipped() + " single-example batches skipped): Algorithm 2 needs at least one training "
+                    + "mini-batch");
+        }
+        return write(layers, sums);
+    }
+
+    private static PopulationSums sum(List<NormalizationLayers.Entry> layers, int maxBatches,
+                                      Supplier<INDArray[]> next, Consumer<INDArray[]> forward, Runnable step) {
+        List<String> names = new ArrayList<>();
+        layers.forEach(entry -> names.add(entry.name));
+        PopulationSums sums = new PopulationSums(names);
+        while (sums.batches() < maxBatches) {
+            INDArray[] inputs = next.get();
+            if (inputs == null) {
+                break;
+            }
+            if (inputs[0].size(0) < 2) {
+                sums.countSkipped();
+                continue;
+            }
+            forward.accept(inputs);
+            for (NormalizationLayers.Entry entry : layers) {
+                addBatch(entry, sums);
+            }
+            sums.countBatch();
+            step.run();
+        }
+        return sums;
+    }
+
+    private static PopulationEstimate write(List<NormalizationLayers.Entry> layers, PopulationSums sums) {
+        int batches = sums.batches();
         Map<String, INDArray> means = new LinkedHashMap<>();
         Map<String, INDArray> variances = new LinkedHashMap<>();
-        for (Accumulator acc : sums.values()) {
-            INDArray mean = acc.sumMean.div(batches);
-            INDArray variance = acc.sumVariance.div(batches);
-            acc.entry.setStatistics(mean, variance);
-            if (acc.entry.isBn4j() && acc.entry.bn4jConf().getAveraging() == PopulationAveraging.CUMULATIVE) {
-                acc.entry.layer.getParam(BatchNorm.COUNT).assign(batches);
+        for (NormalizationLayers.Entry entry : layers) {
+            INDArray mean = Nd4j.createFromArray(sums.sumOfMeans(entry.name)).divi(batches);
+            INDArray variance = Nd4j.createFromArray(sums.sumOfVariances(entry.name)).divi(batches);
+            entry.setStatistics(mean, variance);
+            if (entry.isBn4j() && entry.bn4jConf().getAveraging() == PopulationAveraging.CUMULATIVE) {
+                entry.layer.getParam(BatchNorm.COUNT).assign(batches);
             }
-            means.put(acc.entry.name, mean);
-            variances.put(acc.entry.name, variance);
+            means.put(entry.name, mean);
+            variances.put(entry.name, variance);
         }
         return new PopulationEstimate(batches, means, variances);
     }
@@ -203,36 +291,21 @@ public final class PopulationStatistics {
         return builder.build();
     }
 
-    /** Per-feature sums, in double, of the batch means and of the unbiased batch variances of one layer. */
-    private static final class Accumulator {
-        final NormalizationLayers.Entry entry;
-        INDArray sumMean;
-        INDArray sumVariance;
-
-        Accumulator(NormalizationLayers.Entry entry) {
-            this.entry = entry;
+    /** Adds the per-feature mean and unbiased variance, in double, of one layer's input after a forward pass. */
+    private static void addBatch(NormalizationLayers.Entry entry, PopulationSums sums) {
+        Layer layer = entry.layer;
+        INDArray input = layer.input();
+        if (input == null) {
+            throw new IllegalStateException(entry.describe() + ": no input after the forward pass; is the layer "
+                    + "connected to the network's output?");
         }
-
-        void add() {
-            Layer layer = entry.layer;
-            INDArray input = layer.input();
-            if (input == null) {
-                throw new IllegalStateException(entry.describe() + ": no input after the forward pass; is the layer "
-                        + "connected to the network's output?");
-            }
-            FeatureLayout layout = entry.layout(input.rank());
-            long features = layout.features(input);
-            long m = layout.valuesPerFeature(input);
-            int[] dims = layout.reductionDims();
-            INDArray x = input.castTo(DataType.DOUBLE);
-            INDArray mean = x.mean(dims).reshape(features);
-            INDArray variance = x.var(false, dims).reshape(features).muli(PopulationUpdate.besselCorrection(m));
-            if (sumMean == null) {
-                sumMean = Nd4j.zeros(DataType.DOUBLE, features);
-                sumVariance = Nd4j.zeros(DataType.DOUBLE, features);
-            }
-            sumMean.addi(mean);
-            sumVariance.addi(variance);
-        }
+        FeatureLayout layout = entry.layout(input.rank());
+        long features = layout.features(input);
+        long m = layout.valuesPerFeature(input);
+        int[] dims = layout.reductionDims();
+        INDArray x = input.castTo(DataType.DOUBLE);
+        INDArray mean = x.mean(dims).reshape(features);
+        INDArray variance = x.var(false, dims).reshape(features).muli(PopulationUpdate.besselCorrection(m));
+        sums.addBatchStatistics(entry.name, mean.toDoubleVector(), variance.toDoubleVector());
     }
 }
