@@ -40,6 +40,7 @@ public final class Trainer {
     private final List<TrainingListener> listeners = new ArrayList<>();
     private ProgressReporter progress = ProgressReporter.SILENT;
     private int populationBatches;
+    private EpochFitter epochFitter;
 
     /** A trainer for {@code data} (already scanned) converted to the network input by {@code batches}. */
     public Trainer(ImageFolderData data, ImageBatches batches, Recipe recipe, TrainingSettings settings) {
@@ -72,6 +73,15 @@ public final class Trainer {
             throw new IllegalArgumentException("population batches must be >= 0, got " + maxBatches);
         }
         this.populationBatches = maxBatches;
+        return this;
+    }
+
+    /**
+     * Fits each epoch with {@code fitter} (e.g. on Spark) instead of batch by batch here; Algorithm 2 then runs
+     * through it too. Checkpoints are then written after every epoch only. Defaults to null (this machine).
+     */
+    public Trainer epochFitter(EpochFitter fitter) {
+        this.epochFitter = fitter;
         return this;
     }
 
@@ -117,7 +127,8 @@ public final class Trainer {
             DataSetIterator iterator = new AsyncDataSetIterator(
                     batches.iterator(order.subList(skip, order.size()), settings.batchSize(), augmentSeed), 2);
             try {
-                state = trainBatches(network, iterator, state);
+                state = epochFitter == null ? trainBatches(network, iterator, state)
+                        : epochFitter.fitEpoch(network, iterator, state, progress);
             } finally {
                 iterator.reset(); // stops the prefetch thread
             }
@@ -145,7 +156,9 @@ public final class Trainer {
             return; // the Inception baseline without BN has no population statistics
         }
         DataSetIterator iterator = batches.iterator(order, settings.batchSize(), null);
-        PopulationEstimate estimate = PopulationStatistics.estimate(network, iterator, populationBatches);
+        PopulationEstimate estimate = epochFitter == null
+                ? PopulationStatistics.estimate(network, iterator, populationBatches)
+                : epochFitter.estimatePopulation(network, iterator, populationBatches);
         log.info("population statistics of {} BN layers re-estimated (Algorithm 2) from {} training batches",
                 estimate.layers().size(), estimate.batches());
     }
