@@ -24,18 +24,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Training with DL4J's training masters on Spark, then the distributed Algorithm 2 pass. */
 class SparkGraphTrainerTest {
 
+    private static LocalSpark spark;
     private static JavaSparkContext sc;
     private static final List<DataSet> TRAIN = OffsetProblem.batches(21, 60);
     private static final List<DataSet> TEST = OffsetProblem.batches(22, 20);
 
     @BeforeAll
     static void startSpark() {
-        sc = LocalSpark.start();
+        spark = new LocalSpark();
+        sc = spark.sc;
     }
 
     @AfterAll
-    static void stopSpark() {
-        sc.stop();
+    static void stopSpark() throws InterruptedException {
+        spark.close();
     }
 
     @Test

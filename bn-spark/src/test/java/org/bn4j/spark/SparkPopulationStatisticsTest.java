@@ -41,16 +41,18 @@ class SparkPopulationStatisticsTest {
     /** Uneven partitions, an empty one, and a single-example batch (skipped by both passes); -1 = next partition. */
     private static final int[] LAYOUT = {5, 3, 4, -1, -1, 2, 1, 3, -1, 4, 4, 6, 2, -1, 3};
 
+    private static LocalSpark spark;
     private static JavaSparkContext sc;
 
     @BeforeAll
     static void startSpark() {
-        sc = LocalSpark.start();
+        spark = new LocalSpark();
+        sc = spark.sc;
     }
 
     @AfterAll
-    static void stopSpark() {
-        sc.stop();
+    static void stopSpark() throws InterruptedException {
+        spark.close();
     }
 
     @Test
