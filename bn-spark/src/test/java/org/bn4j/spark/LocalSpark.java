@@ -1,6 +1,8 @@
 package org.bn4j.spark;
 
 import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.util.HashSet;
 import java.util.List;
@@ -8,18 +10,18 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Test helper: one local Spark context on loopback for a test class. {@link #close()} stops it and checks that no
- * thread it started is left running (daemon threads of pools that Spark and DL4J keep per JVM are allowed; a
- * non-daemon thread would keep the JVM alive).
+ * Test extension: one local Spark context on loopback for a test class ({@code @RegisterExtension static}). After
+ * the class it stops the context and checks that no thread it started is left running (daemon threads of pools that
+ * Spark and DL4J keep per JVM are allowed; a non-daemon thread would keep the JVM alive).
  */
-final class LocalSpark implements AutoCloseable {
+final class LocalSpark implements AfterAllCallback {
 
     private final Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
     /** {@code local[2,2]}: two worker threads, and a failed task is retried once (spark.task.maxFailures = 2). */
     final JavaSparkContext sc = new JavaSparkContext(SparkSettings.conf("local[2,2]", "bn4j-test"));
 
     @Override
-    public void close() throws InterruptedException {
+    public void afterAll(ExtensionContext context) throws InterruptedException {
         sc.stop();
         List<Thread> left = List.of();
         for (int wait = 0; wait < 50; wait++) {

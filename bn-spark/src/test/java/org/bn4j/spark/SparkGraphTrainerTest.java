@@ -5,10 +5,9 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.bn4j.PopulationStatistics;
 import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nd4j.linalg.dataset.DataSet;
 
 import java.io.IOException;
@@ -24,21 +23,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Training with DL4J's training masters on Spark, then the distributed Algorithm 2 pass. */
 class SparkGraphTrainerTest {
 
-    private static LocalSpark spark;
-    private static JavaSparkContext sc;
+    @RegisterExtension
+    static final LocalSpark SPARK = new LocalSpark();
+    private static final JavaSparkContext sc = SPARK.sc;
     private static final List<DataSet> TRAIN = OffsetProblem.batches(21, 60);
     private static final List<DataSet> TEST = OffsetProblem.batches(22, 20);
-
-    @BeforeAll
-    static void startSpark() {
-        spark = new LocalSpark();
-        sc = spark.sc;
-    }
-
-    @AfterAll
-    static void stopSpark() throws InterruptedException {
-        spark.close();
-    }
 
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)

@@ -10,10 +10,9 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.adapter.MultiDataSetIteratorAdapter;
@@ -41,19 +40,9 @@ class SparkPopulationStatisticsTest {
     /** Uneven partitions, an empty one, and a single-example batch (skipped by both passes); -1 = next partition. */
     private static final int[] LAYOUT = {5, 3, 4, -1, -1, 2, 1, 3, -1, 4, 4, 6, 2, -1, 3};
 
-    private static LocalSpark spark;
-    private static JavaSparkContext sc;
-
-    @BeforeAll
-    static void startSpark() {
-        spark = new LocalSpark();
-        sc = spark.sc;
-    }
-
-    @AfterAll
-    static void stopSpark() throws InterruptedException {
-        spark.close();
-    }
+    @RegisterExtension
+    static final LocalSpark SPARK = new LocalSpark();
+    private static final JavaSparkContext sc = SPARK.sc;
 
     @Test
     void multiLayerNetworkWithBothKindsOfLayerEqualsTheSingleMachineEstimate() {
