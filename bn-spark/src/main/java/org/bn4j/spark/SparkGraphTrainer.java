@@ -84,7 +84,9 @@ public final class SparkGraphTrainer {
 
     /**
      * {@code epochs} passes over {@code data}, then (unless {@link #populationBatches(int)} is 0) the Algorithm 2
-     * pass over its first mini-batches. {@code persist} the RDD: it is read once per epoch and twice by the pass.
+     * pass over its first mini-batches. The RDD is read once per epoch and twice by the pass: persist it for parameter
+     * averaging; gradient sharing persists it itself (DL4J's SharedTrainingMaster fails on an RDD that already has a
+     * storage level).
      */
     public ComputationGraph fit(JavaRDD<DataSet> data, int epochs) {
         if (epochs < 1) {

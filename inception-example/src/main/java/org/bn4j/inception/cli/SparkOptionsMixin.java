@@ -45,9 +45,15 @@ public class SparkOptionsMixin {
         return master != null;
     }
 
-    /** A Spark context for the master (loopback only for a local master). */
+    /** A Spark context for the master (loopback only for a local master); Spark's own INFO logging is kept quiet. */
     public JavaSparkContext start() {
         trainingMaster(1); // fail on a bad --training-master before starting Spark
+        for (String logger : new String[] {"org.apache.spark", "org.sparkproject", "org.apache.hadoop"}) {
+            String key = "org.slf4j.simpleLogger.log." + logger;
+            if (System.getProperty(key) == null) {
+                System.setProperty(key, "warn"); // read by slf4j-simple when Spark creates its loggers
+            }
+        }
         return new JavaSparkContext(SparkSettings.conf(master, "bn4j inception train"));
     }
 
