@@ -227,8 +227,7 @@ public final class PopulationStatistics {
 
     private static PopulationEstimate applyTo(List<NormalizationLayers.Entry> layers, PopulationSums sums,
                                               String kind) {
-        List<String> names = new ArrayList<>();
-        layers.forEach(entry -> names.add(entry.name));
+        List<String> names = names(layers);
         if (!names.equals(sums.layers())) {
             throw new IllegalArgumentException("the population sums are for layers " + sums.layers() + " but the "
                     + kind + " has batch-normalization layers " + names);
@@ -243,9 +242,7 @@ public final class PopulationStatistics {
 
     private static PopulationSums sum(List<NormalizationLayers.Entry> layers, int maxBatches,
                                       Supplier<INDArray[]> next, Consumer<INDArray[]> forward, Runnable step) {
-        List<String> names = new ArrayList<>();
-        layers.forEach(entry -> names.add(entry.name));
-        PopulationSums sums = new PopulationSums(names);
+        PopulationSums sums = new PopulationSums(names(layers));
         while (sums.batches() < maxBatches) {
             INDArray[] inputs = next.get();
             if (inputs == null) {
@@ -263,6 +260,12 @@ public final class PopulationStatistics {
             step.run();
         }
         return sums;
+    }
+
+    private static List<String> names(List<NormalizationLayers.Entry> layers) {
+        List<String> names = new ArrayList<>();
+        layers.forEach(entry -> names.add(entry.name));
+        return names;
     }
 
     private static PopulationEstimate write(List<NormalizationLayers.Entry> layers, PopulationSums sums) {
