@@ -15,11 +15,14 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 
 /**
  * Population statistics of a trained network by the paper's inference procedure, Algorithm 2 of Ioffe &amp; Szegedy
@@ -46,8 +49,8 @@ import java.util.function.IntConsumer;
  * one; the variance of each batch is made unbiased with its own {@code m_B/(m_B−1)}, so
  * {@code Var[x] = E_B[m_B/(m_B−1)·σ²_B]}, which is the paper's formula when all batches have m values. A mini-batch
  * is skipped only when some normalization layer would see one value per feature (a single example reaching a dense
- * layer): a single image still gives a convolutional layer H·W values per channel and counts. Drop a ragged last batch from the
- * iterator if it should not count as much as a full one.
+ * layer): a single image still gives a convolutional layer H·W values per channel and counts. Drop a ragged last
+ * batch from the iterator if it should not count as much as a full one.
  *
  * <p>The iterator is reset first when it supports reset. The estimate is quiet: it prints nothing and logs only a
  * warning about skipped batches. For progress, pass an {@link IntConsumer} that receives the number of mini-batches
@@ -56,6 +59,11 @@ import java.util.function.IntConsumer;
  * <pre>
  *   PopulationEstimate e = PopulationStatistics.estimate(net, trainIterator, 200);
  * </pre>
+ *
+ * <p><b>In parts</b> (for example on several machines): {@code accumulate} sums the statistics of some mini-batches
+ * into {@link PopulationSums} without changing the network, sums of disjoint mini-batches {@link PopulationSums#merge
+ * merge} exactly, and {@code apply} writes the merged result. {@code estimate} is {@code accumulate} followed by
+ * {@code apply} on one machine; module bn-spark does the same on Spark executors.
  */
 public final class PopulationStatistics {
 
@@ -136,7 +144,7 @@ public final class PopulationStatistics {
 
     private static PopulationEstimate graph(ComputationGraph net, List<NormalizationLayers.Entry> layers,
                                             int maxBatches, IntConsumer progress, boolean resettable,
-                                            Runnable reset, java.util.function.Supplier<INDArray[]> next) {
+                                            Runnable reset, Supplier<INDArray[]> next) {
         INDArray[] savedInputs = net.getInputs();
         try {
             return run(layers, maxBatches, progress, resettable, reset, next,
@@ -163,56 +171,113 @@ public final class PopulationStatistics {
 
     private static PopulationEstimate run(List<NormalizationLayers.Entry> layers, int maxBatches,
                                           IntConsumer progress, boolean resettable, Runnable reset,
-                                          java.util.function.Supplier<INDArray[]> next,
-                                          BiConsumer<INDArray[], Boolean> forward) {
+                                          Supplier<INDArray[]> next, BiConsumer<INDArray[], Boolean> forward) {
         if (resettable) {
             reset.run();
         }
-        Map<String, Accumulator> sums = new LinkedHashMap<>();
-        for (NormalizationLayers.Entry entry : layers) {
-            sums.put(entry.name, new Accumulator(entry));
+        PopulationSums sums = sum(layers, maxBatches, next, forward, progress);
+        if (sums.skipped() > 0) {
+            log.warn("Population statistics: skipped {} single-example mini-batch(es) with one value per feature "
+                    + "in a normalization layer", sums.skipped());
         }
-        int batches = 0;
-        int skipped = 0;
-        while (batches < maxBatches) {
+        if (sums.batches() == 0) {
+            throw new IllegalArgumentException("the iterator gave no mini-batch with at least 2 values per feature "
+                    + "in every normalization layer" + (sums.skipped() > 0 ? " (" + sums.skipped() + " skipped)"
+                    : " (it is empty)") + ": Algorithm 2 needs at least one training mini-batch");
+        }
+        return write(layers, sums);
+    }
+
+    /**
+     * The first half of Algorithm 2 without writing anything: sums the statistics of up to {@code maxBatches}
+     * mini-batches of network inputs (skipped as by {@code estimate}, and then they do not count), with the
+     * whole network in training mode, exactly as {@link #estimate(MultiLayerNetwork, DataSetIterator, int)} does.
+     * The network's parameters are not changed. Sums of disjoint parts of the data {@link PopulationSums#merge
+     * merge} exactly; {@link #apply(MultiLayerNetwork, PopulationSums)} writes the result. No progress is shown.
+     *
+     * @param features the features of each mini-batch, in order; read up to the {@code maxBatches}-th counted one
+     */
+    public static PopulationSums accumulate(MultiLayerNetwork net, Iterator<INDArray> features, int maxBatches) {
+        List<NormalizationLayers.Entry> layers = NormalizationLayers.of(net);
+        check(layers, features, maxBatches, "MultiLayerNetwork");
+        INDArray savedInput = net.getInput();
+        try {
+            return sum(layers, maxBatches, () -> features.hasNext() ? new INDArray[] {features.next()} : null,
+                    (inputs, training) -> {
+                        net.setInput(inputs[0]);
+                        net.feedForward(training, false);
+                    }, NO_PROGRESS);
+        } finally {
+            net.clearLayersStates();
+            net.setInput(savedInput);
+        }
+    }
+
+    /** {@link #accumulate(MultiLayerNetwork, Iterator, int)} for a {@link ComputationGraph}: each element holds the
+     * graph's inputs of one mini-batch. */
+    public static PopulationSums accumulate(ComputationGraph net, Iterator<INDArray[]> inputs, int maxBatches) {
+        List<NormalizationLayers.Entry> layers = NormalizationLayers.of(net);
+        check(layers, inputs, maxBatches, "ComputationGraph");
+        INDArray[] savedInputs = net.getInputs();
+        try {
+            return sum(layers, maxBatches, () -> inputs.hasNext() ? inputs.next() : null,
+                    (x, training) -> net.feedForward(x, training, false), NO_PROGRESS);
+        } finally {
+            net.clearLayersStates();
+            net.setInputs(savedInputs);
+        }
+    }
+
+    /**
+     * The second half of Algorithm 2: writes E[x] = Σμ_B / n and Var[x] = Σ(m_B/(m_B−1)·σ²_B) / n from {@code sums}
+     * into every batch-normalization layer of {@code net} (as {@link #estimate} does) and returns them.
+     *
+     * @throws IllegalArgumentException if the sums hold no mini-batch or are for other layers
+     */
+    public static PopulationEstimate apply(MultiLayerNetwork net, PopulationSums sums) {
+        return applyTo(NormalizationLayers.of(net), sums, "MultiLayerNetwork");
+    }
+
+    /** {@link #apply(MultiLayerNetwork, PopulationSums)} for a {@link ComputationGraph}. */
+    public static PopulationEstimate apply(ComputationGraph net, PopulationSums sums) {
+        return applyTo(NormalizationLayers.of(net), sums, "ComputationGraph");
+    }
+
+    private static PopulationEstimate applyTo(List<NormalizationLayers.Entry> layers, PopulationSums sums,
+                                              String kind) {
+        List<String> names = names(layers);
+        if (!names.equals(sums.layers())) {
+            throw new IllegalArgumentException("the population sums are for layers " + sums.layers() + " but the "
+                    + kind + " has batch-normalization layers " + names);
+        }
+        if (sums.batches() == 0) {
+            throw new IllegalArgumentException("the population sums hold no mini-batch (" + sums.skipped()
+                    + " skipped with one value per feature): Algorithm 2 needs at least one training mini-batch");
+        }
+        return write(layers, sums);
+    }
+
+    private static PopulationSums sum(List<NormalizationLayers.Entry> layers, int maxBatches,
+                                      Supplier<INDArray[]> next, BiConsumer<INDArray[], Boolean> forward,
+                                      IntConsumer progress) {
+        PopulationSums sums = new PopulationSums(names(layers));
+        while (sums.batches() < maxBatches) {
             INDArray[] inputs = next.get();
             if (inputs == null) {
                 break;
             }
-            if (inputs[0].size(0) < 2 && !everyLayerSeesTwoValuesPerFeature(inputs, forward, sums.values())) {
-                skipped++;
+            if (inputs[0].size(0) < 2 && !everyLayerSeesTwoValuesPerFeature(inputs, forward, layers)) {
+                sums.countSkipped();
                 continue;
             }
             forward.accept(inputs, true);
-            for (Accumulator acc : sums.values()) {
-                acc.add();
+            for (NormalizationLayers.Entry entry : layers) {
+                addBatch(entry, sums);
             }
-            batches++;
-            progress.accept(batches);
+            sums.countBatch();
+            progress.accept(sums.batches());
         }
-        if (skipped > 0) {
-            log.warn("Population statistics: skipped {} single-example mini-batch(es) with one value per feature "
-                    + "in a normalization layer", skipped);
-        }
-        if (batches == 0) {
-            throw new IllegalArgumentException("the iterator gave no mini-batch with at least 2 values per feature "
-                    + "in every normalization layer"
-                    + (skipped > 0 ? " (" + skipped + " skipped)" : " (it is empty)")
-                    + ": Algorithm 2 needs at least one training mini-batch");
-        }
-        Map<String, INDArray> means = new LinkedHashMap<>();
-        Map<String, INDArray> variances = new LinkedHashMap<>();
-        for (Accumulator acc : sums.values()) {
-            INDArray mean = acc.sumMean.div(batches);
-            INDArray variance = acc.sumVariance.div(batches);
-            acc.entry.setStatistics(mean, variance);
-            if (acc.entry.isBn4j() && acc.entry.bn4jConf().getAveraging() == PopulationAveraging.CUMULATIVE) {
-                acc.entry.layer.getParam(BatchNorm.COUNT).assign(batches);
-            }
-            means.put(acc.entry.name, mean);
-            variances.put(acc.entry.name, variance);
-        }
-        return new PopulationEstimate(batches, means, variances);
+        return sums;
     }
 
     /**
@@ -222,47 +287,55 @@ public final class PopulationStatistics {
      */
     private static boolean everyLayerSeesTwoValuesPerFeature(INDArray[] inputs,
                                                              BiConsumer<INDArray[], Boolean> forward,
-                                                             Iterable<Accumulator> layers) {
+                                                             List<NormalizationLayers.Entry> layers) {
         forward.accept(inputs, false);
-        for (Accumulator acc : layers) {
-            INDArray input = acc.entry.layer.input();
-            if (input == null || acc.entry.layout(input.rank()).valuesPerFeature(input) < 2) {
+        for (NormalizationLayers.Entry entry : layers) {
+            INDArray input = entry.layer.input();
+            if (input == null || entry.layout(input.rank()).valuesPerFeature(input) < 2) {
                 return false;
             }
         }
         return true;
     }
 
-    /** Per-feature sums, in double, of the batch means and of the unbiased batch variances of one layer. */
-    private static final class Accumulator {
-        final NormalizationLayers.Entry entry;
-        INDArray sumMean;
-        INDArray sumVariance;
+    private static List<String> names(List<NormalizationLayers.Entry> layers) {
+        List<String> names = new ArrayList<>();
+        layers.forEach(entry -> names.add(entry.name));
+        return names;
+    }
 
-        Accumulator(NormalizationLayers.Entry entry) {
-            this.entry = entry;
+    private static PopulationEstimate write(List<NormalizationLayers.Entry> layers, PopulationSums sums) {
+        int batches = sums.batches();
+        Map<String, INDArray> means = new LinkedHashMap<>();
+        Map<String, INDArray> variances = new LinkedHashMap<>();
+        for (NormalizationLayers.Entry entry : layers) {
+            INDArray mean = Nd4j.createFromArray(sums.sumOfMeans(entry.name)).divi(batches);
+            INDArray variance = Nd4j.createFromArray(sums.sumOfVariances(entry.name)).divi(batches);
+            entry.setStatistics(mean, variance);
+            if (entry.isBn4j() && entry.bn4jConf().getAveraging() == PopulationAveraging.CUMULATIVE) {
+                entry.layer.getParam(BatchNorm.COUNT).assign(batches);
+            }
+            means.put(entry.name, mean);
+            variances.put(entry.name, variance);
         }
+        return new PopulationEstimate(batches, means, variances);
+    }
 
-        void add() {
-            Layer layer = entry.layer;
-            INDArray input = layer.input();
-            if (input == null) {
-                throw new IllegalStateException(entry.describe() + ": no input after the forward pass; is the layer "
-                        + "connected to the network's output?");
-            }
-            FeatureLayout layout = entry.layout(input.rank());
-            long features = layout.features(input);
-            long m = layout.valuesPerFeature(input);
-            int[] dims = layout.reductionDims();
-            INDArray x = input.castTo(DataType.DOUBLE);
-            INDArray mean = x.mean(dims).reshape(features);
-            INDArray variance = x.var(false, dims).reshape(features).muli(PopulationUpdate.besselCorrection(m));
-            if (sumMean == null) {
-                sumMean = Nd4j.zeros(DataType.DOUBLE, features);
-                sumVariance = Nd4j.zeros(DataType.DOUBLE, features);
-            }
-            sumMean.addi(mean);
-            sumVariance.addi(variance);
+    /** Adds the per-feature mean and unbiased variance, in double, of one layer's input after a forward pass. */
+    private static void addBatch(NormalizationLayers.Entry entry, PopulationSums sums) {
+        Layer layer = entry.layer;
+        INDArray input = layer.input();
+        if (input == null) {
+            throw new IllegalStateException(entry.describe() + ": no input after the forward pass; is the layer "
+                    + "connected to the network's output?");
         }
+        FeatureLayout layout = entry.layout(input.rank());
+        long features = layout.features(input);
+        long m = layout.valuesPerFeature(input);
+        int[] dims = layout.reductionDims();
+        INDArray x = input.castTo(DataType.DOUBLE);
+        INDArray mean = x.mean(dims).reshape(features);
+        INDArray variance = x.var(false, dims).reshape(features).muli(PopulationUpdate.besselCorrection(m));
+        sums.addBatchStatistics(entry.name, mean.toDoubleVector(), variance.toDoubleVector());
     }
 }

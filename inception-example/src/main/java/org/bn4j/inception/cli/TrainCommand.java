@@ -1,5 +1,6 @@
 package org.bn4j.inception.cli;
 
+import org.apache.spark.api.java.JavaSparkContext;
 import org.bn4j.inception.data.ImageBatches;
 import org.bn4j.inception.monitor.MonitorOption;
 import org.bn4j.inception.data.ImageFolderData;
@@ -48,6 +49,9 @@ public class TrainCommand implements Callable<Integer> {
 
     @Mixin
     InputShapeMixin inputShape;
+
+    @Mixin
+    SparkOptionsMixin spark;
 
     @Option(names = "--recipe", defaultValue = "bn-x5",
             description = "inception, bn-baseline, bn-x5, bn-x30 or bn-x5-sigmoid (default: ${DEFAULT-VALUE}).")
@@ -119,11 +123,16 @@ public class TrainCommand implements Callable<Integer> {
                 imageSize, inputChannels, widthMultiplier, stem, data.labels().size());
         TrainingSettings settings = new TrainingSettings(epochs, batchSize, checkpointEvery, this.out, seed, augment);
         try (ProgressReporter progress = noProgress ? new SummaryOnlyProgress(out) : new ConsoleProgress(out);
-             MonitorOption distributions = monitor) {
+             MonitorOption distributions = monitor;
+             JavaSparkContext sc = spark.enabled() ? spark.start() : null) {
             TrainingRun run = new TrainingRun(recipe, network, data, settings).progress(progress)
                     .populationBatches(finalStatistics.populationBatches())
                     .arguments(ResumeArguments.of(spec, NOT_SAVED));
             listeners.forEach(run::addListener);
+            if (sc != null) {
+                out.println("training through " + spark.describe());
+                run.epochFitter(spark.fitter(sc, batchSize));
+            }
             if (distributions.enabled()) {
                 distributions.listener(new ImageBatches(network.imageShape(), data.labels())
                         .iterator(data.val(), distributions.examples(), null), this.out).ifPresent(run::addListener);

@@ -37,6 +37,7 @@ public final class TrainingRun {
     private ProgressReporter progress = ProgressReporter.SILENT;
     private int populationBatches;
     private List<String> arguments;
+    private EpochFitter epochFitter;
 
     /** A run of {@code recipe} on {@code data}. */
     public TrainingRun(Recipe recipe, NetworkSettings network, ImageFolderData data, TrainingSettings settings) {
@@ -70,6 +71,12 @@ public final class TrainingRun {
         return this;
     }
 
+    /** Fits every epoch with {@code fitter}: see {@link Trainer#epochFitter(EpochFitter)}. Defaults to null. */
+    public TrainingRun epochFitter(EpochFitter fitter) {
+        this.epochFitter = fitter;
+        return this;
+    }
+
     /** What a finished run produced. */
     public record Result(SavedModel model, TrainingState state, Path modelFile) {
         /** Validation accuracy after the last epoch. */
@@ -86,7 +93,7 @@ public final class TrainingRun {
     public Result run(boolean resume) throws IOException {
         Files.createDirectories(settings.outDir());
         Trainer trainer = new Trainer(data, new ImageBatches(network.imageShape(), data.labels()), recipe, settings)
-                .progress(progress).populationBatches(populationBatches);
+                .progress(progress).populationBatches(populationBatches).epochFitter(epochFitter);
         listeners.forEach(trainer::addListener);
         CheckpointStore checkpoints = new CheckpointStore(settings.outDir());
         RunManifest manifest = new RunManifest(RunManifest.FORMAT_VERSION, recipe, network, data.provenance(),
