@@ -27,6 +27,8 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -156,6 +158,64 @@ class PopulationStatisticsTest {
         assertEquals(updater, net.getUpdater().getStateViewArray());
         assertEquals(iterations, net.getIterationCount());
         assertEquals(json, net.getLayerWiseConfigurations().toJson());
+    }
+
+    @Test
+    void singleImageBatchesCountForConvolutionalLayers() {
+        // One 2-channel 3x3 image per batch: m = 9 values per channel, as the layer accepts in training.
+        // Channel c of image i holds 9 values; E[x] is the mean of the two images' means, Var[x] the mean of the
+        // two unbiased (9/8) variances.
+        ComputationGraph graph = graph(new BatchNorm.Builder().nIn(2).build());
+        Nd4j.getRandom().setSeed(3);
+        INDArray first = Nd4j.randn(DataType.DOUBLE, 1, 2, 3, 3);
+        INDArray second = Nd4j.randn(DataType.DOUBLE, 1, 2, 3, 3).addi(5);
+        PopulationEstimate e = PopulationStatistics.estimate(graph, iterator(first, second), 10);
+
+        assertEquals(2, e.batches());
+        for (int c = 0; c < 2; c++) {
+            double mean = 0;
+            double var = 0;
+            for (INDArray image : new INDArray[] {first, second}) {
+                INDArray channel = image.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
+                        org.nd4j.linalg.indexing.NDArrayIndex.point(c)).dup();
+                mean += channel.meanNumber().doubleValue() / 2;
+                var += channel.varNumber().doubleValue() / 2;       // unbiased (bias-corrected) variance
+            }
+            assertEquals(mean, graph.getLayer("bn").getParam(BatchNorm.MEAN).getDouble(c), 1e-12);
+            assertEquals(var, graph.getLayer("bn").getParam(BatchNorm.VAR).getDouble(c), 1e-12);
+        }
+    }
+
+    @Test
+    void singleExampleBatchesAreSkippedWhenALayerSeesOneValuePerFeature() {
+        // Dense input: a batch of one example has one value per feature and no batch variance.
+        MultiLayerNetwork net = network(DataType.DOUBLE, new BatchNorm.Builder().nIn(1).build());
+        PopulationEstimate e = PopulationStatistics.estimate(net, iterator(column(1, 2, 3), column(7), column(4, 6, 8)),
+                10);
+        assertEquals(2, e.batches());
+        assertEquals(4.0, net.getLayer(0).getParam(BatchNorm.MEAN).getDouble(0), 1e-12);
+        IllegalArgumentException only = assertThrows(IllegalArgumentException.class,
+                () -> PopulationStatistics.estimate(net, iterator(column(7)), 10));
+        assertTrue(only.getMessage().contains("1 skipped"), only.getMessage());
+    }
+
+    @Test
+    void countsIsTheRuleThatDecidesWhichMiniBatchesAreUsed() {
+        MultiLayerNetwork dense = network(DataType.DOUBLE, new BatchNorm.Builder().nIn(1).build());
+        INDArray params = dense.params().dup();
+        INDArray input = column(3, 4);
+        dense.setInput(input);
+        assertTrue(PopulationStatistics.counts(dense, column(1, 2)));
+        assertFalse(PopulationStatistics.counts(dense, column(7)), "one value per feature in a dense layer");
+        assertEquals(params, dense.params());
+        assertSame(input, dense.getInput(), "the network's input is put back");
+
+        ComputationGraph conv = graph(new BatchNorm.Builder().nIn(2).build());
+        Nd4j.getRandom().setSeed(4);
+        assertTrue(PopulationStatistics.counts(conv, new INDArray[] {Nd4j.randn(DataType.DOUBLE, 1, 2, 3, 3)}),
+                "a single 3x3 image gives 9 values per channel");
+        assertFalse(PopulationStatistics.counts(conv, new INDArray[] {Nd4j.randn(DataType.DOUBLE, 1, 2, 1, 1)}),
+                "a single 1x1 image gives one value per channel");
     }
 
     @Test
