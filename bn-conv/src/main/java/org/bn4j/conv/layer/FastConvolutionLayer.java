@@ -180,7 +180,9 @@ public class FastConvolutionLayer extends ConvolutionLayer {
 
     /** {@code a} itself when it is a dense C-order array, else a C-order copy in working memory of {@code type}. */
     private static INDArray contiguous(INDArray a, ArrayType type, LayerWorkspaceMgr workspaceMgr) {
-        if (a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a)) {
+        // NOTE: ND4J reports non-default strides for some dense arrays with a dimension of size 1 ([64, 1, 32, 32]),
+        // so a C-order array with element-wise stride 1 counts as dense too.
+        if (a.ordering() == 'c' && (Shape.hasDefaultStridesForShape(a) || a.elementWiseStride() == 1)) {
             return a;
         }
         return workspaceMgr.dup(type, a, 'c');
