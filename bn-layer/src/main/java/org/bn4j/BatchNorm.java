@@ -5,7 +5,6 @@ import org.bn4j.params.BatchNormParamInitializer;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
-import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -208,15 +207,6 @@ public class BatchNorm extends FeedForwardLayer {
                 .workingMemory(0, 0, 3 * nOut, outputType.arrayElementsPerExample())
                 .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS)
                 .build();
-    }
-
-    /**
-     * Always {@link GradientNormalization#None}: clipping or renormalizing this layer's gradient would distort the
-     * population-statistics update, which travels through the gradient.
-     */
-    @Override
-    public GradientNormalization getGradientNormalization() {
-        return GradientNormalization.None;
     }
 
     @Override

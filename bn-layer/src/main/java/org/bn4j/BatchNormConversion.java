@@ -160,6 +160,7 @@ public final class BatchNormConversion {
         to.setWeightInitFn(from.getWeightInitFn());
         to.setBiasInit(from.getBiasInit());
         to.setGainInit(from.getGainInit());
+        to.setGradientNormalization(from.getGradientNormalization());
         to.setGradientNormalizationThreshold(from.getGradientNormalizationThreshold());
         to.setWeightNoise(from.getWeightNoise());
         to.setRegularization(from.getRegularization());

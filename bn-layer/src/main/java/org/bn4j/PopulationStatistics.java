@@ -1,8 +1,5 @@
 package org.bn4j;
 
-import me.tongfei.progressbar.DelegatingProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 import org.bn4j.math.FeatureLayout;
 import org.bn4j.math.PopulationUpdate;
 import org.deeplearning4j.nn.api.Layer;
@@ -18,10 +15,14 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
+import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 
 /**
  * Population statistics of a trained network by the paper's inference procedure, Algorithm 2 of Ioffe &amp; Szegedy
@@ -47,38 +48,52 @@ import java.util.function.Consumer;
  * <p><b>Unequal batches</b>: every mini-batch has the same weight in E_B, as in the paper, including a last, smaller
  * one; the variance of each batch is made unbiased with its own {@code m_B/(m_B−1)}, so
  * {@code Var[x] = E_B[m_B/(m_B−1)·σ²_B]}, which is the paper's formula when all batches have m values. A mini-batch
- * of a single example is skipped (it has no batch variance for dense input). Drop a ragged last batch from the
- * iterator if it should not count as much as a full one.
+ * is skipped only when some normalization layer would see one value per feature (a single example reaching a dense
+ * layer): a single image still gives a convolutional layer H·W values per channel and counts. Drop a ragged last
+ * batch from the iterator if it should not count as much as a full one.
  *
- * <p>The iterator is reset first when it supports reset. A progress bar is shown on a console, and the progress is
- * logged (slf4j, INFO, every 10 s) otherwise.
+ * <p>The iterator is reset first when it supports reset. The estimate is quiet: it prints nothing and logs only a
+ * warning about skipped batches. For progress, pass an {@link IntConsumer} that receives the number of mini-batches
+ * done after each one (the example application draws its console progress bar from it).
  *
  * <pre>
  *   PopulationEstimate e = PopulationStatistics.estimate(net, trainIterator, 200);
  * </pre>
+ *
+ * <p><b>In parts</b> (for example on several machines): {@code accumulate} sums the statistics of some mini-batches
+ * into {@link PopulationSums} without changing the network, sums of disjoint mini-batches {@link PopulationSums#merge
+ * merge} exactly, and {@code apply} writes the merged result. {@code estimate} is {@code accumulate} followed by
+ * {@code apply} on one machine; module bn-spark does the same on Spark executors.
  */
 public final class PopulationStatistics {
 
     private static final Logger log = LoggerFactory.getLogger(PopulationStatistics.class);
+    private static final IntConsumer NO_PROGRESS = batchesDone -> { };
 
     private PopulationStatistics() {
     }
 
     /** Algorithm 2 for a {@link MultiLayerNetwork}, over up to {@code maxBatches} mini-batches of {@code iterator}. */
     public static PopulationEstimate estimate(MultiLayerNetwork net, DataSetIterator iterator, int maxBatches) {
+        return estimate(net, iterator, maxBatches, NO_PROGRESS);
+    }
+
+    /** As {@link #estimate(MultiLayerNetwork, DataSetIterator, int)}, telling {@code progress} each batch done. */
+    public static PopulationEstimate estimate(MultiLayerNetwork net, DataSetIterator iterator, int maxBatches,
+                                              IntConsumer progress) {
         List<NormalizationLayers.Entry> layers = NormalizationLayers.of(net);
         check(layers, iterator, maxBatches, "MultiLayerNetwork");
         INDArray savedInput = net.getInput();
         try {
-            return run(layers, maxBatches, iterator.resetSupported(), iterator::reset, () -> {
+            return run(layers, maxBatches, progress, iterator.resetSupported(), iterator::reset, () -> {
                 if (!iterator.hasNext()) {
                     return null;
                 }
                 DataSet ds = iterator.next();
                 return new INDArray[] {ds.getFeatures()};
-            }, inputs -> {
+            }, (inputs, training) -> {
                 net.setInput(inputs[0]);
-                net.feedForward(true, false);
+                net.feedForward(training, false);
             });
         } finally {
             net.clearLayersStates();
@@ -88,13 +103,19 @@ public final class PopulationStatistics {
 
     /** Algorithm 2 for a {@link ComputationGraph} with one input, fed from a {@link DataSetIterator}. */
     public static PopulationEstimate estimate(ComputationGraph net, DataSetIterator iterator, int maxBatches) {
+        return estimate(net, iterator, maxBatches, NO_PROGRESS);
+    }
+
+    /** As {@link #estimate(ComputationGraph, DataSetIterator, int)}, telling {@code progress} each batch done. */
+    public static PopulationEstimate estimate(ComputationGraph net, DataSetIterator iterator, int maxBatches,
+                                              IntConsumer progress) {
         if (net.getNumInputArrays() != 1) {
             throw new IllegalArgumentException("the ComputationGraph has " + net.getNumInputArrays()
                     + " inputs: use a MultiDataSetIterator");
         }
         List<NormalizationLayers.Entry> layers = NormalizationLayers.of(net);
         check(layers, iterator, maxBatches, "ComputationGraph");
-        return graph(net, layers, maxBatches, iterator.resetSupported(), iterator::reset, () -> {
+        return graph(net, layers, maxBatches, progress, iterator.resetSupported(), iterator::reset, () -> {
             if (!iterator.hasNext()) {
                 return null;
             }
@@ -104,9 +125,15 @@ public final class PopulationStatistics {
 
     /** Algorithm 2 for a {@link ComputationGraph}, fed from a {@link MultiDataSetIterator}. */
     public static PopulationEstimate estimate(ComputationGraph net, MultiDataSetIterator iterator, int maxBatches) {
+        return estimate(net, iterator, maxBatches, NO_PROGRESS);
+    }
+
+    /** As {@link #estimate(ComputationGraph, MultiDataSetIterator, int)}, telling {@code progress} each batch done. */
+    public static PopulationEstimate estimate(ComputationGraph net, MultiDataSetIterator iterator, int maxBatches,
+                                              IntConsumer progress) {
         List<NormalizationLayers.Entry> layers = NormalizationLayers.of(net);
         check(layers, iterator, maxBatches, "ComputationGraph");
-        return graph(net, layers, maxBatches, iterator.resetSupported(), iterator::reset, () -> {
+        return graph(net, layers, maxBatches, progress, iterator.resetSupported(), iterator::reset, () -> {
             if (!iterator.hasNext()) {
                 return null;
             }
@@ -116,11 +143,12 @@ public final class PopulationStatistics {
     }
 
     private static PopulationEstimate graph(ComputationGraph net, List<NormalizationLayers.Entry> layers,
-                                            int maxBatches, boolean resettable, Runnable reset,
-                                            java.util.function.Supplier<INDArray[]> next) {
+                                            int maxBatches, IntConsumer progress, boolean resettable,
+                                            Runnable reset, Supplier<INDArray[]> next) {
         INDArray[] savedInputs = net.getInputs();
         try {
-            return run(layers, maxBatches, resettable, reset, next, inputs -> net.feedForward(inputs, true, false));
+            return run(layers, maxBatches, progress, resettable, reset, next,
+                    (inputs, training) -> net.feedForward(inputs, training, false));
         } finally {
             net.clearLayersStates();
             net.setInputs(savedInputs);
@@ -141,98 +169,173 @@ public final class PopulationStatistics {
         }
     }
 
-    private static PopulationEstimate run(List<NormalizationLayers.Entry> layers, int maxBatches, boolean resettable,
-                                          Runnable reset, java.util.function.Supplier<INDArray[]> next,
-                                          Consumer<INDArray[]> forward) {
+    private static PopulationEstimate run(List<NormalizationLayers.Entry> layers, int maxBatches,
+                                          IntConsumer progress, boolean resettable, Runnable reset,
+                                          Supplier<INDArray[]> next, BiConsumer<INDArray[], Boolean> forward) {
         if (resettable) {
             reset.run();
         }
-        Map<String, Accumulator> sums = new LinkedHashMap<>();
-        for (NormalizationLayers.Entry entry : layers) {
-            sums.put(entry.name, new Accumulator(entry));
+        PopulationSums sums = sum(layers, maxBatches, next, forward, progress);
+        if (sums.skipped() > 0) {
+            log.warn("Population statistics: skipped {} single-example mini-batch(es) with one value per feature "
+                    + "in a normalization layer", sums.skipped());
         }
-        int batches = 0;
-        int skipped = 0;
-        try (ProgressBar bar = progressBar(maxBatches)) {
-            while (batches < maxBatches) {
-                INDArray[] inputs = next.get();
-                if (inputs == null) {
-                    break;
-                }
-                if (inputs[0].size(0) < 2) {
-                    skipped++;
-                    continue;
-                }
-                forward.accept(inputs);
-                for (Accumulator acc : sums.values()) {
-                    acc.add();
-                }
-                batches++;
-                bar.step();
+        if (sums.batches() == 0) {
+            throw new IllegalArgumentException("the iterator gave no mini-batch with at least 2 values per feature "
+                    + "in every normalization layer" + (sums.skipped() > 0 ? " (" + sums.skipped() + " skipped)"
+                    : " (it is empty)") + ": Algorithm 2 needs at least one training mini-batch");
+        }
+        return write(layers, sums);
+    }
+
+    /**
+     * The first half of Algorithm 2 without writing anything: sums the statistics of up to {@code maxBatches}
+     * mini-batches of network inputs (skipped as by {@code estimate}, and then they do not count), with the
+     * whole network in training mode, exactly as {@link #estimate(MultiLayerNetwork, DataSetIterator, int)} does.
+     * The network's parameters are not changed. Sums of disjoint parts of the data {@link PopulationSums#merge
+     * merge} exactly; {@link #apply(MultiLayerNetwork, PopulationSums)} writes the result. No progress is shown.
+     *
+     * @param features the features of each mini-batch, in order; read up to the {@code maxBatches}-th counted one
+     */
+    public static PopulationSums accumulate(MultiLayerNetwork net, Iterator<INDArray> features, int maxBatches) {
+        List<NormalizationLayers.Entry> layers = NormalizationLayers.of(net);
+        check(layers, features, maxBatches, "MultiLayerNetwork");
+        INDArray savedInput = net.getInput();
+        try {
+            return sum(layers, maxBatches, () -> features.hasNext() ? new INDArray[] {features.next()} : null,
+                    (inputs, training) -> {
+                        net.setInput(inputs[0]);
+                        net.feedForward(training, false);
+                    }, NO_PROGRESS);
+        } finally {
+            net.clearLayersStates();
+            net.setInput(savedInput);
+        }
+    }
+
+    /** {@link #accumulate(MultiLayerNetwork, Iterator, int)} for a {@link ComputationGraph}: each element holds the
+     * graph's inputs of one mini-batch. */
+    public static PopulationSums accumulate(ComputationGraph net, Iterator<INDArray[]> inputs, int maxBatches) {
+        List<NormalizationLayers.Entry> layers = NormalizationLayers.of(net);
+        check(layers, inputs, maxBatches, "ComputationGraph");
+        INDArray[] savedInputs = net.getInputs();
+        try {
+            return sum(layers, maxBatches, () -> inputs.hasNext() ? inputs.next() : null,
+                    (x, training) -> net.feedForward(x, training, false), NO_PROGRESS);
+        } finally {
+            net.clearLayersStates();
+            net.setInputs(savedInputs);
+        }
+    }
+
+    /**
+     * The second half of Algorithm 2: writes E[x] = Σμ_B / n and Var[x] = Σ(m_B/(m_B−1)·σ²_B) / n from {@code sums}
+     * into every batch-normalization layer of {@code net} (as {@link #estimate} does) and returns them.
+     *
+     * @throws IllegalArgumentException if the sums hold no mini-batch or are for other layers
+     */
+    public static PopulationEstimate apply(MultiLayerNetwork net, PopulationSums sums) {
+        return applyTo(NormalizationLayers.of(net), sums, "MultiLayerNetwork");
+    }
+
+    /** {@link #apply(MultiLayerNetwork, PopulationSums)} for a {@link ComputationGraph}. */
+    public static PopulationEstimate apply(ComputationGraph net, PopulationSums sums) {
+        return applyTo(NormalizationLayers.of(net), sums, "ComputationGraph");
+    }
+
+    private static PopulationEstimate applyTo(List<NormalizationLayers.Entry> layers, PopulationSums sums,
+                                              String kind) {
+        List<String> names = names(layers);
+        if (!names.equals(sums.layers())) {
+            throw new IllegalArgumentException("the population sums are for layers " + sums.layers() + " but the "
+                    + kind + " has batch-normalization layers " + names);
+        }
+        if (sums.batches() == 0) {
+            throw new IllegalArgumentException("the population sums hold no mini-batch (" + sums.skipped()
+                    + " skipped with one value per feature): Algorithm 2 needs at least one training mini-batch");
+        }
+        return write(layers, sums);
+    }
+
+    private static PopulationSums sum(List<NormalizationLayers.Entry> layers, int maxBatches,
+                                      Supplier<INDArray[]> next, BiConsumer<INDArray[], Boolean> forward,
+                                      IntConsumer progress) {
+        PopulationSums sums = new PopulationSums(names(layers));
+        while (sums.batches() < maxBatches) {
+            INDArray[] inputs = next.get();
+            if (inputs == null) {
+                break;
+            }
+            if (inputs[0].size(0) < 2 && !everyLayerSeesTwoValuesPerFeature(inputs, forward, layers)) {
+                sums.countSkipped();
+                continue;
+            }
+            forward.accept(inputs, true);
+            for (NormalizationLayers.Entry entry : layers) {
+                addBatch(entry, sums);
+            }
+            sums.countBatch();
+            progress.accept(sums.batches());
+        }
+        return sums;
+    }
+
+    /**
+     * Whether a mini-batch of one example gives every normalization layer at least two values per feature (a
+     * convolutional layer sees H·W values per channel; a dense one sees one). Found by an inference-mode forward pass
+     * of that one example, which cannot fail on the degenerate batch that a training-mode pass would reject.
+     */
+    private static boolean everyLayerSeesTwoValuesPerFeature(INDArray[] inputs,
+                                                             BiConsumer<INDArray[], Boolean> forward,
+                                                             List<NormalizationLayers.Entry> layers) {
+        forward.accept(inputs, false);
+        for (NormalizationLayers.Entry entry : layers) {
+            INDArray input = entry.layer.input();
+            if (input == null || entry.layout(input.rank()).valuesPerFeature(input) < 2) {
+                return false;
             }
         }
-        if (skipped > 0) {
-            log.warn("Population statistics: skipped {} mini-batch(es) of a single example", skipped);
-        }
-        if (batches == 0) {
-            throw new IllegalArgumentException("the iterator gave no mini-batch with at least 2 examples"
-                    + (skipped > 0 ? " (" + skipped + " single-example batches skipped)" : " (it is empty)")
-                    + ": Algorithm 2 needs at least one training mini-batch");
-        }
+        return true;
+    }
+
+    private static List<String> names(List<NormalizationLayers.Entry> layers) {
+        List<String> names = new ArrayList<>();
+        layers.forEach(entry -> names.add(entry.name));
+        return names;
+    }
+
+    private static PopulationEstimate write(List<NormalizationLayers.Entry> layers, PopulationSums sums) {
+        int batches = sums.batches();
         Map<String, INDArray> means = new LinkedHashMap<>();
         Map<String, INDArray> variances = new LinkedHashMap<>();
-        for (Accumulator acc : sums.values()) {
-            INDArray mean = acc.sumMean.div(batches);
-            INDArray variance = acc.sumVariance.div(batches);
-            acc.entry.setStatistics(mean, variance);
-            if (acc.entry.isBn4j() && acc.entry.bn4jConf().getAveraging() == PopulationAveraging.CUMULATIVE) {
-                acc.entry.layer.getParam(BatchNorm.COUNT).assign(batches);
+        for (NormalizationLayers.Entry entry : layers) {
+            INDArray mean = Nd4j.createFromArray(sums.sumOfMeans(entry.name)).divi(batches);
+            INDArray variance = Nd4j.createFromArray(sums.sumOfVariances(entry.name)).divi(batches);
+            entry.setStatistics(mean, variance);
+            if (entry.isBn4j() && entry.bn4jConf().getAveraging() == PopulationAveraging.CUMULATIVE) {
+                entry.layer.getParam(BatchNorm.COUNT).assign(batches);
             }
-            means.put(acc.entry.name, mean);
-            variances.put(acc.entry.name, variance);
+            means.put(entry.name, mean);
+            variances.put(entry.name, variance);
         }
         return new PopulationEstimate(batches, means, variances);
     }
 
-    private static ProgressBar progressBar(int maxBatches) {
-        ProgressBarBuilder builder = new ProgressBarBuilder().setTaskName("Algorithm 2")
-                .setInitialMax(maxBatches == Integer.MAX_VALUE ? -1 : maxBatches).setUnit(" batches", 1);
-        if (System.console() == null) {
-            builder.setConsumer(new DelegatingProgressBarConsumer(log::info)).setUpdateIntervalMillis(10_000);
+    /** Adds the per-feature mean and unbiased variance, in double, of one layer's input after a forward pass. */
+    private static void addBatch(NormalizationLayers.Entry entry, PopulationSums sums) {
+        Layer layer = entry.layer;
+        INDArray input = layer.input();
+        if (input == null) {
+            throw new IllegalStateException(entry.describe() + ": no input after the forward pass; is the layer "
+                    + "connected to the network's output?");
         }
-        return builder.build();
-    }
-
-    /** Per-feature sums, in double, of the batch means and of the unbiased batch variances of one layer. */
-    private static final class Accumulator {
-        final NormalizationLayers.Entry entry;
-        INDArray sumMean;
-        INDArray sumVariance;
-
-        Accumulator(NormalizationLayers.Entry entry) {
-            this.entry = entry;
-        }
-
-        void add() {
-            Layer layer = entry.layer;
-            INDArray input = layer.input();
-            if (input == null) {
-                throw new IllegalStateException(entry.describe() + ": no input after the forward pass; is the layer "
-                        + "connected to the network's output?");
-            }
-            FeatureLayout layout = entry.layout(input.rank());
-            long features = layout.features(input);
-            long m = layout.valuesPerFeature(input);
-            int[] dims = layout.reductionDims();
-            INDArray x = input.castTo(DataType.DOUBLE);
-            INDArray mean = x.mean(dims).reshape(features);
-            INDArray variance = x.var(false, dims).reshape(features).muli(PopulationUpdate.besselCorrection(m));
-            if (sumMean == null) {
-                sumMean = Nd4j.zeros(DataType.DOUBLE, features);
-                sumVariance = Nd4j.zeros(DataType.DOUBLE, features);
-            }
-            sumMean.addi(mean);
-            sumVariance.addi(variance);
-        }
+        FeatureLayout layout = entry.layout(input.rank());
+        long features = layout.features(input);
+        long m = layout.valuesPerFeature(input);
+        int[] dims = layout.reductionDims();
+        INDArray x = input.castTo(DataType.DOUBLE);
+        INDArray mean = x.mean(dims).reshape(features);
+        INDArray variance = x.var(false, dims).reshape(features).muli(PopulationUpdate.besselCorrection(m));
+        sums.addBatchStatistics(entry.name, mean.toDoubleVector(), variance.toDoubleVector());
     }
 }

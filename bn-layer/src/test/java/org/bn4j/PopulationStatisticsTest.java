@@ -159,6 +159,45 @@ class PopulationStatisticsTest {
     }
 
     @Test
+    void singleImageBatchesCountForConvolutionalLayers() {
+        // One 2-channel 3x3 image per batch: m = 9 values per channel, as the layer accepts in training.
+        // Channel c of image i holds 9 values; E[x] is the mean of the two images' means, Var[x] the mean of the
+        // two unbiased (9/8) variances.
+        ComputationGraph graph = graph(new BatchNorm.Builder().nIn(2).build());
+        Nd4j.getRandom().setSeed(3);
+        INDArray first = Nd4j.randn(DataType.DOUBLE, 1, 2, 3, 3);
+        INDArray second = Nd4j.randn(DataType.DOUBLE, 1, 2, 3, 3).addi(5);
+        PopulationEstimate e = PopulationStatistics.estimate(graph, iterator(first, second), 10);
+
+        assertEquals(2, e.batches());
+        for (int c = 0; c < 2; c++) {
+            double mean = 0;
+            double var = 0;
+            for (INDArray image : new INDArray[] {first, second}) {
+                INDArray channel = image.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
+                        org.nd4j.linalg.indexing.NDArrayIndex.point(c)).dup();
+                mean += channel.meanNumber().doubleValue() / 2;
+                var += channel.varNumber().doubleValue() / 2;       // unbiased (bias-corrected) variance
+            }
+            assertEquals(mean, graph.getLayer("bn").getParam(BatchNorm.MEAN).getDouble(c), 1e-12);
+            assertEquals(var, graph.getLayer("bn").getParam(BatchNorm.VAR).getDouble(c), 1e-12);
+        }
+    }
+
+    @Test
+    void singleExampleBatchesAreSkippedWhenALayerSeesOneValuePerFeature() {
+        // Dense input: a batch of one example has one value per feature and no batch variance.
+        MultiLayerNetwork net = network(DataType.DOUBLE, new BatchNorm.Builder().nIn(1).build());
+        PopulationEstimate e = PopulationStatistics.estimate(net, iterator(column(1, 2, 3), column(7), column(4, 6, 8)),
+                10);
+        assertEquals(2, e.batches());
+        assertEquals(4.0, net.getLayer(0).getParam(BatchNorm.MEAN).getDouble(0), 1e-12);
+        IllegalArgumentException only = assertThrows(IllegalArgumentException.class,
+                () -> PopulationStatistics.estimate(net, iterator(column(7)), 10));
+        assertTrue(only.getMessage().contains("1 skipped"), only.getMessage());
+    }
+
+    @Test
     void anEmptyIteratorIsAClearError() {
         MultiLayerNetwork net = network(DataType.DOUBLE, new BatchNorm.Builder().nIn(1).build());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

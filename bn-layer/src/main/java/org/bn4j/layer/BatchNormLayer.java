@@ -6,6 +6,7 @@ import org.bn4j.math.BatchNormKernels;
 import org.bn4j.math.FeatureLayout;
 import org.bn4j.math.PopulationUpdate;
 import org.bn4j.params.BatchNormParamInitializer;
+import org.deeplearning4j.nn.api.TrainingConfig;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -28,11 +29,15 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * The arithmetic itself lives in {@link BatchNormKernels}.
  *
  * <p>Between a training forward pass and its backward pass the layer keeps only the batch mean and 1/√(σ²_B+ε) per
- * feature (x̂ is recomputed from the input, which DL4J keeps anyway).
+ * feature (x̂ is recomputed from the input, which DL4J keeps anyway), in double whatever the network's data type:
+ * a float32 mean of input like 10000 + N(0,1) is off by up to half a float spacing (5e-4), which would drop the
+ * mean correction from the backward pass and leave dγ with a relative error of ~1e-4.
  */
 public class BatchNormLayer extends BaseLayer<BatchNorm> {
 
     private transient BatchStatistics lastBatch;
+    /** The minibatch size DL4J's updater divides gradients by, when a MultiLayerNetwork has told it; else 0. */
+    private transient int networkMiniBatchSize;
     /** True after a forward pass with the population map (inference, or training with frozen statistics). */
     private transient boolean populationForward;
 
@@ -60,7 +65,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         populationForward = !training || layerConf().isFrozenStatistics();
         if (!populationForward) {
             InputValidator.checkTrainingBatch(x, layout, layerId());
-            lastBatch = BatchStatistics.allocate(dataType, layerConf().getNOut(), layout, layout.valuesPerFeature(x));
+            lastBatch = BatchStatistics.allocate(layerConf().getNOut(), layout, layout.valuesPerFeature(x));
             kernels.trainForward(x, layout, gamma(), beta(), layerConf().getEps(), out,
                     lastBatch.mean, lastBatch.variance);
             lastBatch.computeInvStd(layerConf().getEps());
@@ -97,6 +102,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
 
         Gradient gradient = new DefaultGradient();
         if (learned) {
+            normalizeGammaBetaGradient(dGamma, dBeta);
             gradient.setGradientFor(BatchNorm.GAMMA, dGamma);
             gradient.setGradientFor(BatchNorm.BETA, dBeta);
         }
@@ -140,6 +146,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
             INDArray dBeta = gradientViews.get(BatchNorm.BETA);
             dGamma.assign(xHat.muli(dy).sum(dims));
             dBeta.assign(dy.sum(dims));
+            normalizeGammaBetaGradient(dGamma, dBeta);
             gradient.setGradientFor(BatchNorm.GAMMA, dGamma);
             gradient.setGradientFor(BatchNorm.BETA, dBeta);
         }
@@ -152,6 +159,31 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         }
         populationForward = false;
         return new Pair<>(gradient, dx);
+    }
+
+    /**
+     * The configured gradient normalization, applied to γ/β only and as DL4J's updater applies it to its own layers
+     * (after dividing by the minibatch size); the updater itself sees none for this layer ({@link #getConfig()}).
+     */
+    private void normalizeGammaBetaGradient(INDArray dGamma, INDArray dBeta) {
+        double minibatch = !conf().isMiniBatch() ? 1 : networkMiniBatchSize > 0 ? networkMiniBatchSize : input.size(0);
+        GammaBetaNormalization.apply(layerConf().getGradientNormalization(),
+                layerConf().getGradientNormalizationThreshold(), minibatch, dGamma, dBeta);
+    }
+
+    /**
+     * The layer configuration without gradient normalization, for DL4J's updater, which would otherwise normalize
+     * the population-statistics pseudo-gradients too; the layer normalizes the γ/β gradient itself.
+     */
+    @Override
+    public TrainingConfig getConfig() {
+        return new UpdaterConfig(layerConf());
+    }
+
+    /** Called by MultiLayerNetwork with the minibatch size its updater divides gradients by. */
+    @Override
+    public void setInputMiniBatchSize(int size) {
+        networkMiniBatchSize = size;
     }
 
     /** Pseudo-gradients {@code old − new} for mean, var (and count), applied by their NoOp updater during fit. */
@@ -226,7 +258,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         return a.dup('c');
     }
 
-    /** Per-feature statistics of the last training batch, kept outside any workspace until backprop. */
+    /** Per-feature statistics of the last training batch, in double, kept outside any workspace until backprop. */
     private static final class BatchStatistics {
         final FeatureLayout layout;
         final long valuesPerFeature;
@@ -241,9 +273,11 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
             this.variance = variance;
         }
 
-        static BatchStatistics allocate(DataType type, long features, FeatureLayout layout, long m) {
+        /** Double vectors whatever the layer's data type (see the class comment). */
+        static BatchStatistics allocate(long features, FeatureLayout layout, long m) {
             try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                return new BatchStatistics(layout, m, Nd4j.create(type, features), Nd4j.create(type, features));
+                return new BatchStatistics(layout, m, Nd4j.create(DataType.DOUBLE, features),
+                        Nd4j.create(DataType.DOUBLE, features));
             }
         }
 

@@ -1,5 +1,6 @@
 package org.bn4j.layer;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -17,12 +18,17 @@ public final class LinearMap {
         this.shift = shift;
     }
 
-    /** The map {@code γ·(x − mean)·invStd + β}; {@code gamma}/{@code beta} null mean 1 and 0. */
+    /**
+     * The map {@code γ·(x − mean)·invStd + β}; {@code gamma}/{@code beta} null mean 1 and 0. Computed in the data
+     * type of {@code mean} (γ and β are converted to it).
+     */
     public static LinearMap of(INDArray gamma, INDArray beta, INDArray mean, INDArray invStd) {
-        INDArray scale = gamma == null ? invStd.dup() : invStd.mul(gamma);
+        DataType type = mean.dataType();
+        INDArray s = invStd.castTo(type);
+        INDArray scale = gamma == null ? s.dup() : s.mul(gamma.castTo(type));
         INDArray shift = mean.mul(scale).negi();
         if (beta != null) {
-            shift.addi(beta);
+            shift.addi(beta.castTo(type));
         }
         return new LinearMap(scale, shift);
     }

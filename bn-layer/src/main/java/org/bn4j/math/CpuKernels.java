@@ -29,7 +29,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * 10000 + N(0,1) does not lose its variance to cancellation, and all long sums are in double. The mean is used in
  * the element loops rounded to float ({@code μ_f}); the rounding error {@code δ = μ − μ_f} is folded back into the
  * per-channel constants in double ({@code y = (x − μ_f)·γs + (β − δ·γs)}, likewise for dγ and dx), so
- * {@code x − μ_f} is exact for values close to the mean.
+ * {@code x − μ_f} is exact for values close to the mean. The backward pass therefore needs μ in double (the layer
+ * keeps it so between forward and backward): a mean already rounded to float gives δ = 0 and loses the correction.
  */
 public final class CpuKernels implements BatchNormKernels {
 

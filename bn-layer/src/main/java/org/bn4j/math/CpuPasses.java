@@ -140,9 +140,9 @@ final class CpuPasses {
      * A contiguous range of planes for an element-wise map, in memory order.
      *
      * <p>NOTE: memory order, not channel by channel as for the sums: the planes of one channel lie {@code C·H·W}
-     * values apart, and jumping between them while writing measured 2.2× slower (one thread, 32×64×56×56: 4.8 ms
-     * against 2.2 ms, as fast as a copy). The sums go by channel blocks instead, so that each channel keeps its
-     * lanes for the whole task (folding the lanes after every plane measured 1.7× slower).
+     * values apart, and jumping between them while writing defeats sequential writes (a one-off timing during
+     * development found it clearly slower; no committed benchmark isolates it). The sums go by channel blocks
+     * instead, so that each channel keeps its lanes for the whole task rather than folding them after every plane.
      */
     private static void planeMapTask(Op op, CpuGeometry g, CpuTiles tiles, int task,
                                      double[] a, double[] b, double[] c, double[] d) {

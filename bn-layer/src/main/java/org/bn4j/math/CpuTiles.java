@@ -17,11 +17,12 @@ import java.util.Arrays;
  *
  * <p>NOTE: each segment is copied with one bulk {@code get} from ND4J's native memory (a direct NIO buffer) into a
  * small Java array, computed there and written back with one bulk {@code put}. HotSpot's C2 vectorizes
- * (SIMD) simple loops over Java arrays but not index loops over direct buffers: measured on this machine, the
- * tiled affine map runs 1.6× faster than {@code out.put(i, f(x.get(i)))}, and the copy stays in the L1 cache.
+ * (SIMD) simple loops over Java arrays but not index loops over direct buffers such as
+ * {@code out.put(i, f(x.get(i)))}, and the copy stays in the L1 cache (the kernels' overall speed is in
+ * docs/benchmarks.md; this choice alone is not benchmarked separately).
  * Parameters are per lane in rows mode (NHWC/dense, lane → channel) so that the loops stay plain element-wise
  * array loops, the form C2 vectorizes; in planes mode (NCHW, one channel per segment) they are scalars, which saves
- * three loads per element (about 15% on the affine map).
+ * three loads per element.
  */
 abstract class CpuTiles {
 

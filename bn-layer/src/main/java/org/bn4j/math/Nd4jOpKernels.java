@@ -8,6 +8,7 @@ import org.nd4j.linalg.api.ops.impl.reduce.floating.SquaredNorm;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * {@link BatchNormKernels} built from ND4J broadcast and reduction ops: portable to every ND4J backend (CPU, CUDA)
@@ -16,6 +17,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <p>NOTE: the batch mean is computed around a per-feature shift {@code K} (the feature's first value),
  * {@code μ = K + mean(x − K)}, and the variance from the centred values, {@code mean((x − μ)²)}. Summing
  * {@code x − K} instead of {@code x} keeps float32 exact enough for inputs with a large mean (10000 + N(0,1)).
+ * Per-feature arrays may have another data type than {@code x} (the layer keeps the batch mean in double); the
+ * backward pass puts the rounding of such a mean to {@code x}'s type back into x̂.
  */
 public final class Nd4jOpKernels implements BatchNormKernels {
 
@@ -30,18 +33,17 @@ public final class Nd4jOpKernels implements BatchNormKernels {
         exec(new BroadcastSubOp(x, shift, out, axis));                 // out = x − K
         INDArray shiftedMean = out.mean(dims);
         exec(new BroadcastSubOp(out, shiftedMean, out, axis));         // out = x − μ
-        mean.assign(shift.addi(shiftedMean));
+        mean.assign(shift.castTo(mean.dataType()).add(shiftedMean.castTo(mean.dataType())));
         INDArray sumSquares = Nd4j.getExecutioner().exec(new SquaredNorm(out, dims));
-        variance.assign(sumSquares.divi(m));
+        variance.assign(sumSquares.divi(m).castTo(variance.dataType()));
 
-        INDArray scale = variance.add(eps);
-        scale = org.nd4j.linalg.ops.transforms.Transforms.pow(scale, -0.5, false);   // invStd
+        INDArray scale = inType(Transforms.pow(variance.add(eps), -0.5, false), x);   // invStd
         if (gamma != null) {
-            scale.muli(gamma);
+            scale.muli(inType(gamma, x));
         }
         exec(new BroadcastMulOp(out, scale, out, axis));
         if (beta != null) {
-            exec(new BroadcastAddOp(out, beta, out, axis));
+            exec(new BroadcastAddOp(out, inType(beta, x), out, axis));
         }
     }
 
@@ -52,23 +54,35 @@ public final class Nd4jOpKernels implements BatchNormKernels {
         int[] dims = layout.reductionDims();
         double m = layout.valuesPerFeature(x);
 
+        INDArray meanInType = inType(mean, x);
+        INDArray s = inType(invStd, x);
         dBeta.assign(dy.sum(dims));
-        exec(new BroadcastSubOp(x, mean, dx, axis));
-        exec(new BroadcastMulOp(dx, invStd, dx, axis));                // dx holds x̂
+        exec(new BroadcastSubOp(x, meanInType, dx, axis));
+        exec(new BroadcastMulOp(dx, s, dx, axis));
+        if (mean.dataType() != x.dataType()) {
+            // x̂ = (x − μ_x)·s − (μ − μ_x)·s: the rounding of a more precise mean to x's type, put back.
+            INDArray correction = mean.sub(meanInType.castTo(mean.dataType())).muli(invStd.castTo(mean.dataType()));
+            exec(new BroadcastSubOp(dx, inType(correction, x), dx, axis));
+        }                                                               // dx holds x̂
         dGamma.assign(dy.mul(dx).sum(dims));
 
-        exec(new BroadcastMulOp(dx, dGamma.div(-m), dx, axis));        // −x̂·dγ/m
-        dx.addi(dy);                                                    // + dy
-        exec(new BroadcastAddOp(dx, dBeta.div(-m), dx, axis));          // − dβ/m
-        INDArray factor = gamma == null ? invStd : invStd.mul(gamma);
-        exec(new BroadcastMulOp(dx, factor, dx, axis));                 // · γ·invStd
+        exec(new BroadcastMulOp(dx, inType(dGamma, x).div(-m), dx, axis));   // −x̂·dγ/m
+        dx.addi(dy);                                                          // + dy
+        exec(new BroadcastAddOp(dx, inType(dBeta, x).div(-m), dx, axis));    // − dβ/m
+        INDArray factor = gamma == null ? s : s.mul(inType(gamma, x));
+        exec(new BroadcastMulOp(dx, factor, dx, axis));                       // · γ·invStd
     }
 
     @Override
     public void inference(INDArray x, FeatureLayout layout, INDArray scale, INDArray shift, INDArray out) {
         int axis = layout.featureAxis();
-        exec(new BroadcastMulOp(x, scale, out, axis));
-        exec(new BroadcastAddOp(out, shift, out, axis));
+        exec(new BroadcastMulOp(x, inType(scale, x), out, axis));
+        exec(new BroadcastAddOp(out, inType(shift, x), out, axis));
+    }
+
+    /** A per-feature vector in the data type of {@code x} (broadcast ops need one type; per-feature arrays may be double). */
+    private static INDArray inType(INDArray v, INDArray x) {
+        return v.dataType() == x.dataType() ? v : v.castTo(x.dataType());
     }
 
     private static INDArray firstValuePerFeature(INDArray x, FeatureLayout layout) {

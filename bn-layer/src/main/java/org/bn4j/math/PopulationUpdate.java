@@ -1,5 +1,6 @@
 package org.bn4j.math;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -36,12 +37,17 @@ public final class PopulationUpdate {
 
     /**
      * Writes {@code w·(populationMean − batchMean)} into {@code meanGradient} and
-     * {@code w·(populationVar − m/(m−1)·batchVariance)} into {@code varGradient}.
+     * {@code w·(populationVar − m/(m−1)·batchVariance)} into {@code varGradient}, computed in double and stored in
+     * the gradients' data type.
      */
     public static void pseudoGradient(double weight, long m, INDArray populationMean, INDArray populationVar,
                                       INDArray batchMean, INDArray batchVariance,
                                       INDArray meanGradient, INDArray varGradient) {
-        meanGradient.assign(populationMean.sub(batchMean).muli(weight));
-        varGradient.assign(populationVar.sub(batchVariance.mul(besselCorrection(m))).muli(weight));
+        // NOTE: castTo returns the array itself when it already is double, so only non-in-place ops before muli.
+        INDArray mean = populationMean.castTo(DataType.DOUBLE).sub(batchMean.castTo(DataType.DOUBLE));
+        INDArray unbiased = batchVariance.castTo(DataType.DOUBLE).mul(besselCorrection(m));
+        INDArray var = populationVar.castTo(DataType.DOUBLE).sub(unbiased);
+        meanGradient.assign(mean.muli(weight).castTo(meanGradient.dataType()));
+        varGradient.assign(var.muli(weight).castTo(varGradient.dataType()));
     }
 }

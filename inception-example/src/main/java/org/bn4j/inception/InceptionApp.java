@@ -3,7 +3,6 @@ package org.bn4j.inception;
 import org.bn4j.inception.cli.EvaluateCommand;
 import org.bn4j.inception.cli.PredictCommand;
 import org.bn4j.inception.cli.TrainCommand;
-import org.bn4j.inception.data.InvalidDataException;
 import org.bn4j.inception.experiment.ExperimentCommand;
 import org.bn4j.inception.search.SearchCommand;
 import picocli.CommandLine;
@@ -13,8 +12,9 @@ import picocli.CommandLine.Command;
  * Command-line entry point of the inception example (Ioffe &amp; Szegedy 2015, §4.2): {@code train}, {@code
  * evaluate}, {@code predict}, {@code experiment fig1|fig3} and {@code search}. Subcommands are registered in {@link #commandLine()}, the one place to add more.
  *
- * <p>User errors (bad data, bad options, unknown recipe) print {@code error: <message>} and exit with status 2;
- * anything else prints its stack trace and exits with status 1.
+ * <p>User errors ({@link UserError}: bad data, bad options, unknown recipe) print {@code error: <message>} and exit
+ * with status 2; anything else, {@code IllegalArgumentException}s and {@code IllegalStateException}s from bugs
+ * included, prints its stack trace and exits with status 1.
  */
 @Command(name = "inception-example", mixinStandardHelpOptions = true, version = "bn4j inception-example 0.1.0",
         description = "BN-Inception (Ioffe & Szegedy 2015) trained on image folders with the paper's recipes.")
@@ -42,8 +42,7 @@ public final class InceptionApp implements Runnable {
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setOverwrittenOptionsAllowed(true); // the last value wins: wrappers can pass defaults first
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
-            if (e instanceof InvalidDataException || e instanceof IllegalArgumentException
-                    || e instanceof IllegalStateException) {
+            if (e instanceof UserError) {
                 cmd.getErr().println("error: " + e.getMessage());
                 return USER_ERROR;
             }

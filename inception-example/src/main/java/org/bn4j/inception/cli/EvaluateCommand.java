@@ -1,5 +1,6 @@
 package org.bn4j.inception.cli;
 
+import org.bn4j.inception.UserError;
 import org.bn4j.inception.data.ImageBatches;
 import org.bn4j.inception.data.ImageFolderData;
 import org.bn4j.inception.train.SavedModel;
@@ -36,7 +37,7 @@ public class EvaluateCommand implements Callable<Integer> {
         SavedModel model = SavedModel.load(modelFile);
         ImageFolderData data = dataOptions.load(seed, out);
         if (!data.labels().equals(model.manifest().data().labels())) {
-            throw new IllegalArgumentException("the model was trained on classes " + model.manifest().data().labels()
+            throw new UserError("the model was trained on classes " + model.manifest().data().labels()
                     + " but the data has " + data.labels());
         }
         ImageBatches batches = new ImageBatches(model.manifest().network().imageShape(), data.labels());

@@ -1,5 +1,6 @@
 package org.bn4j.inception.cli;
 
+import org.apache.spark.api.java.JavaSparkContext;
 import org.bn4j.inception.data.ImageBatches;
 import org.bn4j.inception.monitor.MonitorOption;
 import org.bn4j.inception.data.ImageFolderData;
@@ -11,19 +12,31 @@ import org.bn4j.inception.train.NetworkSettings;
 import org.bn4j.inception.train.ProgressReporter;
 import org.bn4j.inception.train.TrainingRun;
 import org.bn4j.inception.train.TrainingSettings;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code train}: trains BN-Inception (or a paper variant) with a §4.2.1 recipe on image folders. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train BN-Inception on image folders with a recipe of the paper (section 4.2.1).")
 public class TrainCommand implements Callable<Integer> {
+
+    /** Options not saved with a run: where it is and how it is shown. */
+    private static final Set<String> NOT_SAVED = Set.of("--out", "--resume", "--no-progress");
+    /** Options that {@code --resume} takes from the command line (the rest come from the saved run). */
+    private static final Set<String> SESSION_OPTIONS = Set.of("--out", "--resume", "--no-progress", "--epochs");
 
     @Mixin
     DataOptionsMixin dataOptions;
@@ -36,6 +49,9 @@ public class TrainCommand implements Callable<Integer> {
 
     @Mixin
     InputShapeMixin inputShape;
+
+    @Mixin
+    SparkOptionsMixin spark;
 
     @Option(names = "--recipe", defaultValue = "bn-x5",
             description = "inception, bn-baseline, bn-x5, bn-x30 or bn-x5-sigmoid (default: ${DEFAULT-VALUE}).")
@@ -59,7 +75,8 @@ public class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint.")
+    @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint, with the options "
+            + "saved in its run.json (only --epochs may be raised; an option that contradicts the run is an error).")
     boolean resume;
 
     @Option(names = "--checkpoint-every", defaultValue = "50", paramLabel = "ITERATIONS",
@@ -69,16 +86,30 @@ public class TrainCommand implements Callable<Integer> {
     @Option(names = "--augment", description = "Random crop and horizontal flip of training images.")
     boolean augment;
 
-    @Option(names = "--population-batches", defaultValue = "20", paramLabel = "N",
-            description = "After the last epoch, estimate BN population statistics with the paper's Algorithm 2 from "
-                    + "up to N training batches; 0 keeps the moving averages (default: ${DEFAULT-VALUE}).")
-    int populationBatches;
+    @Mixin
+    FinalStatisticsMixin finalStatistics;
 
     @Option(names = "--no-progress", description = "No progress bar (epoch summaries only).")
     boolean noProgress;
 
+    @Spec
+    CommandSpec spec;
+
+    /** Extra listeners of the run (tests use one to simulate a crash). */
+    final List<TrainingListener> listeners = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
+        List<String> saved = resume ? ResumeArguments.savedIn(out) : null;
+        if (saved == null) {
+            return train();
+        }
+        TrainCommand restored = ResumeArguments.restore(spec, saved, SESSION_OPTIONS, TrainCommand::new);
+        restored.listeners.addAll(listeners);
+        return restored.train();
+    }
+
+    private int train() throws IOException {
         PrintStream out = System.out;
         long start = System.nanoTime();
         Recipe recipe = recipeOverrides.overrides().applyTo(RecipeCatalog.bundled().get(recipeName));
@@ -92,9 +123,16 @@ public class TrainCommand implements Callable<Integer> {
                 imageSize, inputChannels, widthMultiplier, stem, data.labels().size());
         TrainingSettings settings = new TrainingSettings(epochs, batchSize, checkpointEvery, this.out, seed, augment);
         try (ProgressReporter progress = noProgress ? new SummaryOnlyProgress(out) : new ConsoleProgress(out);
-             MonitorOption distributions = monitor) {
+             MonitorOption distributions = monitor;
+             JavaSparkContext sc = spark.enabled() ? spark.start() : null) {
             TrainingRun run = new TrainingRun(recipe, network, data, settings).progress(progress)
-                    .populationBatches(populationBatches);
+                    .populationBatches(finalStatistics.populationBatches())
+                    .arguments(ResumeArguments.of(spec, NOT_SAVED));
+            listeners.forEach(run::addListener);
+            if (sc != null) {
+                out.println("training through " + spark.describe());
+                run.epochFitter(spark.fitter(sc, batchSize));
+            }
             if (distributions.enabled()) {
                 distributions.listener(new ImageBatches(network.imageShape(), data.labels())
                         .iterator(data.val(), distributions.examples(), null), this.out).ifPresent(run::addListener);

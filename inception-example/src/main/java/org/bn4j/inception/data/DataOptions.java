@@ -1,5 +1,6 @@
 package org.bn4j.inception.data;
 
+import org.bn4j.inception.UserError;
 import java.nio.file.Path;
 
 /**
@@ -17,10 +18,10 @@ public record DataOptions(Path root, double valFraction, boolean strict, int tra
     /** Throws IllegalArgumentException for a fraction outside (0, 1) or a negative limit. */
     public DataOptions {
         if (!(valFraction > 0 && valFraction < 1)) {
-            throw new IllegalArgumentException("validation fraction must be in (0, 1), got " + valFraction);
+            throw new UserError("validation fraction must be in (0, 1), got " + valFraction);
         }
         if (trainLimit < 0 || valLimit < 0) {
-            throw new IllegalArgumentException("limits must be >= 0 (0 means all)");
+            throw new UserError("limits must be >= 0 (0 means all)");
         }
     }
 }

@@ -1,10 +1,12 @@
 package org.bn4j.inception.experiment;
 
+import org.bn4j.PopulationStatistics;
 import org.bn4j.inception.monitor.DistributionMonitor;
 import org.bn4j.inception.monitor.MonitorTarget;
 import org.bn4j.inception.monitor.PercentileChart;
 import org.bn4j.inception.monitor.PercentileRecord;
 import org.bn4j.inception.monitor.Percentiles;
+import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -35,8 +37,10 @@ public final class Fig1Experiment {
 
     /** Series name of the network without BN. */
     public static final String WITHOUT_BN = "without BN";
-    /** Series name of the network with BN. */
+    /** Series name of the network with BN (moving-average population statistics). */
     public static final String WITH_BN = "with BN";
+    /** Series name of the network with BN evaluated with the paper's Algorithm 2 statistics. */
+    public static final String WITH_BN_ALGORITHM_2 = "with BN (Algorithm 2 statistics)";
 
     private static final Logger LOG = LoggerFactory.getLogger(Fig1Experiment.class);
 
@@ -70,6 +74,8 @@ public final class Fig1Experiment {
             nets[a].setListeners(monitors[a]);
             curves[a] = new Curve(names[a], List.of()).plus(0, Accuracy.of(nets[a], data.test()));
         }
+        Curve algorithm2 = new Curve(WITH_BN_ALGORITHM_2, List.of())
+                .plus(0, accuracyWithAlgorithm2(nets[1], data, settings));
         MiniBatches batches = new MiniBatches(data.train(), settings.batchSize(), settings.seed());
         for (long step = 1; step <= settings.steps(); step++) {
             DataSet batch = batches.next();
@@ -82,7 +88,8 @@ public final class Fig1Experiment {
                 for (int a = 0; a < 2; a++) {
                     curves[a] = curves[a].plus(step, Accuracy.of(nets[a], data.test()));
                 }
-                writeAccuracy(List.of(curves), outDir);
+                algorithm2 = algorithm2.plus(step, accuracyWithAlgorithm2(nets[1], data, settings));
+                writeAccuracy(List.of(curves[0], curves[1], algorithm2), data.test().numExamples(), outDir);
                 LOG.info("step {}/{}: test accuracy without BN {}, with BN {} ({} / {} ms/step)", step,
                         settings.steps(), fmt(curves[0].last()), fmt(curves[1].last()),
                         fmt(fitNanos[0] / 1e6 / step), fmt(fitNanos[1] / 1e6 / step));
@@ -99,21 +106,44 @@ public final class Fig1Experiment {
                 monitors[0].csvFile().getFileName(), monitors[0].pngFile().getFileName(),
                 monitors[1].csvFile().getFileName(), monitors[1].pngFile().getFileName(),
                 Path.of(Fig1Report.FILE));
-        Fig1Result result = new Fig1Result(settings, data.source(), curves[0], curves[1], without, with,
+        Fig1Result result = new Fig1Result(settings, data.source(), curves[0], curves[1], algorithm2, without, with,
                 figureTarget.label(), fitNanos[0] / 1e6 / settings.steps(), fitNanos[1] / 1e6 / settings.steps(),
                 (System.nanoTime() - start) / 1e9, files);
         Fig1Report.write(result, outDir.resolve(Fig1Report.FILE), command);
         return result;
     }
 
-    private static void writeAccuracy(List<Curve> curves, Path outDir) throws IOException {
+    /**
+     * Test accuracy of {@code bnNetwork} with the paper's inference statistics: Algorithm 2 over
+     * {@code populationBatches} training mini-batches, on a copy (the training network keeps its moving averages).
+     * The batches are the first ones of a fixed shuffle, the same at every evaluation.
+     */
+    private static double accuracyWithAlgorithm2(MultiLayerNetwork bnNetwork, FashionMnistArrays data,
+                                                 Fig1Settings settings) {
+        MultiLayerNetwork copy = bnNetwork.clone();
+        MiniBatches batches = new MiniBatches(data.train(), settings.batchSize(), settings.seed() + 1);
+        List<DataSet> list = new ArrayList<>();
+        for (int i = 0; i < settings.populationBatches(); i++) {
+            list.add(batches.next());
+        }
+        PopulationStatistics.estimate(copy, new ExistingDataSetIterator(list),
+                settings.populationBatches());
+        return Accuracy.of(copy, data.test());
+    }
+
+    private static void writeAccuracy(List<Curve> curves, int testExamples, Path outDir) throws IOException {
         CurveCsv.write(outDir.resolve("fig1-accuracy.csv"), curves, "network", "test_accuracy");
+        renderAccuracy(curves, testExamples, outDir);
+    }
+
+    /** Figure 1(a), {@code fig1a-accuracy.png}, from the curves (also from a saved {@code fig1-accuracy.csv}). */
+    public static void renderAccuracy(List<Curve> curves, int testExamples, Path outDir) throws IOException {
         CurveChart.render(curves, "Figure 1(a): MLP on Fashion-MNIST, test accuracy", "test accuracy",
-                outDir.resolve("fig1a-accuracy.png"));
+                1.0 / Fig1Network.CLASSES, testExamples, outDir.resolve("fig1a-accuracy.png"));
     }
 
     /** Figure 1(b) and (c): the chosen sigmoid input alone, both panels on the same y axis. */
-    private static void renderFigure1bc(List<PercentileRecord> without, List<PercentileRecord> with, String target,
+    public static void renderFigure1bc(List<PercentileRecord> without, List<PercentileRecord> with, String target,
                                         Path outDir) throws IOException {
         List<PercentileRecord> a = without.stream().filter(r -> r.target().equals(target)).toList();
         List<PercentileRecord> b = with.stream().filter(r -> r.target().equals(target)).toList();
@@ -124,10 +154,10 @@ public final class Fig1Experiment {
             hi = Math.max(hi, r.values()[r.values().length - 1]);
         }
         double pad = 0.05 * Math.max(hi - lo, 1e-6);
-        PercentileChart.render(a, Percentiles.PAPER, "Figure 1(b) without BN", outDir.resolve("fig1b-without-bn.png"),
-                lo - pad, hi + pad);
-        PercentileChart.render(b, Percentiles.PAPER, "Figure 1(c) with BN", outDir.resolve("fig1c-with-bn.png"),
-                lo - pad, hi + pad);
+        PercentileChart.render(a, Percentiles.PAPER, "Figure 1(b): one last-layer sigmoid input, without BN",
+                outDir.resolve("fig1b-without-bn.png"), lo - pad, hi + pad);
+        PercentileChart.render(b, Percentiles.PAPER, "Figure 1(c): the same sigmoid input, with BN",
+                outDir.resolve("fig1c-with-bn.png"), lo - pad, hi + pad);
     }
 
     private static List<PercentileRecord> concat(List<PercentileRecord> a, List<PercentileRecord> b) {

@@ -27,6 +27,8 @@ public final class Fig1Network {
     public static final int HIDDEN = 100;
     /** Number of hidden layers. */
     public static final int DEPTH = 3;
+    /** Output classes (Fashion-MNIST, like MNIST in the paper, has ten). */
+    public static final int CLASSES = 10;
     /** Name of the last hidden layer's sigmoid, whose input Figure 1(b,c) watches. */
     public static final String LAST_SIGMOID = "sigmoid" + DEPTH;
 
@@ -49,7 +51,7 @@ public final class Fig1Network {
             }
             list.layer(new ActivationLayer.Builder().name("sigmoid" + i).activation(Activation.SIGMOID).build());
         }
-        list.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("output").nOut(10)
+        list.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("output").nOut(CLASSES)
                 .activation(Activation.SOFTMAX).build());
         MultiLayerConfiguration conf = list.setInputType(InputType.feedForward(784)).build();
         MultiLayerNetwork network = new MultiLayerNetwork(conf);

@@ -1,5 +1,7 @@
 package org.bn4j.inception.experiment;
 
+import org.bn4j.inception.UserError;
+
 /**
  * Settings of Experiment 1 (Ioffe &amp; Szegedy 2015, §4.1, Figure 1).
  *
@@ -14,10 +16,12 @@ package org.bn4j.inception.experiment;
  * @param trainLimit      at most this many training examples
  * @param testLimit       at most this many test examples
  * @param seed            seed of initialization and batch order (both networks see the same batches)
+ * @param populationBatches training mini-batches of the paper's Algorithm 2 (inference statistics) for the second
+ *                        accuracy curve of the network with BN, next to its moving-average statistics
  */
 public record Fig1Settings(long steps, int batchSize, double learningRate, double initStd, long evalEvery,
                            int monitorEvery, int monitorExamples, int unit, int trainLimit, int testLimit,
-                           long seed) {
+                           long seed, int populationBatches) {
 
     /** Throws IllegalArgumentException naming the first out-of-range value. */
     public Fig1Settings {
@@ -27,27 +31,28 @@ public record Fig1Settings(long steps, int batchSize, double learningRate, doubl
         require(monitorExamples >= 1 && trainLimit >= batchSize && testLimit >= 1,
                 "need a monitoring batch, a training set of at least one batch, and a test set");
         require(unit >= 0 && unit < Fig1Network.HIDDEN, "unit must be in [0, " + Fig1Network.HIDDEN + ")");
+        require(populationBatches >= 1, "population batches must be >= 1, got " + populationBatches);
     }
 
     /** The paper's scale: 50,000 steps of 60 on all 60,000 training images, accuracy on all 10,000 test images. */
     public static Fig1Settings defaults() {
-        return new Fig1Settings(50_000, 60, 0.5, 0.1, 500, 250, 1000, 0, 60_000, 10_000, 1);
+        return new Fig1Settings(50_000, 60, 0.5, 0.1, 500, 250, 1000, 0, 60_000, 10_000, 1, 20);
     }
 
     /** A seconds-long run for tests: 300 steps, small data. */
     public static Fig1Settings quick() {
-        return new Fig1Settings(300, 60, 0.5, 0.1, 100, 50, 200, 0, 6_000, 1_000, 1);
+        return new Fig1Settings(300, 60, 0.5, 0.1, 100, 50, 200, 0, 6_000, 1_000, 1, 5);
     }
 
     /** The same settings with {@code steps} steps. */
     public Fig1Settings withSteps(long newSteps) {
         return new Fig1Settings(newSteps, batchSize, learningRate, initStd, evalEvery, monitorEvery,
-                monitorExamples, unit, trainLimit, testLimit, seed);
+                monitorExamples, unit, trainLimit, testLimit, seed, populationBatches);
     }
 
     private static void require(boolean condition, String message) {
         if (!condition) {
-            throw new IllegalArgumentException(message);
+            throw new UserError(message);
         }
     }
 }

@@ -60,8 +60,7 @@ public final class Fig3Experiment {
             LOG.info("fig3: {} best validation accuracy {} after {} s", recipe.name(),
                     Fig1Experiment.fmt(curve.best()), Math.round(seconds.get(seconds.size() - 1)));
             CurveCsv.write(outDir.resolve("fig3-accuracy.csv"), curves, "recipe", "val_accuracy");
-            CurveChart.render(curves, "Figure 2: BN-Inception recipes, validation accuracy", "validation accuracy",
-                    outDir.resolve("fig2-accuracy.png"));
+            renderAccuracy(curves, data.labels().size(), data.val().size(), outDir);
         }
         String source = String.format(java.util.Locale.ROOT, "%s (%s): %d training / %d validation images, %d "
                         + "classes", data.provenance().source(), data.provenance().layout(),
@@ -70,5 +69,12 @@ public final class Fig3Experiment {
                 (System.nanoTime() - start) / 1e9);
         Fig3Report.write(result, outDir.resolve(Fig3Report.FILE), command);
         return result;
+    }
+
+    /** Figure 2, {@code fig2-accuracy.png}, from the curves (also from a saved {@code fig3-accuracy.csv}). */
+    public static void renderAccuracy(List<Curve> curves, int classes, int validationImages, Path outDir)
+            throws IOException {
+        CurveChart.render(curves, "Figure 2: BN-Inception recipes, validation accuracy", "validation accuracy",
+                1.0 / classes, validationImages, outDir.resolve("fig2-accuracy.png"));
     }
 }

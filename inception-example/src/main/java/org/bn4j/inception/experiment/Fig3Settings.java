@@ -1,5 +1,6 @@
 package org.bn4j.inception.experiment;
 
+import org.bn4j.inception.UserError;
 import java.util.List;
 
 /**
@@ -26,16 +27,16 @@ public record Fig3Settings(List<String> recipes, int epochs, int batchSize, int 
     public Fig3Settings {
         recipes = List.copyOf(recipes);
         if (recipes.isEmpty()) {
-            throw new IllegalArgumentException("no recipe to compare");
+            throw new UserError("no recipe to compare");
         }
         if (epochs < 1 || batchSize < 2 || imageSize < 16 || trainLimit < 0 || valLimit < 0) {
-            throw new IllegalArgumentException("need epochs >= 1, batch size >= 2, image size >= 16, limits >= 0");
+            throw new UserError("need epochs >= 1, batch size >= 2, image size >= 16, limits >= 0");
         }
     }
 
     /**
-     * Defaults sized for ≤ ~30 minutes for all five recipes on a 2-core machine shared with other jobs (measured
-     * there: 4–15 training images/s at width 0.125): 28 px grey images (small stem), width 0.125, 4 epochs of 800
+     * Defaults sized for ≤ ~30 minutes for all five recipes on a 2-core machine shared with other jobs (the
+     * default run took 17.6 min: docs/results.md): 28 px grey images (small stem), width 0.125, 4 epochs of 800
      * training images in batches of 32 (100 steps per recipe), 200 validation images.
      */
     public static Fig3Settings defaults() {

@@ -1,5 +1,6 @@
 package org.bn4j.inception.experiment;
 
+import org.bn4j.inception.UserError;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -22,7 +23,7 @@ public final class MiniBatches {
     /** Batches of {@code batchSize} from {@code data}, shuffled with {@code seed}. */
     public MiniBatches(DataSet data, int batchSize, long seed) {
         if (batchSize < 2 || batchSize > data.numExamples()) {
-            throw new IllegalArgumentException("batch size must be in [2, " + data.numExamples() + "], got "
+            throw new UserError("batch size must be in [2, " + data.numExamples() + "], got "
                     + batchSize);
         }
         this.data = data;

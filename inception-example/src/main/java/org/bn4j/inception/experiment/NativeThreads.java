@@ -7,8 +7,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Caps the threads ND4J uses for BLAS and its OpenMP ops. On a small shared machine the experiments' small matrices
- * gain nothing from a second thread, while an oversubscribed OpenBLAS spins: measured here, the §4.1 MLP step took
- * 12–28 ms with one thread and 200–370 ms with two while other jobs were running.
+ * gain little from a second thread, while an oversubscribed OpenBLAS spins when other jobs hold the cores (seen
+ * during development as a many-fold slower §4.1 MLP step; not a committed benchmark).
  */
 public final class NativeThreads {
 

@@ -1,5 +1,6 @@
 package org.bn4j.inception.monitor;
 
+import org.bn4j.inception.UserError;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -262,10 +263,10 @@ public final class DistributionMonitor extends BaseTrainingListener implements C
          */
         public DistributionMonitor build() throws IOException {
             if (targets.isEmpty()) {
-                throw new IllegalArgumentException("no layer to monitor");
+                throw new UserError("no layer to monitor");
             }
             if (every < 1 || maxValues < 1 || renderEvery < 1) {
-                throw new IllegalArgumentException("every, maxValues and renderEvery must be >= 1, got " + every
+                throw new UserError("every, maxValues and renderEvery must be >= 1, got " + every
                         + ", " + maxValues + ", " + renderEvery);
             }
             Percentiles.validate(percentiles);

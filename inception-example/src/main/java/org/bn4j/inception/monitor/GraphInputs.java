@@ -1,5 +1,6 @@
 package org.bn4j.inception.monitor;
 
+import org.bn4j.inception.UserError;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
@@ -32,13 +33,13 @@ final class GraphInputs implements LayerInputs {
         this.graph = graph;
         ComputationGraphConfiguration conf = graph.getConfiguration();
         if (conf.getNetworkInputs().size() != 1) {
-            throw new IllegalArgumentException("can monitor a graph with one input, this one has "
+            throw new UserError("can monitor a graph with one input, this one has "
                     + conf.getNetworkInputs());
         }
         for (MonitorTarget target : targets) {
             List<String> inputs = conf.getVertexInputs().get(target.layer());
             if (inputs == null || inputs.isEmpty()) {
-                throw new IllegalArgumentException("the graph has no vertex \"" + target.layer()
+                throw new UserError("the graph has no vertex \"" + target.layer()
                         + "\" with an input; vertices: " + conf.getVertexInputs().keySet());
             }
             inputsOf.put(target, List.copyOf(inputs));

@@ -1,5 +1,6 @@
 package org.bn4j.inception.monitor;
 
+import org.bn4j.inception.UserError;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,10 +23,10 @@ public record MonitorTarget(String layer, int unit) {
     /** Throws IllegalArgumentException for a blank layer or a unit below -1. */
     public MonitorTarget {
         if (layer == null || layer.isBlank()) {
-            throw new IllegalArgumentException("a monitored layer needs a name or an index");
+            throw new UserError("a monitored layer needs a name or an index");
         }
         if (unit < ALL_UNITS) {
-            throw new IllegalArgumentException("unit must be >= 0, got " + unit + " for layer " + layer);
+            throw new UserError("unit must be >= 0, got " + unit + " for layer " + layer);
         }
     }
 
@@ -45,7 +46,7 @@ public record MonitorTarget(String layer, int unit) {
         try {
             return new MonitorTarget(trimmed.substring(0, colon), Integer.parseInt(unit));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("bad monitor target \"" + text + "\": expected LAYER or LAYER:UNIT"
+            throw new UserError("bad monitor target \"" + text + "\": expected LAYER or LAYER:UNIT"
                     + " with an integer UNIT, got \"" + unit + "\"", e);
         }
     }
@@ -59,7 +60,7 @@ public record MonitorTarget(String layer, int unit) {
             }
         }
         if (targets.isEmpty()) {
-            throw new IllegalArgumentException("no layer to monitor in \"" + commaSeparated + "\"");
+            throw new UserError("no layer to monitor in \"" + commaSeparated + "\"");
         }
         return targets;
     }

@@ -1,5 +1,6 @@
 package org.bn4j.inception.monitor;
 
+import org.bn4j.inception.UserError;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -79,7 +80,7 @@ final class MultiLayerInputs implements LayerInputs {
         } catch (NumberFormatException ignored) {
             // not an index either: fall through to the error listing the layers
         }
-        throw new IllegalArgumentException("the network has no layer \"" + layer + "\"; layers (index=name): "
+        throw new UserError("the network has no layer \"" + layer + "\"; layers (index=name): "
                 + names);
     }
 }

@@ -4,6 +4,7 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import org.bn4j.inception.AtomicFiles;
@@ -85,7 +86,7 @@ public final class PercentileChart {
     private static XYChart panel(String title, String target, List<PercentileRecord> records, double[] percentiles,
                                  double yMin, double yMax) {
         XYChart chart = new XYChartBuilder().width(640).height(420)
-                .title(title.isEmpty() ? target : title + " — " + target)
+                .title(title.isEmpty() ? describe(target) : title + " — " + describe(target))
                 .xAxisTitle("training step").yAxisTitle("layer input").build();
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
         chart.getStyler().setMarkerSize(0);
@@ -112,9 +113,18 @@ public final class PercentileChart {
             series.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
             series.setMarker(SeriesMarkers.NONE);
             series.setLineColor(LINE);
-            series.setLineStyle(new BasicStroke(p == middle ? 2.5f : 1.0f));
+            // the median solid and thick, lower percentiles dashed, upper ones dotted: told apart in grey print
+            series.setLineStyle(p == middle ? new BasicStroke(2.5f)
+                    : p < middle ? SeriesLines.DASH_DASH : SeriesLines.DOT_DOT);
         }
         return chart;
+    }
+
+    /** "input of LAYER, unit U" for {@code LAYER:U}, "input of LAYER (all units)" for a whole layer. */
+    static String describe(String target) {
+        int colon = target.lastIndexOf(':');
+        return colon < 0 ? "input of " + target + " (all units)"
+                : "input of " + target.substring(0, colon) + ", unit " + target.substring(colon + 1);
     }
 
     private static void addBand(XYChart chart, double[] steps, double[] low, double[] high, String name) {

@@ -1,5 +1,6 @@
 package org.bn4j.inception.monitor;
 
+import org.bn4j.inception.UserError;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -84,11 +85,11 @@ public final class Percentiles {
     /** Returns {@code percentiles}; IllegalArgumentException when empty or a value is outside [0, 100]. */
     public static double[] validate(double[] percentiles) {
         if (percentiles.length == 0) {
-            throw new IllegalArgumentException("no percentile given");
+            throw new UserError("no percentile given");
         }
         for (double p : percentiles) {
             if (!(p >= 0 && p <= 100)) {
-                throw new IllegalArgumentException("percentile must be in [0, 100], got " + p);
+                throw new UserError("percentile must be in [0, 100], got " + p);
             }
         }
         return percentiles;

@@ -1,5 +1,6 @@
 package org.bn4j.inception.net;
 
+import org.bn4j.inception.UserError;
 import org.bn4j.BatchNorm;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
@@ -190,20 +191,20 @@ public final class BnInceptionBuilder {
 
     private void validate() {
         if (channels != 1 && channels != 3) {
-            throw new IllegalArgumentException("input channels must be 1 or 3, got " + channels);
+            throw new UserError("input channels must be 1 or 3, got " + channels);
         }
         if (numClasses < 2) {
-            throw new IllegalArgumentException("need at least 2 classes, got " + numClasses);
+            throw new UserError("need at least 2 classes, got " + numClasses);
         }
         if (!(widthMultiplier > 0) || widthMultiplier > 4) {
-            throw new IllegalArgumentException("width multiplier must be in (0, 4], got " + widthMultiplier);
+            throw new UserError("width multiplier must be in (0, 4], got " + widthMultiplier);
         }
         if (dropout < 0 || dropout >= 1) {
-            throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+            throw new UserError("dropout must be in [0, 1), got " + dropout);
         }
         Stem used = resolvedStem();
         if (Math.min(height, width) < used.minimumSize()) {
-            throw new IllegalArgumentException("input " + height + "x" + width + " is too small for the " + used
+            throw new UserError("input " + height + "x" + width + " is too small for the " + used
                     + " stem (at least " + used.minimumSize() + " px)");
         }
     }

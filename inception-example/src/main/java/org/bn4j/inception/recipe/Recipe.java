@@ -1,5 +1,6 @@
 package org.bn4j.inception.recipe;
 
+import org.bn4j.inception.UserError;
 import org.bn4j.inception.net.BnInceptionBuilder;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Nesterovs;
@@ -75,7 +76,7 @@ public record Recipe(String name, String description, boolean batchNorm, Activat
 
     private static void require(boolean condition, String message) {
         if (!condition) {
-            throw new IllegalArgumentException(message);
+            throw new UserError(message);
         }
     }
 }

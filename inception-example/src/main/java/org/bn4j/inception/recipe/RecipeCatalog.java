@@ -1,5 +1,6 @@
 package org.bn4j.inception.recipe;
 
+import org.bn4j.inception.UserError;
 import org.bn4j.inception.Json;
 
 import java.io.IOException;
@@ -43,7 +44,7 @@ public final class RecipeCatalog {
     public Recipe get(String name) {
         Recipe recipe = recipes.get(name);
         if (recipe == null) {
-            throw new IllegalArgumentException("unknown recipe \"" + name + "\"; known recipes: " + names());
+            throw new UserError("unknown recipe \"" + name + "\"; known recipes: " + names());
         }
         return recipe;
     }

@@ -27,8 +27,10 @@ import java.time.Instant;
  * @param epochs     epochs per candidate
  * @param stem       network stem
  * @param seed       seed of initialization and shuffling, the same for every candidate
+ * @param populationBatches training batches for Algorithm 2 after the last epoch, 0 for the moving averages: the
+ *                   statistics the candidate is scored with ({@link Trainer#populationBatches(int)}, as in train)
  */
-public record CandidateTrainer(Recipe baseRecipe, int epochs, Stem stem, long seed) {
+public record CandidateTrainer(Recipe baseRecipe, int epochs, Stem stem, long seed, int populationBatches) {
 
     /** A trained candidate and how it was made. */
     public record Trained(ComputationGraph network, RunManifest manifest) {
@@ -48,6 +50,7 @@ public record CandidateTrainer(Recipe baseRecipe, int epochs, Stem stem, long se
         TrainingSettings settings = new TrainingSettings(epochs, candidate.batchSize(), Integer.MAX_VALUE, dir, seed,
                 false);
         Trainer trainer = new Trainer(data.data(), data.batches(), recipe, settings)
+                .populationBatches(populationBatches)
                 .addListener(new TrainingGuard(stop));
         ComputationGraph graph = build(candidate, recipe, network, data.data().labels().size(),
                 trainer.iterationsPerEpoch());
@@ -58,7 +61,7 @@ public record CandidateTrainer(Recipe baseRecipe, int epochs, Stem stem, long se
         }
         RunManifest manifest = new RunManifest(RunManifest.FORMAT_VERSION, recipe, network,
                 data.data().provenance(), epochs, candidate.batchSize(), seed, false, trainer.iterationsPerEpoch(),
-                Instant.now().toString());
+                Instant.now().toString(), null);
         return new Trained(graph, manifest);
     }
 

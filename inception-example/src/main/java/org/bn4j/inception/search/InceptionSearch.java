@@ -1,6 +1,7 @@
 package org.bn4j.inception.search;
 
 import org.bn4j.inception.Json;
+import org.bn4j.inception.train.Trainer;
 import org.deeplearning4j.arbiter.optimize.api.CandidateGenerator;
 import org.deeplearning4j.arbiter.optimize.api.termination.MaxCandidatesCondition;
 import org.deeplearning4j.arbiter.optimize.config.OptimizationConfiguration;
@@ -123,6 +124,7 @@ public final class InceptionSearch {
         manifest.put("seed", settings.seed());
         manifest.put("baseRecipe", trainer.baseRecipe());
         manifest.put("epochsPerCandidate", trainer.epochs());
+        manifest.put("finalStatistics", Trainer.describeFinalStatistics(trainer.populationBatches()));
         manifest.put("space", space.toString());
         manifest.put("data", new LinkedHashMap<>(dataProperties));
         manifest.put("score", "validation accuracy");

@@ -8,6 +8,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -35,6 +36,13 @@ public final class ScorePlot {
                 .title("Validation accuracy against initial learning rate")
                 .xAxisTitle("initial learning rate").yAxisTitle("validation accuracy").build();
         chart.getStyler().setXAxisLogarithmic(true);
+        // whole decades at both ends, plain decimals: ticks at 0.001, 0.01, 0.1 instead of crowded labels
+        double[] rates = plotted.stream().mapToDouble(r -> r.candidate().learningRate()).toArray();
+        chart.getStyler().setXAxisMin(Math.pow(10, Math.floor(Math.log10(Arrays.stream(rates).min().orElse(1e-3)))));
+        chart.getStyler().setXAxisMax(Math.pow(10, Math.ceil(Math.log10(Arrays.stream(rates).max().orElse(1e-1))
+                + 1e-9)));
+        chart.getStyler().setXAxisLogarithmicDecadeOnly(true);
+        chart.getStyler().setXAxisDecimalPattern("0.######");
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMax(1.0);
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);

@@ -1,9 +1,11 @@
 package org.bn4j.inception.search;
 
 import org.bn4j.inception.cli.DataOptionsMixin;
+import org.bn4j.inception.cli.FinalStatisticsMixin;
 import org.bn4j.inception.cli.InputShapeMixin;
 import org.bn4j.inception.recipe.Recipe;
 import org.bn4j.inception.recipe.RecipeCatalog;
+import org.bn4j.inception.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,6 +34,9 @@ public class SearchCommand implements Callable<Integer> {
 
     @Mixin
     DataOptionsMixin dataOptions;
+
+    @Mixin
+    FinalStatisticsMixin finalStatistics;
 
     @Mixin
     InputShapeMixin inputShape;
@@ -88,7 +93,10 @@ public class SearchCommand implements Callable<Integer> {
         console.println("base " + base.describe());
         console.println("space: " + space);
 
-        CandidateTrainer trainer = new CandidateTrainer(base, epochs, inputShape.stem(), seed);
+        CandidateTrainer trainer = new CandidateTrainer(base, epochs, inputShape.stem(), seed,
+                finalStatistics.populationBatches());
+        console.println("final statistics of every candidate (as in train): "
+                + Trainer.describeFinalStatistics(finalStatistics.populationBatches()));
         InceptionSearch search = new InceptionSearch(space, trainer, dataProperties, new SearchSettings(method, candidates, maxMinutes, gridPoints, out, seed));
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

@@ -1,5 +1,6 @@
 package org.bn4j.inception.search;
 
+import org.bn4j.inception.UserError;
 import java.nio.file.Path;
 
 /**
@@ -18,10 +19,10 @@ public record SearchSettings(SearchMethod method, int candidates, double maxMinu
     /** Throws IllegalArgumentException for a non-positive count. */
     public SearchSettings {
         if (candidates <= 0) {
-            throw new IllegalArgumentException("the number of candidates must be > 0, got " + candidates);
+            throw new UserError("the number of candidates must be > 0, got " + candidates);
         }
         if (gridPoints < 1) {
-            throw new IllegalArgumentException("grid points must be >= 1, got " + gridPoints);
+            throw new UserError("grid points must be >= 1, got " + gridPoints);
         }
     }
 }

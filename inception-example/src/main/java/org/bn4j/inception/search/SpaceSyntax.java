@@ -1,5 +1,6 @@
 package org.bn4j.inception.search;
 
+import org.bn4j.inception.UserError;
 import org.deeplearning4j.arbiter.optimize.api.ParameterSpace;
 import org.deeplearning4j.arbiter.optimize.distribution.LogUniformDistribution;
 import org.deeplearning4j.arbiter.optimize.parameter.FixedValue;
@@ -41,7 +42,7 @@ final class SpaceSyntax {
             try {
                 return Integer.parseInt(s);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(option + ": \"" + s + "\" is not an integer");
+                throw new UserError(option + ": \"" + s + "\" is not an integer");
             }
         });
     }
@@ -53,7 +54,7 @@ final class SpaceSyntax {
             case "false", "off", "no" -> new FixedValue<>(false);
             // a discrete choice, not Arbiter's BooleanSpace: grid search cuts a BooleanSpace into gridPoints values
             case "both" -> new DiscreteParameterSpace<>(true, false);
-            default -> throw new IllegalArgumentException(option + ": expected on, off or both, got \"" + text + "\"");
+            default -> throw new UserError(option + ": expected on, off or both, got \"" + text + "\"");
         };
     }
 
@@ -63,7 +64,7 @@ final class SpaceSyntax {
             try {
                 return Enum.valueOf(type, s.toUpperCase(Locale.ROOT).replace('-', '_'));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(option + ": \"" + s + "\" is not one of "
+                throw new UserError(option + ": \"" + s + "\" is not one of "
                         + Arrays.toString(type.getEnumConstants()));
             }
         });
@@ -75,12 +76,12 @@ final class SpaceSyntax {
             return doubles(text, option);
         }
         if (bounds.length != 2) {
-            throw new IllegalArgumentException(option + ": expected VALUE, MIN:MAX or A,B,..., got \"" + text + "\"");
+            throw new UserError(option + ": expected VALUE, MIN:MAX or A,B,..., got \"" + text + "\"");
         }
         double min = parseDouble(bounds[0], option);
         double max = parseDouble(bounds[1], option);
         if (!(min < max) || (log && !(min > 0))) {
-            throw new IllegalArgumentException(option + ": need " + (log ? "0 < " : "") + "MIN < MAX, got " + text);
+            throw new UserError(option + ": need " + (log ? "0 < " : "") + "MIN < MAX, got " + text);
         }
         return log ? new ContinuousParameterSpace(new LogUniformDistribution(min, max))
                 : new ContinuousParameterSpace(min, max);
@@ -90,7 +91,7 @@ final class SpaceSyntax {
     private static <T> ParameterSpace<T> choices(String text, String option, Function<String, T> parse) {
         List<T> values = Arrays.stream(text.split(",")).map(String::trim).map(parse).toList();
         if (values.isEmpty()) {
-            throw new IllegalArgumentException(option + ": no value given");
+            throw new UserError(option + ": no value given");
         }
         return values.size() == 1 ? new FixedValue<>(values.get(0))
                 : new DiscreteParameterSpace<>((T[]) values.toArray());
@@ -100,7 +101,7 @@ final class SpaceSyntax {
         try {
             return Double.parseDouble(s.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + ": \"" + s + "\" is not a number");
+            throw new UserError(option + ": \"" + s + "\" is not a number");
         }
     }
 }

@@ -6,8 +6,9 @@ import me.tongfei.progressbar.ProgressBarStyle;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.function.IntConsumer;
 
-/** A terminal progress bar per epoch (loss and images/s) and one summary line per epoch. */
+/** A terminal progress bar per epoch (loss and images/s) and for Algorithm 2, and one summary line per epoch. */
 public final class ConsoleProgress implements ProgressReporter {
 
     private final PrintStream out;
@@ -42,6 +43,21 @@ public final class ConsoleProgress implements ProgressReporter {
         close();
         out.printf(Locale.ROOT, "epoch %d: train loss %.4f, %.1f images/s, validation accuracy %.2f%%%n", m.epoch(),
                 m.trainLoss(), m.imagesPerSecond(), 100 * m.valAccuracy());
+    }
+
+    /** A bar for Algorithm 2 (the library itself shows no progress). */
+    @Override
+    public IntConsumer populationStatistics(int maxBatches) {
+        close();
+        bar = new ProgressBarBuilder()
+                .setTaskName("Algorithm 2")
+                .setInitialMax(maxBatches)
+                .setUnit(" batches", 1)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(1000)
+                .build();
+        ProgressBar current = bar;
+        return current::stepTo;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.bn4j.inception.train;
 
+import java.util.function.IntConsumer;
+
 /** Shows training progress to a person; {@link #SILENT} for tests and batch jobs. */
 public interface ProgressReporter extends AutoCloseable {
 
@@ -26,6 +28,14 @@ public interface ProgressReporter extends AutoCloseable {
 
     /** The epoch and its validation are finished. */
     void endEpoch(EpochMetrics metrics);
+
+    /**
+     * Algorithm 2 over up to {@code maxBatches} training batches begins; the returned consumer receives the number of
+     * batches done after each one (see {@code PopulationStatistics.estimate}). Defaults to showing nothing.
+     */
+    default IntConsumer populationStatistics(int maxBatches) {
+        return batchesDone -> { };
+    }
 
     @Override
     default void close() {

@@ -1,5 +1,6 @@
 package org.bn4j.inception.train;
 
+import org.bn4j.inception.UserError;
 import org.bn4j.inception.AtomicFiles;
 import org.bn4j.inception.Json;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -33,17 +34,17 @@ public record SavedModel(ComputationGraph network, RunManifest manifest) {
     /** Loads a model written by {@link #save}; IllegalArgumentException for a missing or foreign file. */
     public static SavedModel load(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("model file " + file + " does not exist");
+            throw new UserError("model file " + file + " does not exist");
         }
         String json;
         try {
             json = ModelSerializer.getObjectFromFile(file.toFile(), MANIFEST_ENTRY);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(file + " is not a bn4j inception model (no " + MANIFEST_ENTRY + ")", e);
+            throw new UserError(file + " is not a bn4j inception model (no " + MANIFEST_ENTRY + ")", e);
         }
         RunManifest manifest = Json.MAPPER.readValue(json, RunManifest.class);
         if (manifest.formatVersion() != RunManifest.FORMAT_VERSION) {
-            throw new IllegalArgumentException(file + " has manifest format " + manifest.formatVersion()
+            throw new UserError(file + " has manifest format " + manifest.formatVersion()
                     + "; this version reads format " + RunManifest.FORMAT_VERSION);
         }
         return new SavedModel(ModelSerializer.restoreComputationGraph(file.toFile(), false), manifest);

@@ -1,5 +1,6 @@
 package org.bn4j.inception.train;
 
+import org.bn4j.inception.UserError;
 import org.bn4j.PopulationEstimate;
 import org.bn4j.PopulationStatistics;
 import org.bn4j.inception.data.ImageBatches;
@@ -40,6 +41,7 @@ public final class Trainer {
     private final List<TrainingListener> listeners = new ArrayList<>();
     private ProgressReporter progress = ProgressReporter.SILENT;
     private int populationBatches;
+    private EpochFitter epochFitter;
 
     /** A trainer for {@code data} (already scanned) converted to the network input by {@code batches}. */
     public Trainer(ImageFolderData data, ImageBatches batches, Recipe recipe, TrainingSettings settings) {
@@ -69,9 +71,26 @@ public final class Trainer {
      */
     public Trainer populationBatches(int maxBatches) {
         if (maxBatches < 0) {
-            throw new IllegalArgumentException("population batches must be >= 0, got " + maxBatches);
+            throw new UserError("population batches must be >= 0, got " + maxBatches);
         }
         this.populationBatches = maxBatches;
+        return this;
+    }
+
+    /** Which population statistics a network trained with {@code populationBatches} ends with, in words. */
+    public static String describeFinalStatistics(int populationBatches) {
+        return populationBatches > 0
+                ? "Algorithm 2 (paper section 3.1) over up to " + populationBatches
+                        + " training batches after the last epoch"
+                : "the moving averages kept during training";
+    }
+
+    /**
+     * Fits each epoch with {@code fitter} (e.g. on Spark) instead of batch by batch here; Algorithm 2 then runs
+     * through it too. Checkpoints are then written after every epoch only. Defaults to null (this machine).
+     */
+    public Trainer epochFitter(EpochFitter fitter) {
+        this.epochFitter = fitter;
         return this;
     }
 
@@ -117,7 +136,8 @@ public final class Trainer {
             DataSetIterator iterator = new AsyncDataSetIterator(
                     batches.iterator(order.subList(skip, order.size()), settings.batchSize(), augmentSeed), 2);
             try {
-                state = trainBatches(network, iterator, state);
+                state = epochFitter == null ? trainBatches(network, iterator, state)
+                        : epochFitter.fitEpoch(network, iterator, state, progress);
             } finally {
                 iterator.reset(); // stops the prefetch thread
             }
@@ -145,7 +165,10 @@ public final class Trainer {
             return; // the Inception baseline without BN has no population statistics
         }
         DataSetIterator iterator = batches.iterator(order, settings.batchSize(), null);
-        PopulationEstimate estimate = PopulationStatistics.estimate(network, iterator, populationBatches);
+        PopulationEstimate estimate = epochFitter == null
+                ? PopulationStatistics.estimate(network, iterator, populationBatches,
+                        progress.populationStatistics(populationBatches))
+                : epochFitter.estimatePopulation(network, iterator, populationBatches);
         log.info("population statistics of {} BN layers re-estimated (Algorithm 2) from {} training batches",
                 estimate.layers().size(), estimate.batches());
     }

@@ -1,6 +1,7 @@
 package org.bn4j.inception.train;
 
 import org.bn4j.inception.Json;
+import org.bn4j.inception.UserError;
 import org.bn4j.inception.data.ImageBatches;
 import org.bn4j.inception.data.ImageFolderData;
 import org.bn4j.inception.recipe.Recipe;
@@ -35,6 +36,8 @@ public final class TrainingRun {
     private final List<TrainingListener> listeners = new ArrayList<>();
     private ProgressReporter progress = ProgressReporter.SILENT;
     private int populationBatches;
+    private List<String> arguments;
+    private EpochFitter epochFitter;
 
     /** A run of {@code recipe} on {@code data}. */
     public TrainingRun(Recipe recipe, NetworkSettings network, ImageFolderData data, TrainingSettings settings) {
@@ -62,6 +65,18 @@ public final class TrainingRun {
         return this;
     }
 
+    /** The command-line options that made this run, saved in its manifest for resuming. Defaults to none. */
+    public TrainingRun arguments(List<String> arguments) {
+        this.arguments = arguments == null ? null : List.copyOf(arguments);
+        return this;
+    }
+
+    /** Fits every epoch with {@code fitter}: see {@link Trainer#epochFitter(EpochFitter)}. Defaults to null. */
+    public TrainingRun epochFitter(EpochFitter fitter) {
+        this.epochFitter = fitter;
+        return this;
+    }
+
     /** What a finished run produced. */
     public record Result(SavedModel model, TrainingState state, Path modelFile) {
         /** Validation accuracy after the last epoch. */
@@ -78,27 +93,27 @@ public final class TrainingRun {
     public Result run(boolean resume) throws IOException {
         Files.createDirectories(settings.outDir());
         Trainer trainer = new Trainer(data, new ImageBatches(network.imageShape(), data.labels()), recipe, settings)
-                .progress(progress).populationBatches(populationBatches);
+                .progress(progress).populationBatches(populationBatches).epochFitter(epochFitter);
         listeners.forEach(trainer::addListener);
         CheckpointStore checkpoints = new CheckpointStore(settings.outDir());
         RunManifest manifest = new RunManifest(RunManifest.FORMAT_VERSION, recipe, network, data.provenance(),
                 settings.epochs(), settings.batchSize(), settings.seed(), settings.augment(),
-                trainer.iterationsPerEpoch(), Instant.now().toString());
+                trainer.iterationsPerEpoch(), Instant.now().toString(), arguments);
         ComputationGraph graph;
         TrainingState state;
         Optional<CheckpointStore.Checkpoint> checkpoint = resume ? checkpoints.load() : Optional.empty();
         if (checkpoint.isPresent()) {
             RunManifest saved = Json.read(settings.outDir().resolve(MANIFEST_FILE), RunManifest.class);
-            requireSameLabels(saved);
+            requireSameRun(saved, manifest);
             manifest = new RunManifest(saved.formatVersion(), saved.recipe(), saved.network(), saved.data(),
                     settings.epochs(), saved.batchSize(), saved.seed(), saved.augment(), saved.iterationsPerEpoch(),
-                    saved.createdAt());
+                    saved.createdAt(), arguments == null ? saved.arguments() : arguments);
             graph = checkpoint.get().network();
             state = checkpoint.get().state();
             log.info("resuming {} at epoch {}, batch {}", checkpoints.file(), state.epoch() + 1, state.batchesDone());
         } else {
             if (checkpoints.exists()) {
-                throw new IllegalStateException(settings.outDir() + " already holds a run (" + CheckpointStore.FILE_NAME
+                throw new UserError(settings.outDir() + " already holds a run (" + CheckpointStore.FILE_NAME
                         + "); pass --resume to continue it or choose another --out");
             }
             if (resume) {
@@ -115,10 +130,25 @@ public final class TrainingRun {
         return new Result(model, state, modelFile);
     }
 
-    private void requireSameLabels(RunManifest saved) {
-        if (!saved.data().labels().equals(data.labels())) {
-            throw new IllegalStateException("cannot resume: the checkpoint was trained on classes "
-                    + saved.data().labels() + " but the data now has " + data.labels());
+    /** The checkpoint continues only the run it belongs to: same recipe, network, data classes and batching. */
+    private static void requireSameRun(RunManifest saved, RunManifest now) {
+        List<String> differences = new ArrayList<>();
+        compare(differences, "recipe", saved.recipe(), now.recipe());
+        compare(differences, "network", saved.network(), now.network());
+        compare(differences, "classes", saved.data().labels(), now.data().labels());
+        compare(differences, "batch size", saved.batchSize(), now.batchSize());
+        compare(differences, "seed", saved.seed(), now.seed());
+        compare(differences, "augmentation", saved.augment(), now.augment());
+        compare(differences, "iterations per epoch", saved.iterationsPerEpoch(), now.iterationsPerEpoch());
+        if (!differences.isEmpty()) {
+            throw new UserError("cannot resume: the checkpoint belongs to another run: " + String.join("; ",
+                    differences));
+        }
+    }
+
+    private static void compare(List<String> differences, String what, Object saved, Object now) {
+        if (!saved.equals(now)) {
+            differences.add(what + " " + now + " (the checkpoint's run has " + saved + ")");
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.bn4j.inception.train;
 
+import org.bn4j.inception.UserError;
 import java.nio.file.Path;
 
 /**
@@ -18,7 +19,7 @@ public record TrainingSettings(int epochs, int batchSize, int checkpointEvery, P
     /** Throws IllegalArgumentException for non-positive counts. */
     public TrainingSettings {
         if (epochs <= 0 || batchSize <= 0 || checkpointEvery <= 0) {
-            throw new IllegalArgumentException("epochs, batch size and checkpoint interval must be > 0");
+            throw new UserError("epochs, batch size and checkpoint interval must be > 0");
         }
     }
 }

@@ -5,6 +5,7 @@ import org.bn4j.inception.data.TestImages;
 import org.bn4j.inception.train.SavedModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -13,9 +14,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The command line: train, evaluate and predict on a generated folder, and user errors as exit status 2. */
+/**
+ * The command line: train, evaluate and predict on a generated folder; user errors as exit status 2 with a message,
+ * internal errors with their stack trace.
+ */
 class InceptionAppTest {
 
     @TempDir
@@ -61,5 +67,37 @@ class InceptionAppTest {
         assertEquals(InceptionApp.USER_ERROR, run(noModel, "predict", "--model", dir.resolve("none.zip").toString(),
                 dir.toString()));
         assertTrue(noModel.toString().contains("does not exist"), noModel.toString());
+        for (StringWriter message : new StringWriter[] {err, unknown, noModel}) {
+            assertFalse(message.toString().contains("\tat "), "a user error has no stack trace: " + message);
+        }
+    }
+
+    @Test
+    void anInternalErrorPrintsItsStackTraceAndIsNotReportedAsAUserError() {
+        // An IllegalStateException/IllegalArgumentException from a bug is not the user's mistake.
+        for (RuntimeException bug : new RuntimeException[] {
+                new IllegalStateException("invariant broken"), new IllegalArgumentException("bad internal argument")}) {
+            StringWriter err = new StringWriter();
+            CommandLine commandLine = InceptionApp.commandLine().addSubcommand("bug", new Bug(bug));
+            int status = commandLine.setErr(new PrintWriter(err, true)).execute("bug");
+            assertNotEquals(0, status);
+            assertNotEquals(InceptionApp.USER_ERROR, status, err.toString());
+            assertTrue(err.toString().contains(bug.getClass().getName() + ": " + bug.getMessage()), err.toString());
+            assertTrue(err.toString().contains("\tat "), "stack trace expected: " + err);
+        }
+    }
+
+    @CommandLine.Command(name = "bug")
+    private static final class Bug implements java.util.concurrent.Callable<Integer> {
+        private final RuntimeException exception;
+
+        Bug(RuntimeException exception) {
+            this.exception = exception;
+        }
+
+        @Override
+        public Integer call() {
+            throw exception;
+        }
     }
 }

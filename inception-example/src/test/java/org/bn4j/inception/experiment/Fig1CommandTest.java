@@ -28,7 +28,7 @@ class Fig1CommandTest {
         assertEquals(0, status);
 
         List<Curve> curves = CurveCsv.read(out.resolve("fig1-accuracy.csv"));
-        assertEquals(List.of(Fig1Experiment.WITHOUT_BN, Fig1Experiment.WITH_BN),
+        assertEquals(List.of(Fig1Experiment.WITHOUT_BN, Fig1Experiment.WITH_BN, Fig1Experiment.WITH_BN_ALGORITHM_2),
                 curves.stream().map(Curve::name).toList());
         for (Curve curve : curves) {
             assertEquals(List.of(0L, 100L, 200L, 300L), curve.points().stream().map(Curve.Point::step).toList());
@@ -55,6 +55,17 @@ class Fig1CommandTest {
         assertTrue(report.contains("| `sigmoid3:0` | with BN |"));
         assertEquals(3, report.split("\\*\\*(held|did not hold)\\*\\*", -1).length - 1, "a verdict per claim");
         assertTrue(report.contains("smoke test"), "a quick run says it is no evidence");
+        assertTrue(report.contains("| step | without BN | with BN, moving averages | with BN, Algorithm 2 |"), report);
+        assertTrue(report.contains("in training time"), "steps and wall-clock time: " + report);
+        assertTrue(report.contains("This compares medians only"), report);
+    }
+
+    @Test
+    void smallEvaluationSetsGetBinomialErrorBars() {
+        // p = 0.5 on 100 images: √(0.25/100) = 0.05; p = 0.9: √(0.09/100) = 0.03
+        double[] errors = CurveChart.standardErrors(new double[] {0.5, 0.9}, 100);
+        assertEquals(0.05, errors[0], 1e-12);
+        assertEquals(0.03, errors[1], 1e-12);
     }
 
     @Test

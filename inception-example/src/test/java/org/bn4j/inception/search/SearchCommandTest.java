@@ -1,12 +1,22 @@
 package org.bn4j.inception.search;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.bn4j.BatchNorm;
+import org.bn4j.PopulationEstimate;
+import org.bn4j.PopulationStatistics;
 import org.bn4j.inception.Json;
+import org.bn4j.inception.data.DataOptions;
+import org.bn4j.inception.data.ImageBatches;
+import org.bn4j.inception.data.ImageFolderData;
 import org.bn4j.inception.recipe.Recipe;
 import org.bn4j.inception.train.SavedModel;
+import org.bn4j.inception.train.Trainer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
@@ -15,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -94,6 +105,35 @@ class SearchCommandTest {
         try (Stream<Path> candidates = Files.list(out.resolve(InceptionSearch.CANDIDATES_DIR))) {
             assertEquals(3, candidates.count());
         }
+    }
+
+    @Test
+    void candidatesAreScoredWithAlgorithm2StatisticsLikeTrain(@TempDir Path out) throws Exception {
+        // 36 training images in batches of 12: Algorithm 2 (default 20 batches) averages the 3 batch means of the
+        // last epoch. The first BN layer sees the stem convolution of the images, whatever the batches: its E[x] is
+        // the mean over all training images. The moving average after 3 iterations is far from it.
+        search(out, "--candidates", "1", "--max-minutes", "5", "--lr", "0.01", "--batch-norm", "on");
+        SavedModel best = SavedModel.load(out.resolve(InceptionSearch.BEST_DIR).resolve(SavedModel.FILE_NAME));
+        ComputationGraph network = best.network();
+        String firstBn = Arrays.stream(network.getConfiguration().getTopologicalOrderStr().toArray(new String[0]))
+                .filter(name -> network.getConfiguration().getVertices().get(name)
+                        instanceof org.deeplearning4j.nn.conf.graph.LayerVertex vertex
+                        && vertex.getLayerConf().getLayer() instanceof BatchNorm)
+                .findFirst().orElseThrow();
+        INDArray saved = network.getLayer(firstBn).getParam(BatchNorm.MEAN).dup();
+
+        ImageFolderData images = ImageFolderData.load(new DataOptions(data, 0.1, false, 0, 0, 42), "test");
+        DataSetIterator all = new ImageBatches(best.manifest().network().imageShape(), images.labels())
+                .iterator(images.train(), 12, null);
+        PopulationEstimate algorithm2 = PopulationStatistics.estimate(network, all, 100);
+        assertEquals(3, algorithm2.batches());
+        INDArray expected = algorithm2.mean(firstBn);
+        double scale = expected.amaxNumber().doubleValue();
+        double error = saved.castTo(expected.dataType()).sub(expected).amaxNumber().doubleValue();
+        assertTrue(error <= 1e-5 * Math.max(1, scale), "first BN layer E[x] " + saved + ", Algorithm 2 " + expected);
+
+        JsonNode manifest = Json.MAPPER.readTree(out.resolve("search.json").toFile());
+        assertEquals(Trainer.describeFinalStatistics(20), manifest.get("finalStatistics").asText());
     }
 
     @Test

@@ -41,7 +41,7 @@ class StoppedSearchTest {
                 .batchNorm(new FixedValue<>(false))
                 .build();
         return new InceptionSearch(space, new CandidateTrainer(RecipeCatalog.bundled().get("bn-x5"), epochs,
-                Stem.AUTO, 42), dataProperties, new SearchSettings(SearchMethod.RANDOM, 5, maxMinutes, 3, out, 42));
+                Stem.AUTO, 42, 20), dataProperties, new SearchSettings(SearchMethod.RANDOM, 5, maxMinutes, 3, out, 42));
     }
 
     @Test

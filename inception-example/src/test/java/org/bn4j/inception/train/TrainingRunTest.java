@@ -1,5 +1,6 @@
 package org.bn4j.inception.train;
 
+import org.bn4j.inception.UserError;
 import org.bn4j.inception.data.DataOptions;
 import org.bn4j.inception.data.ImageFolderData;
 import org.bn4j.inception.data.TestImages;
@@ -7,8 +8,6 @@ import org.bn4j.inception.net.Stem;
 import org.bn4j.inception.recipe.Recipe;
 import org.bn4j.inception.recipe.RecipeCatalog;
 import org.bn4j.inception.recipe.RecipeOverrides;
-import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,40 +73,18 @@ class TrainingRunTest {
         // 60 images / batch 10 = 6 iterations per epoch; checkpoints at iterations 4, 6 (epoch end), 8, 12, ...
         TrainingRun crashing = new TrainingRun(recipe, network, data, settings(out))
                 .addListener(new CrashAtIteration(10));
-        assertThrows(SimulatedCrash.class, () -> crashing.run(false));
+        assertThrows(CrashAtIteration.SimulatedCrash.class, () -> crashing.run(false));
         CheckpointStore.Checkpoint checkpoint = new CheckpointStore(out).load().orElseThrow();
         assertEquals(1, checkpoint.state().epoch());
         assertEquals(2, checkpoint.state().batchesDone());
         assertEquals(8, checkpoint.network().getIterationCount());
 
-        assertThrows(IllegalStateException.class,
+        assertThrows(UserError.class,
                 () -> new TrainingRun(recipe, network, data, settings(out)).run(false));
         TrainingRun.Result resumed = new TrainingRun(recipe, network, data, settings(out)).run(true);
 
         assertEquals(18, resumed.model().network().getIterationCount());
         assertEquals(List.of(1, 2, 3), resumed.state().history().stream().map(EpochMetrics::epoch).toList());
         assertEquals(4, Files.readAllLines(out.resolve(MetricsCsv.FILE_NAME)).size());
-    }
-
-    /** Stands in for kill -9: the run stops between checkpoints without saving anything. */
-    private static final class SimulatedCrash extends RuntimeException {
-        SimulatedCrash(int iteration) {
-            super("simulated crash at iteration " + iteration);
-        }
-    }
-
-    private static final class CrashAtIteration extends BaseTrainingListener {
-        private final int iteration;
-
-        CrashAtIteration(int iteration) {
-            this.iteration = iteration;
-        }
-
-        @Override
-        public void iterationDone(Model model, int iteration, int epoch) {
-            if (iteration + 1 >= this.iteration) {
-                throw new SimulatedCrash(iteration);
-            }
-        }
     }
 }

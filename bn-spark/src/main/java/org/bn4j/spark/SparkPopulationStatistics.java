@@ -1,0 +1,164 @@
+package org.bn4j.spark;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.broadcast.Broadcast;
+import org.bn4j.PopulationEstimate;
+import org.bn4j.PopulationStatistics;
+import org.bn4j.PopulationSums;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.StringJoiner;
+import java.util.function.Function;
+
+/**
+ * The paper's Algorithm 2 (Ioffe &amp; Szegedy, ICML 2015, §3.1) on Spark: the population statistics of every
+ * batch-normalization layer of a trained network (bn4j's {@code BatchNorm} and DL4J's built-in
+ * {@code BatchNormalization}), computed on the executors from an RDD of training mini-batches and written into the
+ * network on the driver. Per layer and feature, over the mini-batches B used (m_B values per feature each):
+ * <pre>
+ *   E[x]   = (1/n) Σ_B μ_B
+ *   Var[x] = (1/n) Σ_B m_B/(m_B−1) · σ²_B
+ * </pre>
+ * exactly as the single-machine {@link PopulationStatistics#estimate} computes it over the same mini-batches in the
+ * same order (equal to ~1e-16 in double; only the order of the additions differs).
+ *
+ * <p>How: the network's configuration (JSON) and parameters are broadcast; every partition rebuilds the network,
+ * runs its mini-batches forward with the whole network in training mode and sums, in double, each layer's batch
+ * means and unbiased batch variances ({@link PopulationStatistics#accumulate}); the driver adds the partitions' sums
+ * ({@link PopulationSums#merge}: sums of disjoint batches add exactly, no average of averages) and writes
+ * E[x] and Var[x] with the paper's m/(m−1) correction ({@link PopulationStatistics#apply}). DL4J's built-in layer gets
+ * its {@code var} or {@code log10stdev} parameter as the single-machine pass gives it.
+ *
+ * <p><b>Which mini-batches</b>: the first {@code maxBatches} mini-batches with at least 2 examples, in the RDD's order
+ * (partition 0 first). A first, cheap pass over the data counts each partition's mini-batches and checks that all
+ * feature shapes agree, so the RDD is read twice: {@code persist} it if computing it is costly, and it must give the
+ * same mini-batches each time it is computed (Spark recomputes a failed task's partition). Mini-batches of a single
+ * example are skipped; masks and labels are not used.
+ *
+ * <pre>
+ *   PopulationEstimate e = SparkPopulationStatistics.estimate(graph, trainRdd, 200);
+ * </pre>
+ */
+public final class SparkPopulationStatistics {
+
+    private static final Logger log = LoggerFactory.getLogger(SparkPopulationStatistics.class);
+
+    private SparkPopulationStatistics() {
+    }
+
+    /** Algorithm 2 for a {@link MultiLayerNetwork} over up to {@code maxBatches} mini-batches of {@code data}. */
+    public static PopulationEstimate estimate(MultiLayerNetwork net, JavaRDD<DataSet> data, int maxBatches) {
+        PopulationSums empty = PopulationStatistics.accumulate(net, Collections.emptyIterator(), maxBatches);
+        PopulationSums sums = run(requireData(data), NetworkCopy.of(net), empty, maxBatches, DataSet::getFeatures,
+                (copy, features, quota) -> PopulationStatistics.accumulate(copy.multiLayerNetwork(), features, quota));
+        return PopulationStatistics.apply(net, sums);
+    }
+
+    /** Algorithm 2 for a {@link ComputationGraph} with one input, from an RDD of {@link DataSet}s. */
+    public static PopulationEstimate estimate(ComputationGraph net, JavaRDD<DataSet> data, int maxBatches) {
+        if (net.getNumInputArrays() != 1) {
+            throw new IllegalArgumentException("the ComputationGraph has " + net.getNumInputArrays()
+                    + " inputs: use estimateMulti with an RDD of MultiDataSets");
+        }
+        PopulationSums empty = PopulationStatistics.accumulate(net, Collections.emptyIterator(), maxBatches);
+        PopulationSums sums = run(requireData(data), NetworkCopy.of(net), empty, maxBatches,
+                ds -> new INDArray[] {ds.getFeatures()},
+                (copy, inputs, quota) -> PopulationStatistics.accumulate(copy.computationGraph(), inputs, quota));
+        return PopulationStatistics.apply(net, sums);
+    }
+
+    /** Algorithm 2 for a {@link ComputationGraph} from an RDD of {@link MultiDataSet}s (one array per graph input). */
+    public static PopulationEstimate estimateMulti(ComputationGraph net, JavaRDD<MultiDataSet> data, int maxBatches) {
+        PopulationSums empty = PopulationStatistics.accumulate(net, Collections.emptyIterator(), maxBatches);
+        PopulationSums sums = run(requireData(data), NetworkCopy.of(net), empty, maxBatches, MultiDataSet::getFeatures,
+                (copy, inputs, quota) -> PopulationStatistics.accumulate(copy.computationGraph(), inputs, quota));
+        return PopulationStatistics.apply(net, sums);
+    }
+
+    /** Sums of one partition's inputs by a network rebuilt from the copy. */
+    @FunctionalInterface
+    private interface PartitionSums<I> extends java.io.Serializable {
+        PopulationSums accumulate(NetworkCopy copy, Iterator<I> inputs, int quota);
+    }
+
+    /** A serializable view of a mini-batch as network input(s). */
+    private interface Inputs<T, I> extends Function<T, I>, java.io.Serializable {
+    }
+
+    private static <T> JavaRDD<T> requireData(JavaRDD<T> data) {
+        if (data == null) {
+            throw new IllegalArgumentException("the RDD of mini-batches is null");
+        }
+        return data;
+    }
+
+    private static <T, I> PopulationSums run(JavaRDD<T> data, NetworkCopy copy, PopulationSums empty, int maxBatches,
+                                             Inputs<T, I> inputs, PartitionSums<I> partitionSums) {
+        long start = System.nanoTime();
+        List<String> layers = empty.layers();
+        int[] quotas = BatchQuotas.of(data.mapPartitionsWithIndex(scan(inputs), true).collect(), maxBatches);
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.context());
+        Broadcast<NetworkCopy> network = sc.broadcast(copy);
+        try {
+            Function2<Integer, Iterator<T>, Iterator<PopulationSums>> sum = (partition, batches) -> {
+                int quota = quotas[partition];
+                if (quota == 0) {
+                    return Collections.singletonList(new PopulationSums(layers)).iterator();
+                }
+                Iterator<I> partitionInputs = new Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        return batches.hasNext();
+                    }
+
+                    @Override
+                    public I next() {
+                        return inputs.apply(batches.next());
+                    }
+                };
+                return Collections.singletonList(partitionSums.accumulate(network.value(), partitionInputs, quota))
+                        .iterator();
+            };
+            PopulationSums total = empty;
+            for (PopulationSums part : data.mapPartitionsWithIndex(sum, true).collect()) {
+                total.merge(part);
+            }
+            log.info("Algorithm 2 on Spark: {} mini-batches from {} partitions in {} s", total.batches(),
+                    quotas.length, String.format(java.util.Locale.ROOT, "%.2f", (System.nanoTime() - start) / 1e9));
+            return total;
+        } finally {
+            network.destroy();
+        }
+    }
+
+    private static <T, I> Function2<Integer, Iterator<T>, Iterator<PartitionScan>> scan(Inputs<T, I> inputs) {
+        return (partition, batches) -> Collections.singletonList(PartitionScan.of(partition, batches,
+                batch -> shapes(inputs.apply(batch)), batch -> examples(inputs.apply(batch)))).iterator();
+    }
+
+    private static String shapes(Object input) {
+        if (input instanceof INDArray) {
+            return PartitionScan.featureShape(((INDArray) input).shape());
+        }
+        StringJoiner joined = new StringJoiner(", ");
+        for (INDArray array : (INDArray[]) input) {
+            joined.add(PartitionScan.featureShape(array.shape()));
+        }
+        return joined.toString();
+    }
+
+    private static long examples(Object input) {
+        return input instanceof INDArray ? ((INDArray) input).size(0) : ((INDArray[]) input)[0].size(0);
+    }
+}
