@@ -6,8 +6,12 @@ ConvolutionBenchmark configures DL4J (ConvolutionMode.Same, identity activation)
 Training: forward + backward of a fixed upstream gradient, with dL/dx (the input requires grad, as inside a network).
 Inference: forward under torch.no_grad().
 Run with Debian's interpreter, which has PyTorch 1.13:  /usr/bin/python3 bn-benchmarks/pytorch_conv_bench.py
+With --cpu-time: CPU time of the calling thread per call on one thread, the counterpart of ConvolutionCpuTime.java
+(5 warm-up calls, then the median over 5 rounds of calls until 0.4 s of CPU time, at least 2 calls):
+    /usr/bin/python3 bn-benchmarks/pytorch_conv_bench.py --cpu-time --threads 1
 """
 import argparse
+import time
 
 import torch
 
@@ -18,12 +22,29 @@ SHAPES = [(64, 1, 32, 32, 32, 3), (64, 32, 16, 16, 48, 3), (64, 32, 16, 16, 32, 
           (32, 64, 56, 56, 64, 3)]
 
 
+def cpu_ms(fn):
+    """Median CPU time of this thread per call (ms), as ConvolutionCpuTime measures it."""
+    for _ in range(5):
+        fn()
+    rounds = []
+    for _ in range(5):
+        start = time.thread_time()
+        calls = 0
+        while calls < 2 or time.thread_time() - start < 0.4:
+            fn()
+            calls += 1
+        rounds.append((time.thread_time() - start) * 1000.0 / calls)
+    rounds.sort()
+    return rounds[2]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--cpu-time", action="store_true", help="CPU time per call instead of wall time")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -44,8 +65,11 @@ def main():
             with torch.no_grad():
                 layer(x)
 
-        train_ms = best_ms(train, args.warmup, args.repeats, args.rounds)
-        infer_ms = best_ms(infer, args.warmup, args.repeats, args.rounds)
+        if args.cpu_time:
+            train_ms, infer_ms = cpu_ms(train), cpu_ms(infer)
+        else:
+            train_ms = best_ms(train, args.warmup, args.repeats, args.rounds)
+            infer_ms = best_ms(infer, args.warmup, args.repeats, args.rounds)
         print(f"| {n}x{cin}x{h}x{w}-{cout}k{k} | {train_ms:.2f} | {infer_ms:.2f} |")
 
 

@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The choice, in order of precedence: {@link #force(ConvolutionBackend)} (for tests and applications), then the
  * system property {@code -Dbn4j.conv=auto|ops|dl4j}, then automatic selection: {@link #OPS} on ND4J's CPU backend
  * (libnd4j's {@code conv2d}/{@code conv2d_bp}, through oneDNN when the loaded libnd4j was built with it), otherwise
- * {@link #DL4J}. Each distinct decision is logged once at INFO through slf4j.
+ * {@link #DL4J}; {@link #forLayer} refines this per call. Each distinct decision is logged once at INFO through
+ * slf4j.
  */
 public enum ConvolutionBackend {
 
@@ -34,8 +35,14 @@ public enum ConvolutionBackend {
     private static volatile Decision automatic;
     private static volatile Boolean oneDnn;
 
-    /** A backend together with the reason it was chosen. */
-    public record Decision(ConvolutionBackend backend, String reason) {
+    /**
+     * A backend together with the reason it was chosen.
+     *
+     * @param backend   the backend
+     * @param reason    why, for the log
+     * @param automatic whether it was chosen automatically (neither forced nor set by the system property)
+     */
+    public record Decision(ConvolutionBackend backend, String reason, boolean automatic) {
     }
 
     /**
@@ -52,18 +59,32 @@ public enum ConvolutionBackend {
     }
 
     /**
-     * The backend for one layer: {@link #current()}, except that a dilated float32 convolution goes through DL4J's
-     * code when libnd4j has oneDNN, whose conv2d in libnd4j 1.0.0-M2.1 fails for dilation &gt; 1 ("could not create
-     * a descriptor for a dilated convolution forward propagation primitive").
+     * The backend for one call of a layer: {@link #current()}, with two exceptions.
+     * <ul>
+     *   <li>A dilated float32 convolution goes through DL4J's code when libnd4j has oneDNN, whose conv2d in libnd4j
+     *       1.0.0-M2.1 fails for dilation &gt; 1 ("could not create a descriptor for a dilated convolution forward
+     *       propagation primitive").</li>
+     *   <li>Chosen automatically on libnd4j WITHOUT oneDNN, training (forward and backward) goes through DL4J's
+     *       code and only inference through the ops: measured single-threaded, libnd4j's own conv2d + conv2d_bp
+     *       were no faster than DL4J's layer for training (0.6–1.1×, slowest with one input channel) but 1.6–2.8×
+     *       faster for inference (docs/benchmarks.md).</li>
+     * </ul>
+     *
+     * @param training whether the call is part of a training step (forward with training=true, or backward)
      */
-    public static ConvolutionBackend forLayer(int[] dilation, DataType dataType) {
-        ConvolutionBackend backend = current();
-        boolean dilated = dilation[0] != 1 || dilation[1] != 1;
-        if (backend == OPS && dilated && dataType == DataType.FLOAT && libnd4jHasOneDnn()) {
-            return logOnce(new Decision(DL4J, "dilated float32 convolution (libnd4j's oneDNN conv2d rejects "
-                    + "dilation > 1); other layers use the ops"));
+    public static ConvolutionBackend forLayer(int[] dilation, DataType dataType, boolean training) {
+        Decision d = decide();
+        if (d.backend() == OPS) {
+            boolean dilated = dilation[0] != 1 || dilation[1] != 1;
+            if (dilated && dataType == DataType.FLOAT && libnd4jHasOneDnn()) {
+                d = new Decision(DL4J, "dilated float32 convolution (libnd4j's oneDNN conv2d rejects "
+                        + "dilation > 1); other layers use the ops", d.automatic());
+            } else if (training && d.automatic() && !libnd4jHasOneDnn()) {
+                d = new Decision(DL4J, "training on libnd4j without oneDNN (its own conv2d ops are no faster than "
+                        + "DL4J's layer there); inference uses the ops", true);
+            }
         }
-        return backend;
+        return logOnce(d);
     }
 
     private static ConvolutionBackend logOnce(Decision d) {
@@ -78,14 +99,14 @@ public enum ConvolutionBackend {
     public static Decision decide() {
         ConvolutionBackend f = forced;
         if (f != null) {
-            return new Decision(f, "forced by ConvolutionBackend.force(" + f + ")");
+            return new Decision(f, "forced by ConvolutionBackend.force(" + f + ")", false);
         }
         String property = System.getProperty(PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
         switch (property) {
             case "ops":
-                return new Decision(OPS, "-D" + PROPERTY + "=ops" + oneDnnNote());
+                return new Decision(OPS, "-D" + PROPERTY + "=ops" + oneDnnNote(), false);
             case "dl4j":
-                return new Decision(DL4J, "-D" + PROPERTY + "=dl4j");
+                return new Decision(DL4J, "-D" + PROPERTY + "=dl4j", false);
             case "auto":
             case "":
                 return automatic();
@@ -115,8 +136,9 @@ public enum ConvolutionBackend {
         if (d == null) {
             String backendName = Nd4j.getBackend().getClass().getSimpleName();
             d = backendName.equals("CpuBackend")
-                    ? new Decision(OPS, "automatic on ND4J's CPU backend" + oneDnnNote())
-                    : new Decision(DL4J, "automatic: ND4J backend " + backendName + " is not the CPU backend");
+                    ? new Decision(OPS, "automatic on ND4J's CPU backend" + oneDnnNote(), true)
+                    : new Decision(DL4J, "automatic: ND4J backend " + backendName + " is not the CPU backend",
+                    true);
             automatic = d;
         }
         return d;

@@ -60,8 +60,19 @@ class ConvolutionBackendTest {
                 .parse("NCHW Truncate k3x3 s1x1 p0x0 d2x2 bias relu 2x3x9x9 4").layer(true, DataType.FLOAT);
         FastConvolutionLayer dilatedDouble = (FastConvolutionLayer) ConvCase
                 .parse("NCHW Truncate k3x3 s1x1 p0x0 d2x2 bias relu 2x3x9x9 4").layer(true, DataType.DOUBLE);
-        assertEquals(withoutOneDnn() ? ConvolutionBackend.OPS : ConvolutionBackend.DL4J, dilated.backend());
-        assertEquals(ConvolutionBackend.OPS, dilatedDouble.backend());
+        assertEquals(withoutOneDnn() ? ConvolutionBackend.OPS : ConvolutionBackend.DL4J, dilated.backend(false));
+        assertEquals(ConvolutionBackend.OPS, dilatedDouble.backend(false));
+        assertEquals(withoutOneDnn() ? ConvolutionBackend.DL4J : ConvolutionBackend.OPS, dilatedDouble.backend(true));
+    }
+
+    @Test
+    void withoutOneDnnTrainingRunsDl4jsCodeAndInferenceTheOps() {
+        FastConvolutionLayer layer = (FastConvolutionLayer) ConvCase
+                .parse("NCHW Same k3x3 s1x1 p0x0 d1x1 bias relu 2x3x6x6 4").layer(true, DataType.FLOAT);
+        assertEquals(ConvolutionBackend.OPS, layer.backend(false));
+        assertEquals(withoutOneDnn() ? ConvolutionBackend.DL4J : ConvolutionBackend.OPS, layer.backend(true));
+        ConvolutionBackend.force(ConvolutionBackend.OPS);
+        assertEquals(ConvolutionBackend.OPS, layer.backend(true), "forcing the ops overrides the measured choice");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -71,7 +82,8 @@ class ConvolutionBackendTest {
         ConvolutionBackend.force(ConvolutionBackend.DL4J);
         ConvCase c = ConvCase.parse(spec);
         FastConvolutionLayer layer = (FastConvolutionLayer) c.layer(true, DataType.FLOAT);
-        assertEquals(ConvolutionBackend.DL4J, layer.backend());
+        assertEquals(ConvolutionBackend.DL4J, layer.backend(true));
+        assertEquals(ConvolutionBackend.DL4J, layer.backend(false));
         Dl4jDifferentialTest.compare(c, DataType.FLOAT, 0.0);
     }
 }

@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -22,7 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The fast layer against DL4J's own ConvolutionLayer with identical parameters: output, dL/dx, dL/dW, dL/db, in
- * float and double, for every layout and ConvolutionMode with stride, padding, dilation, with and without bias.
+ * float and double, for every layout and ConvolutionMode with stride, padding, dilation, with and without bias;
+ * and the inference output. The ops are forced, so that the second surefire run (libnd4j without oneDNN) checks
+ * libnd4j's own float32 implementation too.
  */
 class Dl4jDifferentialTest {
 
@@ -48,6 +51,12 @@ class Dl4jDifferentialTest {
 
     static Stream<String> cases() {
         return Stream.of(CASES);
+    }
+
+    /** The ops even where the automatic choice would be DL4J's code (training on libnd4j without oneDNN). */
+    @BeforeEach
+    void opsBackend() {
+        ConvolutionBackend.force(ConvolutionBackend.OPS);
     }
 
     @AfterEach
@@ -77,6 +86,7 @@ class Dl4jDifferentialTest {
         Result expected = Result.of(dl4j, x);
         Result actual = Result.of(fast, x);
         Arrays.assertClose("output", expected.y, actual.y, tolerance);
+        Arrays.assertClose("inference output", expected.inference, actual.inference, tolerance);
         Arrays.assertClose("dL/dx", expected.dx, actual.dx, tolerance);
         Arrays.assertClose("dL/dW", expected.dW, actual.dW, tolerance);
         if (c.bias()) {
@@ -84,16 +94,17 @@ class Dl4jDifferentialTest {
         }
     }
 
-    record Result(INDArray y, INDArray dx, INDArray dW, INDArray db) {
+    record Result(INDArray inference, INDArray y, INDArray dx, INDArray dW, INDArray db) {
         static Result of(Layer layer, INDArray x) {
             LayerWorkspaceMgr ws = LayerWorkspaceMgr.noWorkspaces();
             layer.setInput(x, ws);
+            INDArray inference = layer.activate(false, ws).dup();
             INDArray y = layer.activate(true, ws).dup();
             Nd4j.getRandom().setSeed(99);
             INDArray dy = Nd4j.randn(y.dataType(), y.shape());
             Pair<Gradient, INDArray> p = layer.backpropGradient(dy, ws);
             INDArray db = p.getFirst().getGradientFor("b");
-            return new Result(y, p.getSecond().dup(), p.getFirst().getGradientFor("W").dup(),
+            return new Result(inference, y, p.getSecond().dup(), p.getFirst().getGradientFor("W").dup(),
                     db == null ? null : db.dup());
         }
     }

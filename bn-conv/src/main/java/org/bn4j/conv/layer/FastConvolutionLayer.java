@@ -53,11 +53,13 @@ public class FastConvolutionLayer extends ConvolutionLayer {
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        if (!useOps()) {
-            return super.activate(training, workspaceMgr);
-        }
         if (input == null) {
             throw new IllegalStateException("FastConvolution " + layerId() + ": forward pass without input");
+        }
+        validatedGeometry(getParam(W));   // the same clear errors whichever code runs
+        if (backend(training) != ConvolutionBackend.OPS) {
+            forget();
+            return super.activate(training, workspaceMgr);
         }
         applyDropOutIfNecessary(training, workspaceMgr);
         INDArray z = preActivation(training, workspaceMgr);
@@ -80,24 +82,24 @@ public class FastConvolutionLayer extends ConvolutionLayer {
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        if (!useOps()) {
-            forget();
-            return super.backpropGradient(epsilon, workspaceMgr);
-        }
         if (input == null) {
             throw new IllegalStateException("FastConvolution " + layerId()
                     + ": backpropGradient without input; call setInput and activate(true) first");
         }
-        INDArray weights = getParamWithNoise(W, true, workspaceMgr);
-        INDArray bias = hasBias() ? getParamWithNoise(B, true, workspaceMgr) : null;
-        INDArray x = contiguous(input.castTo(dataType), ArrayType.BP_WORKING_MEM, workspaceMgr);
-        Conv2dGeometry g = geometry(x, weights);
-        long[] outputShape = g.outputShape(x.size(0), weights.size(0));
+        Conv2dGeometry g = validatedGeometry(getParam(W));
+        long[] outputShape = g.outputShape(input.size(0), getParam(W).size(0));
         if (!Arrays.equals(outputShape, epsilon.shape())) {
             throw new IllegalArgumentException("FastConvolution " + layerId() + ": gradient of shape "
                     + Arrays.toString(epsilon.shape()) + " does not match the output shape "
                     + Arrays.toString(outputShape));
         }
+        if (backend(true) != ConvolutionBackend.OPS) {
+            forget();
+            return super.backpropGradient(epsilon, workspaceMgr);
+        }
+        INDArray weights = getParamWithNoise(W, true, workspaceMgr);
+        INDArray bias = hasBias() ? getParamWithNoise(B, true, workspaceMgr) : null;
+        INDArray x = contiguous(input.castTo(dataType), ArrayType.BP_WORKING_MEM, workspaceMgr);
 
         IActivation afn = layerConf().getActivationFn();
         INDArray delta = epsilon.castTo(dataType);
@@ -134,15 +136,16 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         INDArray weights = getParamWithNoise(W, training, workspaceMgr);
         INDArray bias = hasBias() ? getParamWithNoise(B, training, workspaceMgr) : null;
         INDArray x = contiguous(input.castTo(dataType), ArrayType.FF_WORKING_MEM, workspaceMgr);
-        Conv2dGeometry g = geometry(x, weights);
+        Conv2dGeometry g = validatedGeometry(weights);
         INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
                 g.outputShape(x.size(0), weights.size(0)), 'c');
         Conv2dOps.forward(x, weights, bias, g, z);
         return z;
     }
 
-    /** Validates the input (rank, type, channels, output size) and computes the op's geometry. */
-    private Conv2dGeometry geometry(INDArray x, INDArray weights) {
+    /** Validates the input (rank, type, channels, output size) and computes the op's geometry for it. */
+    private Conv2dGeometry validatedGeometry(INDArray weights) {
+        INDArray x = input;
         validateInputRank();
         if (!input.dataType().isFPType()) {
             throw new IllegalArgumentException("FastConvolution " + layerId() + ": input data type "
@@ -159,13 +162,13 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         }
     }
 
-    /** The code that computes this layer now (see {@link ConvolutionBackend}). */
-    public ConvolutionBackend backend() {
-        return ConvolutionBackend.forLayer(layerConf().getDilation(), dataType);
-    }
-
-    private boolean useOps() {
-        return backend() == ConvolutionBackend.OPS;
+    /**
+     * The code that computes this layer now (see {@link ConvolutionBackend#forLayer}).
+     *
+     * @param training for a training step (forward in training mode and backward) or for inference
+     */
+    public ConvolutionBackend backend(boolean training) {
+        return ConvolutionBackend.forLayer(layerConf().getDilation(), dataType, training);
     }
 
     private boolean keptFresh() {
@@ -180,7 +183,9 @@ public class FastConvolutionLayer extends ConvolutionLayer {
 
     /** {@code a} itself when it is a dense C-order array, else a C-order copy in working memory of {@code type}. */
     private static INDArray contiguous(INDArray a, ArrayType type, LayerWorkspaceMgr workspaceMgr) {
-        if (a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a)) {
+        // NOTE: ND4J reports non-default strides for some dense arrays with a dimension of size 1 ([64, 1, 32, 32]),
+        // so a C-order array with element-wise stride 1 counts as dense too.
+        if (a.ordering() == 'c' && (Shape.hasDefaultStridesForShape(a) || a.elementWiseStride() == 1)) {
             return a;
         }
         return workspaceMgr.dup(type, a, 'c');
