@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
@@ -83,22 +84,14 @@ public final class PopulationStatistics {
                                               IntConsumer progress) {
         List<NormalizationLayers.Entry> layers = NormalizationLayers.of(net);
         check(layers, iterator, maxBatches, "MultiLayerNetwork");
-        INDArray savedInput = net.getInput();
-        try {
-            return run(layers, maxBatches, progress, iterator.resetSupported(), iterator::reset, () -> {
-                if (!iterator.hasNext()) {
-                    return null;
-                }
-                DataSet ds = iterator.next();
-                return new INDArray[] {ds.getFeatures()};
-            }, (inputs, training) -> {
-                net.setInput(inputs[0]);
-                net.feedForward(training, false);
-            });
-        } finally {
-            net.clearLayersStates();
-            net.setInput(savedInput);
-        }
+        return withForward(net, forward -> run(layers, maxBatches, progress, iterator.resetSupported(),
+                iterator::reset, () -> {
+                    if (!iterator.hasNext()) {
+                        return null;
+                    }
+                    DataSet ds = iterator.next();
+                    return new INDArray[] {ds.getFeatures()};
+                }, forward));
     }
 
     /** Algorithm 2 for a {@link ComputationGraph} with one input, fed from a {@link DataSetIterator}. */
@@ -145,10 +138,31 @@ public final class PopulationStatistics {
     private static PopulationEstimate graph(ComputationGraph net, List<NormalizationLayers.Entry> layers,
                                             int maxBatches, IntConsumer progress, boolean resettable,
                                             Runnable reset, Supplier<INDArray[]> next) {
+        return withForward(net, forward -> run(layers, maxBatches, progress, resettable, reset, next, forward));
+    }
+
+    /**
+     * Runs {@code body} with a forward pass of {@code net} (inputs, training mode), then clears the layers' states
+     * and puts back the network's input.
+     */
+    private static <R> R withForward(MultiLayerNetwork net, Function<BiConsumer<INDArray[], Boolean>, R> body) {
+        INDArray savedInput = net.getInput();
+        try {
+            return body.apply((inputs, training) -> {
+                net.setInput(inputs[0]);
+                net.feedForward(training, false);
+            });
+        } finally {
+            net.clearLayersStates();
+            net.setInput(savedInput);
+        }
+    }
+
+    /** {@link #withForward(MultiLayerNetwork, Function)} for a {@link ComputationGraph}. */
+    private static <R> R withForward(ComputationGraph net, Function<BiConsumer<INDArray[], Boolean>, R> body) {
         INDArray[] savedInputs = net.getInputs();
         try {
-            return run(layers, maxBatches, progress, resettable, reset, next,
-                    (inputs, training) -> net.feedForward(inputs, training, false));
+            return body.apply((inputs, training) -> net.feedForward(inputs, training, false));
         } finally {
             net.clearLayersStates();
             net.setInputs(savedInputs);
@@ -200,17 +214,8 @@ public final class PopulationStatistics {
     public static PopulationSums accumulate(MultiLayerNetwork net, Iterator<INDArray> features, int maxBatches) {
         List<NormalizationLayers.Entry> layers = NormalizationLayers.of(net);
         check(layers, features, maxBatches, "MultiLayerNetwork");
-        INDArray savedInput = net.getInput();
-        try {
-            return sum(layers, maxBatches, () -> features.hasNext() ? new INDArray[] {features.next()} : null,
-                    (inputs, training) -> {
-                        net.setInput(inputs[0]);
-                        net.feedForward(training, false);
-                    }, NO_PROGRESS);
-        } finally {
-            net.clearLayersStates();
-            net.setInput(savedInput);
-        }
+        return withForward(net, forward -> sum(layers, maxBatches,
+                () -> features.hasNext() ? new INDArray[] {features.next()} : null, forward, NO_PROGRESS));
     }
 
     /** {@link #accumulate(MultiLayerNetwork, Iterator, int)} for a {@link ComputationGraph}: each element holds the
@@ -218,14 +223,8 @@ public final class PopulationStatistics {
     public static PopulationSums accumulate(ComputationGraph net, Iterator<INDArray[]> inputs, int maxBatches) {
         List<NormalizationLayers.Entry> layers = NormalizationLayers.of(net);
         check(layers, inputs, maxBatches, "ComputationGraph");
-        INDArray[] savedInputs = net.getInputs();
-        try {
-            return sum(layers, maxBatches, () -> inputs.hasNext() ? inputs.next() : null,
-                    (x, training) -> net.feedForward(x, training, false), NO_PROGRESS);
-        } finally {
-            net.clearLayersStates();
-            net.setInputs(savedInputs);
-        }
+        return withForward(net, forward -> sum(layers, maxBatches, () -> inputs.hasNext() ? inputs.next() : null,
+                forward, NO_PROGRESS));
     }
 
     /**
@@ -266,7 +265,7 @@ public final class PopulationStatistics {
             if (inputs == null) {
                 break;
             }
-            if (inputs[0].size(0) < 2 && !everyLayerSeesTwoValuesPerFeature(inputs, forward, layers)) {
+            if (!counts(inputs, forward, layers)) {
                 sums.countSkipped();
                 continue;
             }
@@ -278,6 +277,37 @@ public final class PopulationStatistics {
             progress.accept(sums.batches());
         }
         return sums;
+    }
+
+    /**
+     * Whether Algorithm 2 counts a mini-batch with these features, by the rule that {@code estimate} and
+     * {@code accumulate} apply: a mini-batch of at least 2 examples counts; a single example counts only if every
+     * normalization layer then sees at least 2 values per feature (a convolutional layer sees H·W per channel, a dense
+     * one sees one). For a single example this runs one inference-mode forward pass; the network's parameters and
+     * input are unchanged. Distributed passes (module bn-spark) use it to count mini-batches exactly as one machine
+     * does.
+     */
+    public static boolean counts(MultiLayerNetwork net, INDArray features) {
+        if (features == null) {
+            throw new IllegalArgumentException("the features are null");
+        }
+        List<NormalizationLayers.Entry> layers = NormalizationLayers.of(net);
+        return withForward(net, forward -> counts(new INDArray[] {features}, forward, layers));
+    }
+
+    /** {@link #counts(MultiLayerNetwork, INDArray)} for a {@link ComputationGraph}, given its inputs of one batch. */
+    public static boolean counts(ComputationGraph net, INDArray[] inputs) {
+        if (inputs == null || inputs.length == 0 || inputs[0] == null) {
+            throw new IllegalArgumentException("the inputs are null or empty");
+        }
+        List<NormalizationLayers.Entry> layers = NormalizationLayers.of(net);
+        return withForward(net, forward -> counts(inputs, forward, layers));
+    }
+
+    /** The rule of {@link #counts(MultiLayerNetwork, INDArray)}. */
+    private static boolean counts(INDArray[] inputs, BiConsumer<INDArray[], Boolean> forward,
+                                  List<NormalizationLayers.Entry> layers) {
+        return inputs[0].size(0) >= 2 || everyLayerSeesTwoValuesPerFeature(inputs, forward, layers);
     }
 
     /**

@@ -27,6 +27,8 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -195,6 +197,25 @@ class PopulationStatisticsTest {
         IllegalArgumentException only = assertThrows(IllegalArgumentException.class,
                 () -> PopulationStatistics.estimate(net, iterator(column(7)), 10));
         assertTrue(only.getMessage().contains("1 skipped"), only.getMessage());
+    }
+
+    @Test
+    void countsIsTheRuleThatDecidesWhichMiniBatchesAreUsed() {
+        MultiLayerNetwork dense = network(DataType.DOUBLE, new BatchNorm.Builder().nIn(1).build());
+        INDArray params = dense.params().dup();
+        INDArray input = column(3, 4);
+        dense.setInput(input);
+        assertTrue(PopulationStatistics.counts(dense, column(1, 2)));
+        assertFalse(PopulationStatistics.counts(dense, column(7)), "one value per feature in a dense layer");
+        assertEquals(params, dense.params());
+        assertSame(input, dense.getInput(), "the network's input is put back");
+
+        ComputationGraph conv = graph(new BatchNorm.Builder().nIn(2).build());
+        Nd4j.getRandom().setSeed(4);
+        assertTrue(PopulationStatistics.counts(conv, new INDArray[] {Nd4j.randn(DataType.DOUBLE, 1, 2, 3, 3)}),
+                "a single 3x3 image gives 9 values per channel");
+        assertFalse(PopulationStatistics.counts(conv, new INDArray[] {Nd4j.randn(DataType.DOUBLE, 1, 2, 1, 1)}),
+                "a single 1x1 image gives one value per channel");
     }
 
     @Test

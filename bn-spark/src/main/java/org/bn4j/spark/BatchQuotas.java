@@ -34,16 +34,19 @@ final class BatchQuotas {
         }
         int[] quotas = new int[scans.size()];
         long total = 0;
+        long skipped = 0;
         int remaining = maxBatches;
         for (PartitionScan scan : scans) {
             int quota = Math.min(scan.countedBatches, remaining);
             quotas[scan.partition] = quota;
             remaining -= quota;
             total += scan.countedBatches;
+            skipped += scan.skippedBatches;
         }
         if (total == 0) {
-            throw new IllegalArgumentException("the RDD holds no mini-batch with at least 2 examples"
-                    + (reference == null ? " (it is empty)" : "") + ": Algorithm 2 needs at least one training "
+            throw new IllegalArgumentException("the RDD holds no mini-batch with at least 2 values per feature in "
+                    + "every normalization layer" + (reference == null ? " (it is empty)" : " (" + skipped
+                    + " single-example mini-batch(es) skipped)") + ": Algorithm 2 needs at least one training "
                     + "mini-batch");
         }
         return quotas;

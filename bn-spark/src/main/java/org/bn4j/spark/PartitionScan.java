@@ -4,11 +4,12 @@ import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
- * What one partition of the data holds, found without running the network: the number of mini-batches that count for
- * Algorithm 2 (at least 2 examples), and the feature shape (without the example dimension) of its first mini-batch,
- * or the first two shapes that differ.
+ * What one partition of the data holds: the number of mini-batches that count for Algorithm 2 and of those skipped
+ * (by {@code PopulationStatistics.counts}, the single-machine rule), and the feature shape (without the example
+ * dimension) of its first mini-batch, or the first two shapes that differ.
  */
 final class PartitionScan implements Serializable {
 
@@ -16,6 +17,8 @@ final class PartitionScan implements Serializable {
 
     final int partition;
     final int countedBatches;
+    /** Single-example mini-batches that do not count (some normalization layer would see one value per feature). */
+    final int skippedBatches;
     /** Shape of the first mini-batch (null for an empty partition). */
     final String shape;
     /** A shape that differs from {@link #shape} inside this partition, else null. */
@@ -23,9 +26,11 @@ final class PartitionScan implements Serializable {
     /** Position of the mini-batch with {@link #otherShape} in the partition, else -1. */
     final int otherShapeAt;
 
-    private PartitionScan(int partition, int countedBatches, String shape, String otherShape, int otherShapeAt) {
+    private PartitionScan(int partition, int countedBatches, int skippedBatches, String shape, String otherShape,
+                          int otherShapeAt) {
         this.partition = partition;
         this.countedBatches = countedBatches;
+        this.skippedBatches = skippedBatches;
         this.shape = shape;
         this.otherShape = otherShape;
         this.otherShapeAt = otherShapeAt;
@@ -35,11 +40,12 @@ final class PartitionScan implements Serializable {
      * Scans the mini-batches of one partition.
      *
      * @param shapeOf       the feature shapes of a mini-batch, e.g. "[1, 28, 28]" (without the example dimension)
-     * @param examplesOf    the number of examples in a mini-batch
+     * @param counts        whether Algorithm 2 counts a mini-batch (asked only after its shape was checked)
      */
     static <T> PartitionScan of(int partition, Iterator<T> batches, Function<T, String> shapeOf,
-                                Function<T, Long> examplesOf) {
+                                Predicate<T> counts) {
         int counted = 0;
+        int skipped = 0;
         int position = 0;
         String first = null;
         while (batches.hasNext()) {
@@ -48,14 +54,16 @@ final class PartitionScan implements Serializable {
             if (first == null) {
                 first = shape;
             } else if (!first.equals(shape)) {
-                return new PartitionScan(partition, counted, first, shape, position);
+                return new PartitionScan(partition, counted, skipped, first, shape, position);
             }
-            if (examplesOf.apply(batch) >= 2) {
+            if (counts.test(batch)) {
                 counted++;
+            } else {
+                skipped++;
             }
             position++;
         }
-        return new PartitionScan(partition, counted, first, null, -1);
+        return new PartitionScan(partition, counted, skipped, first, null, -1);
     }
 
     /** "[d1, d2, ...]" of {@code shape} without its first (example) dimension. */

@@ -15,11 +15,13 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.StringJoiner;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The paper's Algorithm 2 (Ioffe &amp; Szegedy, ICML 2015, §3.1) on Spark: the population statistics of every
@@ -40,11 +42,13 @@ import java.util.function.Function;
  * E[x] and Var[x] with the paper's m/(m−1) correction ({@link PopulationStatistics#apply}). DL4J's built-in layer gets
  * its {@code var} or {@code log10stdev} parameter as the single-machine pass gives it.
  *
- * <p><b>Which mini-batches</b>: the first {@code maxBatches} mini-batches with at least 2 examples, in the RDD's order
- * (partition 0 first). A first, cheap pass over the data counts each partition's mini-batches and checks that all
- * feature shapes agree, so the RDD is read twice: {@code persist} it if computing it is costly, and it must give the
- * same mini-batches each time it is computed (Spark recomputes a failed task's partition). Mini-batches of a single
- * example are skipped; masks and labels are not used.
+ * <p><b>Which mini-batches</b>: the first {@code maxBatches} mini-batches that count, in the RDD's order (partition 0
+ * first), by the single-machine rule {@link PopulationStatistics#counts}: a mini-batch of a single example is skipped
+ * only when some normalization layer would see one value per feature (a single image counts when every normalization
+ * layer is convolutional). A first pass over the data counts each partition's mini-batches by that rule (a forward
+ * pass only for single-example ones) and checks that all feature shapes agree, so the RDD is read twice:
+ * {@code persist} it if computing it is costly, and it must give the same mini-batches each time it is computed
+ * (Spark recomputes a failed task's partition). Masks and labels are not used.
  *
  * <pre>
  *   PopulationEstimate e = SparkPopulationStatistics.estimate(graph, trainRdd, 200);
@@ -61,6 +65,10 @@ public final class SparkPopulationStatistics {
     public static PopulationEstimate estimate(MultiLayerNetwork net, JavaRDD<DataSet> data, int maxBatches) {
         PopulationSums empty = PopulationStatistics.accumulate(net, Collections.emptyIterator(), maxBatches);
         PopulationSums sums = run(requireData(data), NetworkCopy.of(net), empty, maxBatches, DataSet::getFeatures,
+                copy -> {
+                    MultiLayerNetwork rebuilt = copy.multiLayerNetwork();
+                    return features -> PopulationStatistics.counts(rebuilt, features);
+                },
                 (copy, features, quota) -> PopulationStatistics.accumulate(copy.multiLayerNetwork(), features, quota));
         return PopulationStatistics.apply(net, sums);
     }
@@ -73,7 +81,7 @@ public final class SparkPopulationStatistics {
         }
         PopulationSums empty = PopulationStatistics.accumulate(net, Collections.emptyIterator(), maxBatches);
         PopulationSums sums = run(requireData(data), NetworkCopy.of(net), empty, maxBatches,
-                ds -> new INDArray[] {ds.getFeatures()},
+                ds -> new INDArray[] {ds.getFeatures()}, SparkPopulationStatistics::graphRule,
                 (copy, inputs, quota) -> PopulationStatistics.accumulate(copy.computationGraph(), inputs, quota));
         return PopulationStatistics.apply(net, sums);
     }
@@ -82,7 +90,7 @@ public final class SparkPopulationStatistics {
     public static PopulationEstimate estimateMulti(ComputationGraph net, JavaRDD<MultiDataSet> data, int maxBatches) {
         PopulationSums empty = PopulationStatistics.accumulate(net, Collections.emptyIterator(), maxBatches);
         PopulationSums sums = run(requireData(data), NetworkCopy.of(net), empty, maxBatches, MultiDataSet::getFeatures,
-                (copy, inputs, quota) -> PopulationStatistics.accumulate(copy.computationGraph(), inputs, quota));
+                SparkPopulationStatistics::graphRule, (copy, inputs, quota) -> PopulationStatistics.accumulate(copy.computationGraph(), inputs, quota));
         return PopulationStatistics.apply(net, sums);
     }
 
@@ -90,6 +98,20 @@ public final class SparkPopulationStatistics {
     @FunctionalInterface
     private interface PartitionSums<I> extends java.io.Serializable {
         PopulationSums accumulate(NetworkCopy copy, Iterator<I> inputs, int quota);
+    }
+
+    /**
+     * Which mini-batches count, decided as on one machine ({@link PopulationStatistics#counts}) by a network rebuilt
+     * from the copy.
+     */
+    @FunctionalInterface
+    private interface CountingRule<I> extends java.io.Serializable {
+        Predicate<I> of(NetworkCopy copy);
+    }
+
+    private static Predicate<INDArray[]> graphRule(NetworkCopy copy) {
+        ComputationGraph rebuilt = copy.computationGraph();
+        return inputs -> PopulationStatistics.counts(rebuilt, inputs);
     }
 
     /** A serializable view of a mini-batch as network input(s). */
@@ -104,13 +126,15 @@ public final class SparkPopulationStatistics {
     }
 
     private static <T, I> PopulationSums run(JavaRDD<T> data, NetworkCopy copy, PopulationSums empty, int maxBatches,
-                                             Inputs<T, I> inputs, PartitionSums<I> partitionSums) {
+                                             Inputs<T, I> inputs, CountingRule<I> rule,
+                                             PartitionSums<I> partitionSums) {
         long start = System.nanoTime();
         List<String> layers = empty.layers();
-        int[] quotas = BatchQuotas.of(data.mapPartitionsWithIndex(scan(inputs), true).collect(), maxBatches);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.context());
         Broadcast<NetworkCopy> network = sc.broadcast(copy);
         try {
+            int[] quotas = BatchQuotas.of(data.mapPartitionsWithIndex(scan(inputs, network, rule), true).collect(),
+                    maxBatches);
             Function2<Integer, Iterator<T>, Iterator<PopulationSums>> sum = (partition, batches) -> {
                 int quota = quotas[partition];
                 if (quota == 0) {
@@ -142,9 +166,19 @@ public final class SparkPopulationStatistics {
         }
     }
 
-    private static <T, I> Function2<Integer, Iterator<T>, Iterator<PartitionScan>> scan(Inputs<T, I> inputs) {
-        return (partition, batches) -> Collections.singletonList(PartitionScan.of(partition, batches,
-                batch -> shapes(inputs.apply(batch)), batch -> examples(inputs.apply(batch)))).iterator();
+    /** The first pass; a partition rebuilds the network for the counting rule only when it has a mini-batch. */
+    private static <T, I> Function2<Integer, Iterator<T>, Iterator<PartitionScan>> scan(
+            Inputs<T, I> inputs, Broadcast<NetworkCopy> network, CountingRule<I> rule) {
+        return (partition, batches) -> {
+            List<Predicate<I>> counts = new ArrayList<>(1);
+            return Collections.singletonList(PartitionScan.of(partition, batches,
+                    batch -> shapes(inputs.apply(batch)), batch -> {
+                        if (counts.isEmpty()) {
+                            counts.add(rule.of(network.value()));
+                        }
+                        return counts.get(0).test(inputs.apply(batch));
+                    })).iterator();
+        };
     }
 
     private static String shapes(Object input) {
@@ -156,9 +190,5 @@ public final class SparkPopulationStatistics {
             joined.add(PartitionScan.featureShape(array.shape()));
         }
         return joined.toString();
-    }
-
-    private static long examples(Object input) {
-        return input instanceof INDArray ? ((INDArray) input).size(0) : ((INDArray[]) input)[0].size(0);
     }
 }

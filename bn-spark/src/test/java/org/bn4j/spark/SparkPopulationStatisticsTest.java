@@ -84,6 +84,30 @@ class SparkPopulationStatisticsTest {
     }
 
     @Test
+    void singleImageBatchesCountAsOnOneMachineWhenEveryNormalizationLayerIsConvolutional() {
+        // Single images in every partition, first and last in some; maxBatches 5 and 8 end among them.
+        List<List<DataSet>> partitions = TestNetworks.partitions(7, 1, 3, 1, -1, 1, -1, -1, 2, 1, 1, -1, 4, 1, 1);
+        for (int maxBatches : new int[] {Integer.MAX_VALUE, 5, 8}) {
+            MultiLayerNetwork reference = TestNetworks.convolutionalOnly();
+            MultiLayerNetwork distributed = reference.clone();
+            PopulationEstimate expected = PopulationStatistics.estimate(reference,
+                    new ExistingDataSetIterator(TestNetworks.flatten(partitions)), maxBatches);
+            PopulationEstimate actual = SparkPopulationStatistics.estimate(distributed, rdd(partitions), maxBatches);
+
+            assertEquals(Math.min(maxBatches, 10), expected.batches(), "every batch counts on one machine");
+            assertSame(expected, actual);
+            assertArrayEquals(reference.params().toDoubleVector(), distributed.params().toDoubleVector(), EXACT);
+        }
+        ComputationGraph reference = TestNetworks.convolutionalOnly().toComputationGraph();
+        ComputationGraph distributed = reference.clone();
+        PopulationEstimate expected = PopulationStatistics.estimate(reference,
+                new ExistingDataSetIterator(TestNetworks.flatten(partitions)), 6);
+        JavaRDD<MultiDataSet> multi = rdd(partitions).map(ds -> ds.toMultiDataSet());
+        assertSame(expected, SparkPopulationStatistics.estimateMulti(distributed, multi, 6));
+        assertArrayEquals(reference.params().toDoubleVector(), distributed.params().toDoubleVector(), EXACT);
+    }
+
+    @Test
     void aTaskThatFailsOnceIsRetriedAndTheResultIsStillExact() {
         List<List<DataSet>> partitions = TestNetworks.partitions(3, LAYOUT);
         MultiLayerNetwork reference = TestNetworks.multiLayer();
@@ -134,11 +158,14 @@ class SparkPopulationStatisticsTest {
 
         e = assertThrows(IllegalArgumentException.class, () -> SparkPopulationStatistics.estimate(
                 TestNetworks.multiLayer(), sc.parallelize(Collections.<DataSet>emptyList(), 2), 10));
-        assertTrue(e.getMessage().contains("no mini-batch with at least 2 examples (it is empty)"), e.getMessage());
+        assertTrue(e.getMessage().contains("no mini-batch with at least 2 values per feature in every normalization "
+                + "layer (it is empty)"), e.getMessage());
 
+        // The dense BN layer of multiLayer() sees one value per feature in a single-example batch.
         e = assertThrows(IllegalArgumentException.class, () -> SparkPopulationStatistics.estimate(
                 TestNetworks.multiLayer(), rdd(TestNetworks.partitions(6, 1, 1, -1, 1)), 10));
-        assertTrue(e.getMessage().contains("no mini-batch with at least 2 examples"), e.getMessage());
+        assertTrue(e.getMessage().contains("no mini-batch with at least 2 values per feature in every normalization "
+                + "layer (3 single-example mini-batch(es) skipped)"), e.getMessage());
     }
 
     /** Every partition of {@code partitions} becomes one RDD partition, in order (an empty list: an empty one). */

@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -35,13 +36,27 @@ final class TestNetworks {
 
     /** conv → bn4j BatchNorm (per channel) → ReLU → dense → DL4J BatchNormalization (log10 std) → softmax. */
     static MultiLayerNetwork multiLayer() {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE).seed(11)
+        return convolutionThen(11, new DenseLayer.Builder().nOut(4).activation(Activation.TANH).build(), true);
+    }
+
+    /**
+     * conv → bn4j BatchNorm → ReLU → conv → DL4J BatchNormalization (variance) → softmax: every normalization layer
+     * is convolutional, so a single image gives each of them H·W values per channel and counts for Algorithm 2.
+     */
+    static MultiLayerNetwork convolutionalOnly() {
+        return convolutionThen(13, new ConvolutionLayer.Builder(2, 2).nOut(2).activation(Activation.IDENTITY).build(),
+                false);
+    }
+
+    /** conv → bn4j BatchNorm → ReLU → {@code middle} → DL4J BatchNormalization → softmax. */
+    private static MultiLayerNetwork convolutionThen(long seed, Layer middle, boolean logStd) {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE).seed(seed)
                 .updater(new Adam(1e-2)).list()
                 .layer(new ConvolutionLayer.Builder(3, 3).nOut(3).activation(Activation.IDENTITY).build())
                 .layer(new BatchNorm.Builder().build())
                 .layer(new ActivationLayer(Activation.RELU))
-                .layer(new DenseLayer.Builder().nOut(4).activation(Activation.TANH).build())
-                .layer(new BatchNormalization.Builder().useLogStd(true).build())
+                .layer(middle)
+                .layer(new BatchNormalization.Builder().useLogStd(logStd).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(CLASSES)
                         .activation(Activation.SOFTMAX).build())
                 .setInputType(InputType.convolutional(SIZE, SIZE, CHANNELS)).build();
