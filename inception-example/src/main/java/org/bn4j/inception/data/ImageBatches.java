@@ -23,22 +23,59 @@ import java.util.stream.Collectors;
  * Mini-batches of images through DataVec's {@link ImageRecordReader}: labels from the parent folder ({@link
  * ParentPathLabelGenerator}), each image resized and converted to the {@link ImageShape}, pixels scaled to [0, 1].
  *
+ * <p>Without augmentation the images come from a {@link DecodedImageCache}: each file is decoded once, by the same
+ * DataVec loader, and kept in memory up to the cache's budget, so later epochs, validations and Algorithm 2 do not
+ * decode it again; the batches are the same as the record reader's (same pixels, labels and order). Images beyond the
+ * budget are decoded on every pass, as before.
+ *
  * <p>Augmentation (optional): a random crop of up to 1/8 of the image on each side (then resized back, so also a
- * small zoom) and a horizontal flip with probability 1/2.
+ * small zoom) and a horizontal flip with probability 1/2. Augmented batches always go through the record reader
+ * (a new random transform of each file per epoch).
  */
 public final class ImageBatches {
 
     private final ImageShape shape;
     private final List<String> labels;
+    private final DecodedImageCache cache;
 
-    /** Batches for images of this shape labelled with these class names (label index = position). */
+    /**
+     * Batches for images of this shape labelled with these class names (label index = position), keeping decoded
+     * images in memory up to {@link DecodedImageCache#defaultBudget()}.
+     */
     public ImageBatches(ImageShape shape, List<String> labels) {
+        this(shape, labels, DecodedImageCache.defaultBudget());
+    }
+
+    /** As {@link #ImageBatches(ImageShape, List)}, keeping at most {@code cacheBytes} of decoded pixels (0: none). */
+    public ImageBatches(ImageShape shape, List<String> labels, long cacheBytes) {
         this.shape = shape;
         this.labels = List.copyOf(labels);
+        this.cache = new DecodedImageCache(shape, cacheBytes);
+    }
+
+    /** The decoded images kept by these batches. */
+    public DecodedImageCache cache() {
+        return cache;
     }
 
     /** An iterator over {@code images} in the given order; {@code augmentSeed} null means no augmentation. */
     public DataSetIterator iterator(List<LabeledImage> images, int batchSize, Long augmentSeed) {
+        if (images.isEmpty()) {
+            throw new IllegalArgumentException("no images to iterate over");
+        }
+        if (augmentSeed == null) {
+            CachedImageIterator iterator = new CachedImageIterator(images, batchSize, labels, cache);
+            iterator.setPreProcessor(new ImagePreProcessingScaler(0, 1));
+            return iterator;
+        }
+        return recordReaderIterator(images, batchSize, augmentSeed);
+    }
+
+    /**
+     * The iterator through DataVec's ImageRecordReader, decoding every file on every pass; {@code augmentSeed} null
+     * means no augmentation. {@link #iterator} gives the same batches from the cache when not augmenting.
+     */
+    public DataSetIterator recordReaderIterator(List<LabeledImage> images, int batchSize, Long augmentSeed) {
         if (images.isEmpty()) {
             throw new IllegalArgumentException("no images to iterate over");
         }
