@@ -2,7 +2,6 @@ package org.bn4j.inception.cli;
 
 import org.apache.spark.api.java.JavaSparkContext;
 import org.bn4j.inception.data.ImageBatches;
-import org.bn4j.inception.monitor.MonitorOption;
 import org.bn4j.inception.data.ImageFolderData;
 import org.bn4j.inception.net.Stem;
 import org.bn4j.inception.recipe.Recipe;
@@ -10,6 +9,7 @@ import org.bn4j.inception.recipe.RecipeCatalog;
 import org.bn4j.inception.train.ConsoleProgress;
 import org.bn4j.inception.train.NetworkSettings;
 import org.bn4j.inception.train.ProgressReporter;
+import org.bn4j.inception.train.SummaryOnlyProgress;
 import org.bn4j.inception.train.TrainingRun;
 import org.bn4j.inception.train.TrainingSettings;
 import org.deeplearning4j.optimize.api.TrainingListener;

@@ -1,5 +1,6 @@
 package org.bn4j.inception.monitor;
 
+import org.bn4j.inception.cli.MonitorOption;
 import org.bn4j.inception.data.DataOptions;
 import org.bn4j.inception.data.FashionMnistFolders;
 import org.bn4j.inception.data.ImageBatches;

@@ -1,5 +1,6 @@
 package org.bn4j.inception.search;
 
+import org.bn4j.inception.cli.SearchCommand;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.bn4j.BatchNorm;
 import org.bn4j.PopulationEstimate;

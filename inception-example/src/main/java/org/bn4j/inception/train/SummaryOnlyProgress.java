@@ -1,17 +1,14 @@
-package org.bn4j.inception.cli;
-
-import org.bn4j.inception.train.ConsoleProgress;
-import org.bn4j.inception.train.EpochMetrics;
-import org.bn4j.inception.train.ProgressReporter;
+package org.bn4j.inception.train;
 
 import java.io.PrintStream;
 
 /** Progress without a bar: only the per-epoch summary line of {@link ConsoleProgress}. */
-final class SummaryOnlyProgress implements ProgressReporter {
+public final class SummaryOnlyProgress implements ProgressReporter {
 
     private final ConsoleProgress summaries;
 
-    SummaryOnlyProgress(PrintStream out) {
+    /** Epoch summaries to {@code out}. */
+    public SummaryOnlyProgress(PrintStream out) {
         this.summaries = new ConsoleProgress(out);
     }
 

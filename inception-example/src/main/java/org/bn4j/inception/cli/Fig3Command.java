@@ -1,5 +1,10 @@
-package org.bn4j.inception.experiment;
+package org.bn4j.inception.cli;
 
+import org.bn4j.inception.experiment.Fig3Experiment;
+import org.bn4j.inception.experiment.Fig3Report;
+import org.bn4j.inception.experiment.Fig3Result;
+import org.bn4j.inception.experiment.Fig3Settings;
+import org.bn4j.inception.experiment.NativeThreads;
 import org.bn4j.inception.data.DataOptions;
 import org.bn4j.inception.data.FashionMnistFolders;
 import org.bn4j.inception.data.ImageFolderData;

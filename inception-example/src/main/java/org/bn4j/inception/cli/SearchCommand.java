@@ -1,5 +1,14 @@
-package org.bn4j.inception.search;
+package org.bn4j.inception.cli;
 
+import org.bn4j.inception.search.CandidateRecord;
+import org.bn4j.inception.search.CandidateTrainer;
+import org.bn4j.inception.search.ImageFolderDataSource;
+import org.bn4j.inception.search.InceptionSearch;
+import org.bn4j.inception.search.InceptionSearchSpace;
+import org.bn4j.inception.search.ResultFiles;
+import org.bn4j.inception.search.SearchCandidate;
+import org.bn4j.inception.search.SearchMethod;
+import org.bn4j.inception.search.SearchSettings;
 import org.bn4j.inception.cli.ConvolutionOption;
 import org.bn4j.inception.cli.DataOptionsMixin;
 import org.bn4j.inception.cli.FinalStatisticsMixin;

@@ -1,5 +1,7 @@
-package org.bn4j.inception.search;
+package org.bn4j.inception.cli;
 
+import org.bn4j.inception.search.InceptionSearchSpace;
+import org.bn4j.inception.search.SpaceSyntax;
 import org.bn4j.BatchNorm;
 import org.bn4j.PopulationAveraging;
 import org.bn4j.arbiter.BatchNormLayerSpace;

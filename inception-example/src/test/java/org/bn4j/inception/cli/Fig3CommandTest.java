@@ -1,5 +1,8 @@
-package org.bn4j.inception.experiment;
+package org.bn4j.inception.cli;
 
+import org.bn4j.inception.experiment.Curve;
+import org.bn4j.inception.experiment.CurveCsv;
+import org.bn4j.inception.experiment.Fig3Report;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
