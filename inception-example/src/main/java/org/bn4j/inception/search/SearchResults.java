@@ -1,37 +1,71 @@
 package org.bn4j.inception.search;
 
+import org.bn4j.inception.AtomicFiles;
+import org.bn4j.inception.Json;
+import org.bn4j.inception.train.SavedModel;
 import org.deeplearning4j.arbiter.optimize.api.OptimizationResult;
+import org.deeplearning4j.arbiter.optimize.api.saving.ResultReference;
+import org.deeplearning4j.arbiter.optimize.api.saving.ResultSaver;
 import org.deeplearning4j.arbiter.optimize.runner.CandidateInfo;
 import org.deeplearning4j.arbiter.optimize.runner.IOptimizationRunner;
 import org.deeplearning4j.arbiter.optimize.runner.listener.BaseStatusListener;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
- * Arbiter status listener that records every finished candidate: prints its progress line and rewrites {@link
- * ResultFiles} (CSV and JSON) at once, so an interrupted search keeps every finished result.
+ * What a search produced, in its output folder. As Arbiter's status listener it records every finished candidate:
+ * prints its progress line and rewrites {@value #CSV} and {@value #JSON} at once (atomically), so an interrupted
+ * search keeps every finished result. As Arbiter's result saver it keeps only the best model so far: when a
+ * candidate beats every earlier score, its network goes to {@code best/model.zip} as a {@link SavedModel} (usable by
+ * {@code evaluate} and {@code predict}) and its recipe to {@code best/}{@value #RECIPE_FILE}. At the end, {@link
+ * #plot()} draws the scores against the learning rate.
  */
-public final class SearchResults extends BaseStatusListener {
+public final class SearchResults extends BaseStatusListener implements ResultSaver {
 
+    /** One row per candidate. */
+    public static final String CSV = "results.csv";
+    /** The same records as a JSON array. */
+    public static final String JSON = "results.json";
+    /** CSV header; the columns of {@link #row}. */
+    public static final String HEADER = "index,status,score,seconds,learning_rate,decay_acceleration,l2,batch_size,"
+            + "width_multiplier,batch_norm,bn_eps,bn_decay,bn_averaging,bn_learn_gamma_beta,recipe,message";
+    /** File name of the best recipe in the best model's folder. */
+    public static final String RECIPE_FILE = "recipe.json";
+    /** File name of the plot in the output folder. */
+    public static final String PLOT_FILE = "score-vs-learning-rate.png";
     private static final Logger log = LoggerFactory.getLogger(SearchResults.class);
 
     private final Path dir;
+    private final Path bestDir;
     private final int plannedCandidates;
     private final PrintStream out;
     private final List<CandidateRecord> records = new ArrayList<>();
+    private double bestSaved = Double.NEGATIVE_INFINITY;
 
-    /** Records into {@code dir}, printing to {@code out} progress lines "[k/plannedCandidates]". */
-    public SearchResults(Path dir, int plannedCandidates, PrintStream out) {
+    /** Records into {@code dir} (the best model into {@code bestDir}), printing "[k/plannedCandidates]" lines. */
+    public SearchResults(Path dir, Path bestDir, int plannedCandidates, PrintStream out) {
         this.dir = dir;
+        this.bestDir = bestDir;
         this.plannedCandidates = plannedCandidates;
         this.out = out;
     }
@@ -48,10 +82,46 @@ public final class SearchResults extends BaseStatusListener {
         records.add(record);
         out.println(progressLine(record));
         try {
-            ResultFiles.write(dir, records);
+            AtomicFiles.write(dir.resolve(CSV), stream -> {
+                PrintWriter writer = new PrintWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
+                writer.println(HEADER);
+                records.forEach(r -> writer.println(row(r)));
+                writer.flush();
+            });
+            Json.write(dir.resolve(JSON), records);
         } catch (IOException e) {
             log.error("could not write the search results to {}", dir, e);
         }
+    }
+
+    /** Saves the model of a candidate that beats every earlier score; returns no reference (it is overwritten). */
+    @Override
+    public synchronized ResultReference saveModel(OptimizationResult result, Object modelResult) throws IOException {
+        Double score = result.getScore();
+        if (score == null || !(score > bestSaved)) {
+            return null;
+        }
+        CandidateTrainer.Trained trained = (CandidateTrainer.Trained) modelResult;
+        new SavedModel(trained.network(), trained.manifest()).save(modelFile());
+        Json.write(bestDir.resolve(RECIPE_FILE), trained.manifest().recipe());
+        bestSaved = score;
+        log.info("candidate {} is the best so far (score {}): saved to {}", result.getIndex(), score, modelFile());
+        return null;
+    }
+
+    /** Where the best model is written. */
+    public Path modelFile() {
+        return bestDir.resolve(SavedModel.FILE_NAME);
+    }
+
+    @Override
+    public List<Class<?>> getSupportedCandidateTypes() {
+        return List.of(SearchCandidate.class);
+    }
+
+    @Override
+    public List<Class<?>> getSupportedModelTypes() {
+        return List.of(ComputationGraph.class);
     }
 
     /** Every finished candidate so far, in finishing order. */
@@ -62,6 +132,73 @@ public final class SearchResults extends BaseStatusListener {
     /** The completed candidate with the highest score, if any. */
     public synchronized Optional<CandidateRecord> best() {
         return records.stream().filter(CandidateRecord::scored).max(Comparator.comparingDouble(CandidateRecord::score));
+    }
+
+    /**
+     * Writes {@value #PLOT_FILE} (PNG): validation accuracy against initial learning rate (log axis), one colour for
+     * batch-normalized candidates and one for the baseline, candidates without a score (diverged, failed, stopped) as
+     * crosses at 0. Returns the path, or null when no candidate has a configuration to plot.
+     */
+    public synchronized Path plot() throws IOException {
+        List<CandidateRecord> plotted = records.stream().filter(r -> r.candidate() != null).toList();
+        if (plotted.isEmpty()) {
+            return null;
+        }
+        System.setProperty("java.awt.headless", "true");
+        XYChart chart = new XYChartBuilder().width(800).height(500)
+                .title("Validation accuracy against initial learning rate")
+                .xAxisTitle("initial learning rate").yAxisTitle("validation accuracy").build();
+        chart.getStyler().setXAxisLogarithmic(true);
+        // whole decades at both ends, plain decimals: ticks at 0.001, 0.01, 0.1 instead of crowded labels
+        double[] rates = plotted.stream().mapToDouble(r -> r.candidate().learningRate()).toArray();
+        chart.getStyler().setXAxisMin(Math.pow(10, Math.floor(Math.log10(Arrays.stream(rates).min().orElse(1e-3)))));
+        chart.getStyler().setXAxisMax(Math.pow(10, Math.ceil(Math.log10(Arrays.stream(rates).max().orElse(1e-1))
+                + 1e-9)));
+        chart.getStyler().setXAxisLogarithmicDecadeOnly(true);
+        chart.getStyler().setXAxisDecimalPattern("0.######");
+        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setYAxisMax(1.0);
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        chart.getStyler().setMarkerSize(10);
+        addSeries(chart, "BN on", plotted, r -> r.scored() && r.candidate().batchNorm());
+        addSeries(chart, "BN off", plotted, r -> r.scored() && !r.candidate().batchNorm());
+        XYSeries failed = addSeries(chart, "no score (diverged/failed/stopped)", plotted, r -> !r.scored());
+        if (failed != null) {
+            failed.setMarker(SeriesMarkers.CROSS);
+        }
+        Path file = dir.resolve(PLOT_FILE);
+        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        return file;
+    }
+
+    private static XYSeries addSeries(XYChart chart, String name, List<CandidateRecord> records,
+                                      Predicate<CandidateRecord> filter) {
+        List<CandidateRecord> chosen = records.stream().filter(filter).toList();
+        if (chosen.isEmpty()) {
+            return null;
+        }
+        double[] x = chosen.stream().mapToDouble(r -> r.candidate().learningRate()).toArray();
+        double[] y = chosen.stream().mapToDouble(r -> r.scored() ? r.score() : 0.0).toArray();
+        return chart.addSeries(name, x, y);
+    }
+
+    /** The CSV row of one record; empty cells for what it lacks. */
+    static String row(CandidateRecord r) {
+        SearchCandidate c = r.candidate();
+        String config = c == null ? ",,,,,,,,," : String.format(Locale.ROOT, "%s,%s,%s,%d,%s,%s,%s,%s,%s,%s",
+                c.learningRate(), c.decayAcceleration(), c.l2(), c.batchSize(), c.widthMultiplier(), c.batchNorm(),
+                c.bn().eps(), c.bn().decay(), c.bn().averaging(), c.bn().learnGammaBeta());
+        return String.format(Locale.ROOT, "%d,%s,%s,%.3f,%s,%s,%s", r.index(), r.status(),
+                r.score() == null ? "" : r.score().toString(), r.seconds(), config, quote(r.recipe()),
+                quote(r.message()));
+    }
+
+    private static String quote(String text) {
+        if (text == null) {
+            return "";
+        }
+        String oneLine = text.replace('\n', ' ').replace('\r', ' ');
+        return "\"" + oneLine.replace("\"", "\"\"") + "\"";
     }
 
     private String progressLine(CandidateRecord r) {
