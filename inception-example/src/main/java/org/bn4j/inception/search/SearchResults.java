@@ -1,7 +1,8 @@
 package org.bn4j.inception.search;
 
-import org.bn4j.inception.AtomicFiles;
+import org.bn4j.inception.Csv;
 import org.bn4j.inception.Json;
+import org.bn4j.inception.Plot;
 import org.bn4j.inception.train.SavedModel;
 import org.deeplearning4j.arbiter.optimize.api.OptimizationResult;
 import org.deeplearning4j.arbiter.optimize.api.saving.ResultReference;
@@ -10,27 +11,24 @@ import org.deeplearning4j.arbiter.optimize.runner.CandidateInfo;
 import org.deeplearning4j.arbiter.optimize.runner.IOptimizationRunner;
 import org.deeplearning4j.arbiter.optimize.runner.listener.BaseStatusListener;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * What a search produced, in its output folder. As Arbiter's status listener it records every finished candidate:
@@ -82,12 +80,7 @@ public final class SearchResults extends BaseStatusListener implements ResultSav
         records.add(record);
         out.println(progressLine(record));
         try {
-            AtomicFiles.write(dir.resolve(CSV), stream -> {
-                PrintWriter writer = new PrintWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
-                writer.println(HEADER);
-                records.forEach(r -> writer.println(row(r)));
-                writer.flush();
-            });
+            Csv.write(dir.resolve(CSV), List.of(HEADER.split(",")), records.stream().map(SearchResults::row).toList());
             Json.write(dir.resolve(JSON), records);
         } catch (IOException e) {
             log.error("could not write the search results to {}", dir, e);
@@ -144,10 +137,8 @@ public final class SearchResults extends BaseStatusListener implements ResultSav
         if (plotted.isEmpty()) {
             return null;
         }
-        System.setProperty("java.awt.headless", "true");
-        XYChart chart = new XYChartBuilder().width(800).height(500)
-                .title("Validation accuracy against initial learning rate")
-                .xAxisTitle("initial learning rate").yAxisTitle("validation accuracy").build();
+        XYChart chart = Plot.chart("Validation accuracy against initial learning rate", "initial learning rate",
+                "validation accuracy", 800, 500);
         chart.getStyler().setXAxisLogarithmic(true);
         // whole decades at both ends, plain decimals: ticks at 0.001, 0.01, 0.1 instead of crowded labels
         double[] rates = plotted.stream().mapToDouble(r -> r.candidate().learningRate()).toArray();
@@ -167,7 +158,7 @@ public final class SearchResults extends BaseStatusListener implements ResultSav
             failed.setMarker(SeriesMarkers.CROSS);
         }
         Path file = dir.resolve(PLOT_FILE);
-        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        Plot.save(chart, file);
         return file;
     }
 
@@ -182,23 +173,21 @@ public final class SearchResults extends BaseStatusListener implements ResultSav
         return chart.addSeries(name, x, y);
     }
 
-    /** The CSV row of one record; empty cells for what it lacks. */
-    static String row(CandidateRecord r) {
+    /** The CSV row of one record; empty cells for what it lacks, the message on one line. */
+    static List<String> row(CandidateRecord r) {
         SearchCandidate c = r.candidate();
-        String config = c == null ? ",,,,,,,,," : String.format(Locale.ROOT, "%s,%s,%s,%d,%s,%s,%s,%s,%s,%s",
-                c.learningRate(), c.decayAcceleration(), c.l2(), c.batchSize(), c.widthMultiplier(), c.batchNorm(),
-                c.bn().eps(), c.bn().decay(), c.bn().averaging(), c.bn().learnGammaBeta());
-        return String.format(Locale.ROOT, "%d,%s,%s,%.3f,%s,%s,%s", r.index(), r.status(),
-                r.score() == null ? "" : r.score().toString(), r.seconds(), config, quote(r.recipe()),
-                quote(r.message()));
-    }
-
-    private static String quote(String text) {
-        if (text == null) {
-            return "";
+        List<String> row = new ArrayList<>(List.of(Integer.toString(r.index()), r.status().name(),
+                r.score() == null ? "" : r.score().toString(), String.format(Locale.ROOT, "%.3f", r.seconds())));
+        if (c == null) {
+            row.addAll(Collections.nCopies(10, ""));
+        } else {
+            Stream.of(c.learningRate(), c.decayAcceleration(), c.l2(), c.batchSize(), c.widthMultiplier(),
+                    c.batchNorm(), c.bn().eps(), c.bn().decay(), c.bn().averaging(), c.bn().learnGammaBeta())
+                    .map(String::valueOf).forEach(row::add);
         }
-        String oneLine = text.replace('\n', ' ').replace('\r', ' ');
-        return "\"" + oneLine.replace("\"", "\"\"") + "\"";
+        row.add(r.recipe() == null ? "" : r.recipe());
+        row.add(r.message() == null ? "" : r.message().replace('\n', ' ').replace('\r', ' '));
+        return row;
     }
 
     private String progressLine(CandidateRecord r) {

@@ -1,19 +1,17 @@
 package org.bn4j.inception.cli;
 
 import org.bn4j.inception.experiment.Curve;
-import org.bn4j.inception.experiment.CurveCsv;
 import org.bn4j.inception.experiment.Fig1Experiment;
 import org.bn4j.inception.experiment.Fig1Report;
-import org.bn4j.inception.monitor.PercentileCsv;
 import org.bn4j.inception.monitor.PercentileRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-import javax.imageio.ImageIO;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.ImageIO;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -31,7 +29,7 @@ class Fig1CommandTest {
                 "--fashion-mnist-dir", dir.resolve("no-debian-copy").toString()); // forces the bundled sample
         assertEquals(0, status);
 
-        List<Curve> curves = CurveCsv.read(out.resolve("fig1-accuracy.csv"));
+        List<Curve> curves = Curve.readCsv(out.resolve("fig1-accuracy.csv"));
         assertEquals(List.of(Fig1Experiment.WITHOUT_BN, Fig1Experiment.WITH_BN, Fig1Experiment.WITH_BN_ALGORITHM_2),
                 curves.stream().map(Curve::name).toList());
         for (Curve curve : curves) {
@@ -41,7 +39,7 @@ class Fig1CommandTest {
         }
 
         for (String arm : List.of("without-bn", "with-bn")) {
-            List<PercentileRecord> records = PercentileCsv.read(out.resolve("fig1-percentiles-" + arm + ".csv"));
+            List<PercentileRecord> records = PercentileRecord.readCsv(out.resolve("fig1-percentiles-" + arm + ".csv"));
             assertEquals(List.of("sigmoid3:0", "sigmoid1", "sigmoid2", "sigmoid3"),
                     records.stream().map(PercentileRecord::target).distinct().toList());
             assertEquals(List.of(0L, 50L, 100L, 150L, 200L, 250L, 300L),

@@ -19,7 +19,7 @@ class CurveTest {
     @Test
     void smallEvaluationSetsGetBinomialErrorBars() {
         // p = 0.5 on 100 images: √(0.25/100) = 0.05; p = 0.9: √(0.09/100) = 0.03
-        double[] errors = CurveChart.standardErrors(new double[] {0.5, 0.9}, 100);
+        double[] errors = Curve.standardErrors(new double[] {0.5, 0.9}, 100);
         assertEquals(0.05, errors[0], 1e-12);
         assertEquals(0.03, errors[1], 1e-12);
     }
@@ -31,9 +31,9 @@ class CurveTest {
         assertTrue(curve.stepsToReach(0.8).isEmpty());
         assertEquals(0.7, curve.best());
         Path csv = dir.resolve("c.csv");
-        CurveCsv.write(csv, List.of(curve, new Curve("d", List.of(new Curve.Point(5, 1)))), "recipe", "acc");
+        Curve.writeCsv(csv, List.of(curve, new Curve("d", List.of(new Curve.Point(5, 1)))), "recipe", "acc");
         assertEquals("step,recipe,acc", Files.readAllLines(csv).get(0));
-        List<Curve> back = CurveCsv.read(csv);
+        List<Curve> back = Curve.readCsv(csv);
         assertEquals(curve, back.get(0));
         assertEquals(1.0, back.get(1).last());
     }

@@ -48,7 +48,7 @@ class TrainingRunMonitorTest {
             run.run(false);
         }
 
-        List<PercentileRecord> records = PercentileCsv.read(out.resolve("monitor.csv"));
+        List<PercentileRecord> records = PercentileRecord.readCsv(out.resolve("monitor.csv"));
         assertEquals(List.of(0L, 1L, 2L), records.stream().map(PercentileRecord::step).distinct().toList());
         assertEquals(List.of("3a/3x3/bn:0", "3b"), records.stream().map(PercentileRecord::target).distinct()
                 .toList());
