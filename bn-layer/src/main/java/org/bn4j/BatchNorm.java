@@ -52,7 +52,7 @@ import java.util.Objects;
  *
  * <p><b>Frozen statistics</b> ({@link Builder#frozenStatistics(boolean)}): training uses this same map, with the
  * gradient through it ({@code dx = γ/√(Var[x]+ε)·dy}), and leaves the population statistics unchanged; for
- * fine-tuning with small batches after {@link PopulationStatistics#estimate Algorithm 2}.
+ * fine-tuning with small batches after {@link org.bn4j.statistics.PopulationStatistics#estimate Algorithm 2}.
  *
  * <p>Usage: {@code new BatchNorm.Builder().eps(1e-5).decay(0.9).build()}; nIn is inferred from the previous layer
  * when the network's input type is set. Parameters: {@link #GAMMA}, {@link #BETA} (learned, absent when
@@ -366,8 +366,8 @@ public class BatchNorm extends FeedForwardLayer {
          * Train with the population statistics instead of the batch statistics, and keep them fixed (true): the layer
          * is then the per-feature linear map {@code γ·(x − E[x])/√(Var[x]+ε) + β} in training as at inference, and
          * only γ and β learn. Use it to fine-tune with small batches, after estimating the statistics with
-         * {@link PopulationStatistics}. Defaults to false (batch statistics, Algorithm 1). See also
-         * {@link BatchNormFreezer}.
+         * {@link org.bn4j.statistics.PopulationStatistics}. Defaults to false (batch statistics, Algorithm 1).
+         * See also {@link org.bn4j.deploy.BatchNormFreezer}.
          */
         public Builder frozenStatistics(boolean frozenStatistics) {
             this.frozenStatistics = frozenStatistics;

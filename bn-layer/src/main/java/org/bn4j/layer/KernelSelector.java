@@ -1,8 +1,8 @@
 package org.bn4j.layer;
 
 import org.bn4j.math.BatchNormKernels;
-import org.bn4j.math.CpuKernels;
 import org.bn4j.math.Nd4jOpKernels;
+import org.bn4j.math.cpu.CpuKernels;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Locale;

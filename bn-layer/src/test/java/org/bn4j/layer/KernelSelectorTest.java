@@ -1,8 +1,8 @@
 package org.bn4j.layer;
 
 import org.bn4j.BatchNorm;
-import org.bn4j.math.CpuKernels;
 import org.bn4j.math.Nd4jOpKernels;
+import org.bn4j.math.cpu.CpuKernels;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;

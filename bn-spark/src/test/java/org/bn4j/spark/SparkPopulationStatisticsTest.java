@@ -2,8 +2,8 @@ package org.bn4j.spark;
 
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.bn4j.PopulationEstimate;
-import org.bn4j.PopulationStatistics;
+import org.bn4j.statistics.PopulationEstimate;
+import org.bn4j.statistics.PopulationStatistics;
 import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;

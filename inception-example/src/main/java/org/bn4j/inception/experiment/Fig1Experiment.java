@@ -1,6 +1,6 @@
 package org.bn4j.inception.experiment;
 
-import org.bn4j.PopulationStatistics;
+import org.bn4j.statistics.PopulationStatistics;
 import org.bn4j.inception.monitor.DistributionMonitor;
 import org.bn4j.inception.monitor.MonitorTarget;
 import org.bn4j.inception.monitor.PercentileRecord;

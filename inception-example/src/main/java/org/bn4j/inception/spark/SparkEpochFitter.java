@@ -3,7 +3,7 @@ package org.bn4j.inception.spark;
 import org.bn4j.inception.UserError;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.bn4j.PopulationEstimate;
+import org.bn4j.statistics.PopulationEstimate;
 import org.bn4j.inception.train.EpochFitter;
 import org.bn4j.inception.train.ProgressReporter;
 import org.bn4j.inception.train.TrainingState;

@@ -1,6 +1,6 @@
 package org.bn4j.inception.train;
 
-import org.bn4j.PopulationEstimate;
+import org.bn4j.statistics.PopulationEstimate;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 

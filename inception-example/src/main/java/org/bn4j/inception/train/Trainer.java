@@ -1,8 +1,8 @@
 package org.bn4j.inception.train;
 
 import org.bn4j.inception.UserError;
-import org.bn4j.PopulationEstimate;
-import org.bn4j.PopulationStatistics;
+import org.bn4j.statistics.PopulationEstimate;
+import org.bn4j.statistics.PopulationStatistics;
 import org.bn4j.inception.data.ImageBatches;
 import org.bn4j.inception.data.ImageFolderData;
 import org.bn4j.inception.data.LabeledImage;

@@ -2,8 +2,8 @@ package org.bn4j.inception.search;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.bn4j.BatchNorm;
-import org.bn4j.PopulationEstimate;
-import org.bn4j.PopulationStatistics;
+import org.bn4j.statistics.PopulationEstimate;
+import org.bn4j.statistics.PopulationStatistics;
 import org.bn4j.inception.Json;
 import org.bn4j.inception.cli.SearchCommand;
 import org.bn4j.inception.data.DataOptions;

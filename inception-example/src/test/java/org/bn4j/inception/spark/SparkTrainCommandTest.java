@@ -1,6 +1,6 @@
 package org.bn4j.inception.spark;
 
-import org.bn4j.PopulationStatistics;
+import org.bn4j.statistics.PopulationStatistics;
 import org.bn4j.inception.InceptionApp;
 import org.bn4j.inception.data.DataOptions;
 import org.bn4j.inception.data.ImageBatches;

@@ -1,5 +1,7 @@
-package org.bn4j;
+package org.bn4j.deploy;
 
+import org.bn4j.BatchNorm;
+import org.bn4j.statistics.NormalizationLayers;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;

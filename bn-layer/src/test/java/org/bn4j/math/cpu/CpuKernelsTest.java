@@ -1,5 +1,8 @@
-package org.bn4j.math;
+package org.bn4j.math.cpu;
 
+import org.bn4j.math.BatchNormKernels;
+import org.bn4j.math.FeatureLayout;
+import org.bn4j.math.Nd4jOpKernels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

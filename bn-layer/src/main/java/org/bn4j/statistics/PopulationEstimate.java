@@ -1,4 +1,4 @@
-package org.bn4j;
+package org.bn4j.statistics;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 

@@ -1,4 +1,4 @@
-package org.bn4j;
+package org.bn4j.deploy;
 
 import java.util.Collections;
 import java.util.List;

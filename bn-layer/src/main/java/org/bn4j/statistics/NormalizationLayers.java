@@ -1,5 +1,6 @@
-package org.bn4j;
+package org.bn4j.statistics;
 
+import org.bn4j.BatchNorm;
 import org.bn4j.layer.BatchNormLayer;
 import org.bn4j.math.FeatureLayout;
 import org.deeplearning4j.nn.api.Layer;
@@ -19,45 +20,50 @@ import java.util.List;
  * {@code BatchNormalization}, and reads and writes their population statistics in one form (E[x] and Var[x]).
  * Layers wrapped in another layer (for example DL4J's {@code FrozenLayer}) are not listed: their parameters are
  * frozen.
+ *
+ * <p>Shared by Algorithm 2 ({@link PopulationStatistics}) and the network rewrites of {@code org.bn4j.deploy}
+ * (folding, conversion), hence public; applications do not need it.
  */
-final class NormalizationLayers {
+public final class NormalizationLayers {
 
     private NormalizationLayers() {
     }
 
     /** One batch-normalization layer of a network. */
-    static final class Entry {
-        final String name;
-        final Layer layer;
+    public static final class Entry {
+        /** The layer's name in its network ("layer" + index for an unnamed layer of a MultiLayerNetwork). */
+        public final String name;
+        /** The runtime layer. */
+        public final Layer layer;
 
-        Entry(String name, Layer layer) {
+        public Entry(String name, Layer layer) {
             this.name = name;
             this.layer = layer;
         }
 
-        boolean isBn4j() {
+        public boolean isBn4j() {
             return layer instanceof BatchNormLayer;
         }
 
         /** "BatchNorm layer "name"" or "DL4J BatchNormalization layer "name"", for messages. */
-        String describe() {
+        public String describe() {
             return (isBn4j() ? "BatchNorm layer" : "DL4J BatchNormalization layer") + " \"" + name + "\"";
         }
 
-        double eps() {
+        public double eps() {
             return isBn4j() ? bn4jConf().getEps() : dl4jConf().getEps();
         }
 
-        BatchNorm bn4jConf() {
+        public BatchNorm bn4jConf() {
             return (BatchNorm) layer.conf().getLayer();
         }
 
-        org.deeplearning4j.nn.conf.layers.BatchNormalization dl4jConf() {
+        public org.deeplearning4j.nn.conf.layers.BatchNormalization dl4jConf() {
             return (org.deeplearning4j.nn.conf.layers.BatchNormalization) layer.conf().getLayer();
         }
 
         /** Where the features of an input of this rank are. */
-        FeatureLayout layout(int rank) {
+        public FeatureLayout layout(int rank) {
             if (rank != 2 && rank != 4) {
                 throw new IllegalArgumentException(describe() + ": population statistics support dense (rank 2) and "
                         + "convolutional (rank 4) input, got rank " + rank);
@@ -66,12 +72,12 @@ final class NormalizationLayers {
             return FeatureLayout.of(rank, format);
         }
 
-        INDArray mean() {
+        public INDArray mean() {
             return layer.getParam(isBn4j() ? BatchNorm.MEAN : BatchNormalizationParamInitializer.GLOBAL_MEAN);
         }
 
         /** The population variance (a new array for DL4J's log10-std parameterization). */
-        INDArray variance() {
+        public INDArray variance() {
             if (isBn4j()) {
                 return layer.getParam(BatchNorm.VAR);
             }
@@ -84,14 +90,14 @@ final class NormalizationLayers {
         }
 
         /** γ, or null when γ is fixed at 1 (bn4j without learned γ/β) or a constant (DL4J locked γ/β). */
-        INDArray gamma() {
+        public INDArray gamma() {
             if (isBn4j()) {
                 return bn4jConf().isLearnGammaBeta() ? layer.getParam(BatchNorm.GAMMA) : null;
             }
             return dl4jConf().isLockGammaBeta() ? null : layer.getParam(BatchNormalizationParamInitializer.GAMMA);
         }
 
-        INDArray beta() {
+        public INDArray beta() {
             if (isBn4j()) {
                 return bn4jConf().isLearnGammaBeta() ? layer.getParam(BatchNorm.BETA) : null;
             }
@@ -99,7 +105,7 @@ final class NormalizationLayers {
         }
 
         /** γ as a value for every feature (1 or DL4J's locked constant when not a parameter). */
-        INDArray gammaValues(long features) {
+        public INDArray gammaValues(long features) {
             INDArray g = gamma();
             if (g != null) {
                 return g;
@@ -109,7 +115,7 @@ final class NormalizationLayers {
                     isBn4j() ? BatchNorm.MEAN : BatchNormalizationParamInitializer.GLOBAL_MEAN).dataType());
         }
 
-        INDArray betaValues(long features) {
+        public INDArray betaValues(long features) {
             INDArray b = beta();
             if (b != null) {
                 return b;
@@ -119,7 +125,7 @@ final class NormalizationLayers {
         }
 
         /** Writes E[x] and Var[x] (cast to the parameter type); DL4J's log10-std form gets log10(√Var). */
-        void setStatistics(INDArray mean, INDArray variance) {
+        public void setStatistics(INDArray mean, INDArray variance) {
             mean().assign(mean.reshape(mean().shape()));
             if (isBn4j() || !dl4jConf().isUseLogStd()) {
                 INDArray var = isBn4j() ? layer.getParam(BatchNorm.VAR)
@@ -132,12 +138,12 @@ final class NormalizationLayers {
         }
     }
 
-    static boolean isNormalization(Layer layer) {
+    public static boolean isNormalization(Layer layer) {
         return layer instanceof BatchNormLayer || layer instanceof BatchNormalization;
     }
 
     /** A normalization layer inside a wrapper such as DL4J's FrozenLayer: the wrapper's class name, else null. */
-    static String wrapperOfNormalization(Layer layer) {
+    public static String wrapperOfNormalization(Layer layer) {
         if (layer instanceof org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer) {
             Layer inner = ((org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer) layer).getUnderlying();
             if (isNormalization(inner) || wrapperOfNormalization(inner) != null) {
@@ -147,7 +153,7 @@ final class NormalizationLayers {
         return null;
     }
 
-    static List<Entry> of(MultiLayerNetwork net) {
+    public static List<Entry> of(MultiLayerNetwork net) {
         List<Entry> out = new ArrayList<>();
         Layer[] layers = net.getLayers();
         for (int i = 0; i < layers.length; i++) {
@@ -159,7 +165,7 @@ final class NormalizationLayers {
         return out;
     }
 
-    static List<Entry> of(ComputationGraph net) {
+    public static List<Entry> of(ComputationGraph net) {
         List<Entry> out = new ArrayList<>();
         for (Layer layer : net.getLayers()) {
             if (isNormalization(layer)) {

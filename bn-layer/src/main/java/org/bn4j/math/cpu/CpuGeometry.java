@@ -1,5 +1,6 @@
-package org.bn4j.math;
+package org.bn4j.math.cpu;
 
+import org.bn4j.math.FeatureLayout;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**

@@ -1,4 +1,4 @@
-package org.bn4j;
+package org.bn4j.statistics;
 
 import java.io.Serializable;
 import java.util.ArrayList;

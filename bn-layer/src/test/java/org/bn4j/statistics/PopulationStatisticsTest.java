@@ -1,5 +1,6 @@
-package org.bn4j;
+package org.bn4j.statistics;
 
+import org.bn4j.BatchNorm;
 import org.bn4j.testutil.Fixture;
 import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -25,6 +26,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
+import static org.bn4j.testutil.TestNetworks.column;
+import static org.bn4j.testutil.TestNetworks.iterator;
+import static org.bn4j.testutil.TestNetworks.network;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -239,16 +243,6 @@ class PopulationStatisticsTest {
                 network(DataType.DOUBLE, new BatchNorm.Builder().nIn(1).build()), iterator(column(1, 2)), 0));
     }
 
-    static MultiLayerNetwork network(DataType type, org.deeplearning4j.nn.conf.layers.Layer... layers) {
-        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder().dataType(type).list();
-        for (org.deeplearning4j.nn.conf.layers.Layer layer : layers) {
-            list.layer(layer);
-        }
-        MultiLayerNetwork net = new MultiLayerNetwork(list.build());
-        net.init();
-        return net;
-    }
-
     private static ComputationGraph graph(org.deeplearning4j.nn.conf.layers.Layer bn) {
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE)
                 .graphBuilder().addInputs("in").addLayer("bn", bn, "in").setOutputs("bn")
@@ -265,17 +259,5 @@ class PopulationStatisticsTest {
             list.add(new DataSet(x, Nd4j.zeros(DataType.DOUBLE, x.size(0), 1)));
         }
         return new ExistingDataSetIterator(list);
-    }
-
-    static ExistingDataSetIterator iterator(INDArray... batches) {
-        List<DataSet> list = new ArrayList<>();
-        for (INDArray x : batches) {
-            list.add(new DataSet(x, Nd4j.zeros(x.dataType(), x.size(0), 1)));
-        }
-        return new ExistingDataSetIterator(list);
-    }
-
-    static INDArray column(double... values) {
-        return Nd4j.createFromArray(values).reshape(values.length, 1);
     }
 }

@@ -1,4 +1,4 @@
-package org.bn4j.math;
+package org.bn4j.math.cpu;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

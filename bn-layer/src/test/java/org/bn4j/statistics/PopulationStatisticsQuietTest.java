@@ -1,5 +1,6 @@
-package org.bn4j;
+package org.bn4j.statistics;
 
+import org.bn4j.BatchNorm;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -10,9 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-import static org.bn4j.PopulationStatisticsTest.column;
-import static org.bn4j.PopulationStatisticsTest.iterator;
-import static org.bn4j.PopulationStatisticsTest.network;
+import static org.bn4j.testutil.TestNetworks.column;
+import static org.bn4j.testutil.TestNetworks.iterator;
+import static org.bn4j.testutil.TestNetworks.network;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**

@@ -1,5 +1,7 @@
-package org.bn4j;
+package org.bn4j.deploy;
 
+import org.bn4j.BatchNorm;
+import org.bn4j.statistics.PopulationStatistics;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;

@@ -1,4 +1,4 @@
-package org.bn4j.math;
+package org.bn4j.math.cpu;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;

@@ -1,5 +1,6 @@
-package org.bn4j;
+package org.bn4j.deploy;
 
+import org.bn4j.BatchNorm;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;

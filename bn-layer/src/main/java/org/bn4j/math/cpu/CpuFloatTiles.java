@@ -1,4 +1,4 @@
-package org.bn4j.math;
+package org.bn4j.math.cpu;
 
 import java.nio.Buffer;
 import java.nio.FloatBuffer;

@@ -1,5 +1,8 @@
-package org.bn4j;
+package org.bn4j.deploy;
 
+import org.bn4j.BatchNorm;
+import org.bn4j.statistics.PopulationStatistics;
+import org.bn4j.testutil.TestNetworks;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -110,7 +113,7 @@ class FrozenStatisticsTest {
         INDArray x = Nd4j.randn(DataType.DOUBLE, 16, 3);
         INDArray y = Nd4j.randn(DataType.DOUBLE, 16, 2);
         base.fit(x, y);
-        PopulationStatistics.estimate(base, PopulationStatisticsTest.iterator(x), 1);
+        PopulationStatistics.estimate(base, TestNetworks.iterator(x), 1);
 
         MultiLayerNetwork tuned = new TransferLearning.Builder(base)
                 .fineTuneConfiguration(new FineTuneConfiguration.Builder().updater(new Sgd(0.05)).build())

@@ -1,5 +1,7 @@
-package org.bn4j;
+package org.bn4j.statistics;
 
+import org.bn4j.BatchNorm;
+import org.bn4j.PopulationAveraging;
 import org.bn4j.math.FeatureLayout;
 import org.bn4j.math.PopulationUpdate;
 import org.deeplearning4j.nn.api.Layer;

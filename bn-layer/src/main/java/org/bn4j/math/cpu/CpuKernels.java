@@ -1,5 +1,8 @@
-package org.bn4j.math;
+package org.bn4j.math.cpu;
 
+import org.bn4j.math.BatchNormKernels;
+import org.bn4j.math.FeatureLayout;
+import org.bn4j.math.Nd4jOpKernels;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.executioner.OpExecutioner;
