@@ -10,6 +10,7 @@ import org.bn4j.inception.train.ConsoleProgress;
 import org.bn4j.inception.train.NetworkSettings;
 import org.bn4j.inception.train.ProgressReporter;
 import org.bn4j.inception.train.SummaryOnlyProgress;
+import org.bn4j.inception.train.Trainer;
 import org.bn4j.inception.train.TrainingRun;
 import org.bn4j.inception.train.TrainingSettings;
 import org.deeplearning4j.optimize.api.TrainingListener;
@@ -130,17 +131,18 @@ public class TrainCommand implements Callable<Integer> {
         try (ProgressReporter progress = noProgress ? new SummaryOnlyProgress(out) : new ConsoleProgress(out);
              MonitorOption distributions = monitor;
              JavaSparkContext sc = spark.enabled() ? spark.start() : null) {
-            TrainingRun run = new TrainingRun(recipe, network, data, settings).progress(progress)
-                    .populationBatches(finalStatistics.populationBatches())
+            TrainingRun run = new TrainingRun(recipe, network, data, settings)
                     .arguments(ResumeArguments.of(spec, NOT_SAVED));
-            listeners.forEach(run::addListener);
+            Trainer trainer = run.trainer().progress(progress).populationBatches(finalStatistics.populationBatches());
+            listeners.forEach(trainer::addListener);
             if (sc != null) {
                 out.println("training through " + spark.describe());
-                run.epochFitter(spark.fitter(sc, batchSize));
+                trainer.epochFitter(spark.fitter(sc, batchSize));
             }
             if (distributions.enabled()) {
                 distributions.listener(new ImageBatches(network.imageShape(), data.labels())
-                        .iterator(data.val(), distributions.examples(), null), this.out).ifPresent(run::addListener);
+                        .iterator(data.val(), distributions.examples(), null), this.out)
+                        .ifPresent(trainer::addListener);
             }
             TrainingRun.Result result = run.run(resume);
             double minutes = (System.nanoTime() - start) / 60e9;

@@ -44,7 +44,7 @@ class TrainingRunMonitorTest {
         new CommandLine(monitor).parseArgs("--monitor", "3a/3x3/bn:0,3b", "--monitor-every", "1");
         try (MonitorOption distributions = monitor) {
             distributions.listener(new ImageBatches(network.imageShape(), data.labels())
-                    .iterator(data.val(), 64, null), out).ifPresent(run::addListener);
+                    .iterator(data.val(), 64, null), out).ifPresent(run.trainer()::addListener);
             run.run(false);
         }
 
