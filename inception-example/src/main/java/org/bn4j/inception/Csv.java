@@ -24,7 +24,7 @@ public final class Csv {
     public static void write(Path file, List<String> header, List<List<String>> rows) throws IOException {
         StringBuilder text = new StringBuilder(line(header));
         rows.forEach(row -> text.append(line(row)));
-        AtomicFiles.write(file, out -> out.write(text.toString().getBytes(StandardCharsets.UTF_8)));
+        AtomicFiles.writeString(file, text.toString());
     }
 
     /**

@@ -9,7 +9,6 @@ import org.bn4j.inception.recipe.RecipeCatalog;
 import org.bn4j.inception.train.ConsoleProgress;
 import org.bn4j.inception.train.NetworkSettings;
 import org.bn4j.inception.train.ProgressReporter;
-import org.bn4j.inception.train.SummaryOnlyProgress;
 import org.bn4j.inception.train.Trainer;
 import org.bn4j.inception.train.TrainingRun;
 import org.bn4j.inception.train.TrainingSettings;
@@ -71,7 +70,6 @@ public class TrainCommand implements Callable<Integer> {
             description = "Width multiplier on the paper's channel counts (default: ${DEFAULT-VALUE}).")
     double widthMultiplier;
 
-
     @Option(names = "--out", defaultValue = "runs/inception", paramLabel = "DIR",
             description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -128,7 +126,7 @@ public class TrainCommand implements Callable<Integer> {
                 imageSize, imageSize, inputChannels, widthMultiplier, stem, data.labels().size(),
                 network.convolution());
         TrainingSettings settings = new TrainingSettings(epochs, batchSize, checkpointEvery, this.out, seed, augment);
-        try (ProgressReporter progress = noProgress ? new SummaryOnlyProgress(out) : new ConsoleProgress(out);
+        try (ProgressReporter progress = new ConsoleProgress(out, !noProgress);
              MonitorOption distributions = monitor;
              JavaSparkContext sc = spark.enabled() ? spark.start() : null) {
             TrainingRun run = new TrainingRun(recipe, network, data, settings)
