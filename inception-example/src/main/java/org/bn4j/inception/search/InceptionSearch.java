@@ -120,7 +120,7 @@ public final class InceptionSearch {
             runner.shutdown(false);
         }
         List<CandidateRecord> records = results.records();
-        Path plot = results.plot();
+        Path plot = SearchResults.plot(dir, records);
         Optional<CandidateRecord> best = results.best();
         log.info("search finished: {} candidates, best {}", records.size(), best.map(CandidateRecord::score));
         return new Outcome(records, best, best.isPresent() ? results.modelFile() : null, plot, stop.reason());

@@ -36,7 +36,7 @@ import java.util.stream.Stream;
  * search keeps every finished result. As Arbiter's result saver it keeps only the best model so far: when a
  * candidate beats every earlier score, its network goes to {@code best/model.zip} as a {@link SavedModel} (usable by
  * {@code evaluate} and {@code predict}) and its recipe to {@code best/}{@value #RECIPE_FILE}. At the end, {@link
- * #plot()} draws the scores against the learning rate.
+ * #plot} draws the scores against the learning rate.
  */
 public final class SearchResults extends BaseStatusListener implements ResultSaver {
 
@@ -128,11 +128,11 @@ public final class SearchResults extends BaseStatusListener implements ResultSav
     }
 
     /**
-     * Writes {@value #PLOT_FILE} (PNG): validation accuracy against initial learning rate (log axis), one colour for
-     * batch-normalized candidates and one for the baseline, candidates without a score (diverged, failed, stopped) as
-     * crosses at 0. Returns the path, or null when no candidate has a configuration to plot.
+     * Writes {@code dir/}{@value #PLOT_FILE} (PNG): validation accuracy against initial learning rate (log axis), one
+     * colour for batch-normalized candidates and one for the baseline, candidates without a score (diverged, failed,
+     * stopped) as crosses at 0. Returns the path, or null when no candidate has a configuration to plot.
      */
-    public synchronized Path plot() throws IOException {
+    public static Path plot(Path dir, List<CandidateRecord> records) throws IOException {
         List<CandidateRecord> plotted = records.stream().filter(r -> r.candidate() != null).toList();
         if (plotted.isEmpty()) {
             return null;
