@@ -40,7 +40,7 @@ public final class Fig3Experiment {
         long start = System.nanoTime();
         RecipeCatalog catalog = RecipeCatalog.bundled();
         List<Recipe> recipes = settings.recipes().stream().map(catalog::get).toList();
-        int channels = data.provenance().channelCounts().keySet().stream().allMatch(c -> c == 1) ? 1 : 3;
+        int channels = data.inputChannels();
         NetworkSettings network = new NetworkSettings(settings.imageSize(), settings.imageSize(), channels,
                 settings.widthMultiplier(), Stem.AUTO, settings.convolution());
         List<Curve> curves = new ArrayList<>();

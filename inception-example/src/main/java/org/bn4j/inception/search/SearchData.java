@@ -32,7 +32,7 @@ public final class SearchData implements DataProvider {
     public SearchData(DataOptions options, String source, int height, int width, int channels, int batchSize) {
         this.data = ImageFolderData.load(options, source);
         if (channels == 0) {
-            channels = data.provenance().channelCounts().keySet().stream().allMatch(c -> c == 1) ? 1 : 3;
+            channels = data.inputChannels();
         }
         this.shape = new ImageShape(height, width, channels);
         this.batchSize = batchSize;
