@@ -385,10 +385,7 @@ public class BatchNorm extends FeedForwardLayer {
         @Override
         @SuppressWarnings("unchecked")
         public BatchNorm build() {
-            if (nIn > 0 && nOut > 0 && nIn != nOut) {
-                throw new IllegalArgumentException(nameForErrors() + ": nIn (" + nIn + ") and nOut (" + nOut
-                        + ") must be equal: batch normalization keeps the number of features");
-            }
+            // nIn != nOut (both set) is left as it is, for checkConfiguration to report.
             if (nOut <= 0) {
                 nOut = nIn;
             } else if (nIn <= 0) {
@@ -397,10 +394,6 @@ public class BatchNorm extends FeedForwardLayer {
             BatchNorm built = new BatchNorm(this);
             BatchNormValidation.checkConfiguration(built);
             return built;
-        }
-
-        private String nameForErrors() {
-            return "BatchNorm layer" + (layerName == null ? "" : " \"" + layerName + "\"");
         }
     }
 }
