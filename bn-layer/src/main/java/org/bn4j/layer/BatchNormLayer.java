@@ -21,7 +21,6 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Runtime of a {@link BatchNorm} layer: chooses training or inference mode, validates input, keeps the per-feature
@@ -123,17 +122,16 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         BatchNormKernels kernels = KernelSelector.select(x);
         long features = layerConf().getNOut();
         INDArray mean = getParam(BatchNorm.MEAN);
-        INDArray invStd = Transforms.pow(getParam(BatchNorm.VAR).add(layerConf().getEps()), -0.5, false);
+        INDArray invStd = populationInvStd();
+        LinearMap map = LinearMap.of(gamma(), beta(), mean, invStd);
         INDArray dy = epsilon.castTo(dataType);
         if (!(activation() instanceof ActivationIdentity)) {
-            LinearMap map = inferenceMap();
             INDArray preActivation = Nd4j.createUninitialized(dataType, x.shape(), 'c');
             kernels.inference(x, layout, map.scale, map.shift, preActivation);
             dy = activation().backprop(preActivation, dy.dup()).getFirst();
         }
         dy = contiguous(dy);
 
-        LinearMap map = inferenceMap();
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
         kernels.inference(dy, layout, map.scale, Nd4j.zeros(dataType, features), dx);
 
@@ -222,8 +220,12 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
 
     /** The inference map of the population statistics: scale = γ/√(Var+ε), shift = β − scale·E[x]. */
     public LinearMap inferenceMap() {
-        INDArray invStd = Transforms.pow(getParam(BatchNorm.VAR).add(layerConf().getEps()), -0.5, false);
-        return LinearMap.of(gamma(), beta(), getParam(BatchNorm.MEAN), invStd);
+        return LinearMap.of(gamma(), beta(), getParam(BatchNorm.MEAN), populationInvStd());
+    }
+
+    /** 1/√(Var[x]+ε) of the population statistics. */
+    private INDArray populationInvStd() {
+        return BatchNormKernels.invStd(getParam(BatchNorm.VAR), layerConf().getEps());
     }
 
     @Override
@@ -283,7 +285,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
 
         void computeInvStd(double eps) {
             try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                invStd = Transforms.pow(variance.add(eps), -0.5, false);
+                invStd = BatchNormKernels.invStd(variance, eps);
             }
         }
     }

@@ -1,6 +1,7 @@
 package org.bn4j.math;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The arithmetic of batch normalization, as pure functions over arrays: no layer state, no configuration.
@@ -10,6 +11,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code beta == null} means β = 0 (fixed identity).
  */
 public interface BatchNormKernels {
+
+    /** {@code 1/√(variance + ε)} per feature, a new array of {@code variance}'s data type. */
+    static INDArray invStd(INDArray variance, double eps) {
+        return Transforms.pow(variance.add(eps), -0.5, false);
+    }
 
     /**
      * Algorithm 1 of the paper: writes {@code out = γ·(x − μ_B)/√(σ²_B + ε) + β}, the batch mean {@code μ_B} into
