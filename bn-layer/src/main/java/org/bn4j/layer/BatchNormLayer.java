@@ -89,7 +89,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         BatchStatistics batch = lastBatch;
         FeatureLayout layout = batch.layout;
         INDArray x = contiguous(input.castTo(dataType));
-        INDArray dy = contiguous(activationGradient(x, epsilon.castTo(dataType), batch));
+        INDArray dy = contiguous(activationGradient(x, epsilon.castTo(dataType), layout, batch.mean, batch.invStd));
         BatchNormKernels kernels = KernelSelector.select(x);
 
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
@@ -124,13 +124,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         INDArray mean = getParam(BatchNorm.MEAN);
         INDArray invStd = populationInvStd();
         LinearMap map = LinearMap.of(gamma(), beta(), mean, invStd);
-        INDArray dy = epsilon.castTo(dataType);
-        if (!(activation() instanceof ActivationIdentity)) {
-            INDArray preActivation = Nd4j.createUninitialized(dataType, x.shape(), 'c');
-            kernels.inference(x, layout, map.scale, map.shift, preActivation);
-            dy = activation().backprop(preActivation, dy.dup()).getFirst();
-        }
-        dy = contiguous(dy);
+        INDArray dy = contiguous(activationGradient(x, epsilon.castTo(dataType), layout, mean, invStd));
 
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
         kernels.inference(dy, layout, map.scale, Nd4j.zeros(dataType, features), dx);
@@ -205,16 +199,20 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         }
     }
 
-    /** Gradient with respect to the normalized output, through the configured activation (identity by default). */
-    private INDArray activationGradient(INDArray x, INDArray epsilon, BatchStatistics batch) {
+    /**
+     * Gradient with respect to the normalized output {@code y = γ·(x − mean)·invStd + β}, through the configured
+     * activation (identity by default). Both backward passes use it, with the batch or the population statistics.
+     */
+    private INDArray activationGradient(INDArray x, INDArray epsilon, FeatureLayout layout, INDArray mean,
+                                        INDArray invStd) {
         IActivation activation = activation();
         if (activation instanceof ActivationIdentity) {
             return epsilon;
         }
-        // Recompute the pre-activation y = γ·x̂ + β rather than keeping a copy of it from the forward pass.
+        // Recompute the pre-activation y rather than keeping a copy of it from the forward pass.
         INDArray preActivation = Nd4j.createUninitialized(dataType, x.shape(), 'c');
-        LinearMap map = LinearMap.of(gamma(), beta(), batch.mean, batch.invStd);
-        KernelSelector.select(x).inference(x, batch.layout, map.scale, map.shift, preActivation);
+        LinearMap map = LinearMap.of(gamma(), beta(), mean, invStd);
+        KernelSelector.select(x).inference(x, layout, map.scale, map.shift, preActivation);
         return activation.backprop(preActivation, epsilon.dup()).getFirst();
     }
 
