@@ -101,9 +101,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
 
         Gradient gradient = new DefaultGradient();
         if (learned) {
-            normalizeGammaBetaGradient(dGamma, dBeta);
-            gradient.setGradientFor(BatchNorm.GAMMA, dGamma);
-            gradient.setGradientFor(BatchNorm.BETA, dBeta);
+            gammaBetaGradient(dGamma, dBeta, gradient);
         }
         populationStatisticsGradient(batch, gradient);
         lastBatch = null;
@@ -111,36 +109,26 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
     }
 
     /**
-     * The gradient of the population map {@code y = γ·x̂ + β}, {@code x̂ = (x − E[x])/√(Var[x]+ε)}, after a forward
-     * pass that used it (frozen statistics, or an inference-mode forward as in DL4J's FrozenLayerWithBackprop):
-     * {@code dx = γ/√(Var[x]+ε)·dy}, {@code dγ = Σ dy·x̂}, {@code dβ = Σ dy}; the statistics get a zero
+     * Backprop after a forward pass with the population map (frozen statistics, or an inference-mode forward as in
+     * DL4J's FrozenLayerWithBackprop): {@link BatchNormKernels#populationBackward}; the statistics get a zero
      * pseudo-gradient, so they stay unchanged.
      */
     private Pair<Gradient, INDArray> populationBackprop(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         INDArray x = contiguous(input.castTo(dataType));
         FeatureLayout layout = InputValidator.layoutOf(x, layerConf(), layerId());
-        BatchNormKernels kernels = KernelSelector.select(x);
-        long features = layerConf().getNOut();
         INDArray mean = getParam(BatchNorm.MEAN);
         INDArray invStd = populationInvStd();
-        LinearMap map = LinearMap.of(gamma(), beta(), mean, invStd);
         INDArray dy = contiguous(activationGradient(x, epsilon.castTo(dataType), layout, mean, invStd));
 
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
-        kernels.inference(dy, layout, map.scale, Nd4j.zeros(dataType, features), dx);
+        boolean learned = layerConf().isLearnGammaBeta();
+        INDArray dGamma = learned ? gradientViews.get(BatchNorm.GAMMA) : null;
+        INDArray dBeta = learned ? gradientViews.get(BatchNorm.BETA) : null;
+        KernelSelector.select(x).populationBackward(x, dy, layout, mean, invStd, gamma(), dx, dGamma, dBeta);
 
         Gradient gradient = new DefaultGradient();
-        if (layerConf().isLearnGammaBeta()) {
-            int[] dims = layout.reductionDims();
-            INDArray xHat = Nd4j.createUninitialized(dataType, x.shape(), 'c');
-            kernels.inference(x, layout, invStd, mean.mul(invStd).negi(), xHat);
-            INDArray dGamma = gradientViews.get(BatchNorm.GAMMA);
-            INDArray dBeta = gradientViews.get(BatchNorm.BETA);
-            dGamma.assign(xHat.muli(dy).sum(dims));
-            dBeta.assign(dy.sum(dims));
-            normalizeGammaBetaGradient(dGamma, dBeta);
-            gradient.setGradientFor(BatchNorm.GAMMA, dGamma);
-            gradient.setGradientFor(BatchNorm.BETA, dBeta);
+        if (learned) {
+            gammaBetaGradient(dGamma, dBeta, gradient);
         }
         for (String key : new String[] {BatchNorm.MEAN, BatchNorm.VAR, BatchNorm.COUNT}) {
             INDArray view = gradientViews.get(key);
@@ -154,13 +142,16 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
     }
 
     /**
-     * The configured gradient normalization, applied to γ/β only and as DL4J's updater applies it to its own layers
-     * (after dividing by the minibatch size); the updater itself sees none for this layer ({@link #getConfig()}).
+     * Adds the γ/β gradient to {@code gradient} after the configured gradient normalization, applied to γ/β only and
+     * as DL4J's updater applies it to its own layers (after dividing by the minibatch size); the updater itself sees
+     * none for this layer ({@link #getConfig()}).
      */
-    private void normalizeGammaBetaGradient(INDArray dGamma, INDArray dBeta) {
+    private void gammaBetaGradient(INDArray dGamma, INDArray dBeta, Gradient gradient) {
         double minibatch = !conf().isMiniBatch() ? 1 : networkMiniBatchSize > 0 ? networkMiniBatchSize : input.size(0);
         GammaBetaNormalization.apply(layerConf().getGradientNormalization(),
                 layerConf().getGradientNormalizationThreshold(), minibatch, dGamma, dBeta);
+        gradient.setGradientFor(BatchNorm.GAMMA, dGamma);
+        gradient.setGradientFor(BatchNorm.BETA, dBeta);
     }
 
     /**

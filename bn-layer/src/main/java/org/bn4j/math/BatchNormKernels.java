@@ -1,6 +1,7 @@
 package org.bn4j.math;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -37,4 +38,30 @@ public interface BatchNormKernels {
 
     /** Inference as one per-feature linear map: {@code out = scale·x + shift}. */
     void inference(INDArray x, FeatureLayout layout, INDArray scale, INDArray shift, INDArray out);
+
+    /**
+     * The gradient of the population map {@code y = γ·x̂ + β} with fixed statistics, {@code x̂ = (x − mean)·invStd}
+     * (frozen statistics, or backprop after an inference-mode forward):
+     * <pre>
+     *   dx = γ·invStd·dy        dγ = Σ dy·x̂        dβ = Σ dy
+     * </pre>
+     * {@code dGamma} and {@code dBeta} may be null (γ/β fixed): their sums are then skipped. Per-feature arrays are
+     * in {@code x}'s data type. Built from {@link #inference} and ND4J sums.
+     */
+    default void populationBackward(INDArray x, INDArray dy, FeatureLayout layout, INDArray mean, INDArray invStd,
+                                    INDArray gamma, INDArray dx, INDArray dGamma, INDArray dBeta) {
+        INDArray scale = gamma == null ? invStd.dup() : invStd.mul(gamma);
+        inference(dy, layout, scale, Nd4j.zeros(scale.dataType(), scale.length()), dx);
+        if (dGamma != null || dBeta != null) {
+            int[] dims = layout.reductionDims();
+            if (dGamma != null) {
+                INDArray xHat = Nd4j.createUninitialized(x.dataType(), x.shape(), 'c');
+                inference(x, layout, invStd, mean.mul(invStd).negi(), xHat);
+                dGamma.assign(xHat.muli(dy).sum(dims));
+            }
+            if (dBeta != null) {
+                dBeta.assign(dy.sum(dims));
+            }
+        }
+    }
 }
