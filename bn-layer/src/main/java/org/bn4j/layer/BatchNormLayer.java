@@ -208,7 +208,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
     }
 
     /** The inference map of the population statistics: scale = γ/√(Var+ε), shift = β − scale·E[x]. */
-    public LinearMap inferenceMap() {
+    private LinearMap inferenceMap() {
         return LinearMap.of(gamma(), beta(), getParam(BatchNorm.MEAN), populationInvStd());
     }
 
