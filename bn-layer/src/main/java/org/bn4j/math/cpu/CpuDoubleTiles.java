@@ -53,13 +53,22 @@ final class CpuDoubleTiles extends CpuTiles {
     void moments(int pos, int n, int lane0) {
         ((DoubleBuffer) x).get(pos, t, 0, n);
         double[] v = t;
-        double[] a = pa;
         double[] s1 = d1;
         double[] s2 = d2;
-        for (int i = 0; i < n; i++) {
-            double centred = v[i] - a[lane0 + i];
-            s1[lane0 + i] += centred;
-            s2[lane0 + i] += centred * centred;
+        if (uniform) {
+            double a = qa;
+            for (int i = 0; i < n; i++) {
+                double centred = v[i] - a;
+                s1[lane0 + i] += centred;
+                s2[lane0 + i] += centred * centred;
+            }
+        } else {
+            double[] a = pa;
+            for (int i = 0; i < n; i++) {
+                double centred = v[i] - a[i];
+                s1[lane0 + i] += centred;
+                s2[lane0 + i] += centred * centred;
+            }
         }
     }
 
@@ -69,12 +78,20 @@ final class CpuDoubleTiles extends CpuTiles {
         ((DoubleBuffer) y).get(pos, u, 0, n);
         double[] v = t;
         double[] g = u;
-        double[] a = pa;
         double[] s1 = d1;
         double[] s2 = d2;
-        for (int i = 0; i < n; i++) {
-            s1[lane0 + i] += g[i];
-            s2[lane0 + i] += g[i] * (v[i] - a[lane0 + i]);
+        if (uniform) {
+            double a = qa;
+            for (int i = 0; i < n; i++) {
+                s1[lane0 + i] += g[i];
+                s2[lane0 + i] += g[i] * (v[i] - a);
+            }
+        } else {
+            double[] a = pa;
+            for (int i = 0; i < n; i++) {
+                s1[lane0 + i] += g[i];
+                s2[lane0 + i] += g[i] * (v[i] - a[i]);
+            }
         }
     }
 

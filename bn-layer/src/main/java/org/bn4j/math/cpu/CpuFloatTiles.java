@@ -83,13 +83,22 @@ final class CpuFloatTiles extends CpuTiles {
     void moments(int pos, int n, int lane0) {
         ((FloatBuffer) x).get(pos, t, 0, n);
         float[] v = t;
-        float[] a = pa;
         float[] s1 = f1;
         float[] s2 = f2;
-        for (int i = 0; i < n; i++) {
-            float centred = v[i] - a[lane0 + i];
-            s1[lane0 + i] += centred;
-            s2[lane0 + i] += centred * centred;
+        if (uniform) {
+            float a = qa;
+            for (int i = 0; i < n; i++) {
+                float centred = v[i] - a;
+                s1[lane0 + i] += centred;
+                s2[lane0 + i] += centred * centred;
+            }
+        } else {
+            float[] a = pa;
+            for (int i = 0; i < n; i++) {
+                float centred = v[i] - a[i];
+                s1[lane0 + i] += centred;
+                s2[lane0 + i] += centred * centred;
+            }
         }
     }
 
@@ -99,12 +108,20 @@ final class CpuFloatTiles extends CpuTiles {
         ((FloatBuffer) y).get(pos, u, 0, n);
         float[] v = t;
         float[] g = u;
-        float[] a = pa;
         float[] s1 = f1;
         float[] s2 = f2;
-        for (int i = 0; i < n; i++) {
-            s1[lane0 + i] += g[i];
-            s2[lane0 + i] += g[i] * (v[i] - a[lane0 + i]);
+        if (uniform) {
+            float a = qa;
+            for (int i = 0; i < n; i++) {
+                s1[lane0 + i] += g[i];
+                s2[lane0 + i] += g[i] * (v[i] - a);
+            }
+        } else {
+            float[] a = pa;
+            for (int i = 0; i < n; i++) {
+                s1[lane0 + i] += g[i];
+                s2[lane0 + i] += g[i] * (v[i] - a[i]);
+            }
         }
     }
 

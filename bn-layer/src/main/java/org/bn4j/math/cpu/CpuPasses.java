@@ -105,17 +105,13 @@ final class CpuPasses {
         int lanes = g.lanes;
         int inner = g.inner;
         tiles.clearLanes(width * lanes);
-        for (int k = 0; k < width; k++) {            // each channel's lanes get its shift, once per task
-            double shift = at(a, first + k);
-            for (int lane = k * lanes, stop = lane + lanes; lane < stop; lane++) {
-                tiles.setParams(lane, shift, 0.0, 0.0, 0.0);
-            }
-        }
         int tilesPerPlane = (inner + lanes - 1) / lanes;
         int pending = 0;
         for (int n = g.firstOuter(task), end = g.endOuter(task); n < end; n++) {
             for (int k = 0; k < width; k++) {
-                int base = Math.toIntExact(((long) n * g.features + first + k) * inner);
+                int channel = first + k;
+                tiles.fillParams(at(a, channel), 0.0, 0.0, 0.0);
+                int base = Math.toIntExact(((long) n * g.features + channel) * inner);
                 for (int offset = 0, tile = 1; offset < inner; offset += lanes, tile++) {
                     apply(op, tiles, base + offset, Math.min(lanes, inner - offset), k * lanes);
                     if (tilesPerPlane > FLUSH_EVERY && tile % FLUSH_EVERY == 0) {

@@ -5,11 +5,11 @@ import java.util.Arrays;
 
 /**
  * Per-thread scratch of a {@link CpuKernels} pass and the four inner loops, each over one contiguous segment of
- * {@code n ≤ lanes} values starting at {@code pos}, with parameters {@code a, b, c, d}; the sums go to lanes
- * {@code j = lane0 + i} and read the parameter of their lane:
+ * {@code n ≤ lanes} values starting at {@code pos}, with per-lane parameters {@code a, b, c, d}; the sums go to
+ * lanes {@code lane0 + i}:
  * <pre>
- *   moments:       s1[j] += x − a[j],   s2[j] += (x − a[j])²
- *   gradientSums:  s1[j] += dy,         s2[j] += dy·(x − a[j])
+ *   moments:       s1[lane0 + i] += x − a,   s2[lane0 + i] += (x − a)²
+ *   gradientSums:  s1[lane0 + i] += dy,      s2[lane0 + i] += dy·(x − a)
  *   affine:        out = (x − a)·b + c
  *   gradientMap:   out = dy·b + (x − a)·c + d
  * </pre>
@@ -20,10 +20,9 @@ import java.util.Arrays;
  * (SIMD) simple loops over Java arrays but not index loops over direct buffers such as
  * {@code out.put(i, f(x.get(i)))}, and the copy stays in the L1 cache (the kernels' overall speed is in
  * docs/benchmarks.md; this choice alone is not benchmarked separately).
- * Parameters are per lane ({@link #setParams}) so that the loops stay plain element-wise array loops, the form C2
- * vectorizes: in rows mode (NHWC/dense) lane → channel; for the sums in planes mode (NCHW) each channel of a task's
- * block has its own lanes, set once per task. Only the maps in planes mode, which change channel with every plane,
- * use scalars ({@link #fillParams}): three loads per element fewer, and no fill per plane.
+ * Parameters are per lane in rows mode (NHWC/dense, lane → channel) so that the loops stay plain element-wise
+ * array loops, the form C2 vectorizes; in planes mode (NCHW, one channel per segment) they are scalars, which saves
+ * three loads per element.
  */
 abstract class CpuTiles {
 
@@ -79,10 +78,10 @@ abstract class CpuTiles {
         out = null;
     }
 
-    /** Sets the parameters of one lane; the maps then read per-lane parameter arrays (the sums always do). */
+    /** Sets the parameters of one lane (rows mode); the loops then read per-lane parameter arrays. */
     abstract void setParams(int lane, double a, double b, double c, double d);
 
-    /** Gives all lanes the same parameters (planes-mode maps); the maps then use scalars. */
+    /** Gives all lanes the same parameters (planes mode); the loops then use scalars. */
     abstract void fillParams(double a, double b, double c, double d);
 
     /** Moves partial lane sums of the first {@code n} lanes into the double lanes. */
