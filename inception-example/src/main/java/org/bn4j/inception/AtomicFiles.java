@@ -46,6 +46,11 @@ public final class AtomicFiles {
         });
     }
 
+    /** Atomically replaces {@code target} with {@code text} in UTF-8. */
+    public static void writeString(Path target, String text) throws IOException {
+        write(target, out -> out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
     /** Atomically replaces {@code target} with the file {@code writer} creates at the temporary path it is given. */
     public static void writeFile(Path target, FileWriter writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();

@@ -3,8 +3,8 @@ package org.bn4j.inception;
 import org.bn4j.inception.cli.EvaluateCommand;
 import org.bn4j.inception.cli.PredictCommand;
 import org.bn4j.inception.cli.TrainCommand;
-import org.bn4j.inception.experiment.ExperimentCommand;
-import org.bn4j.inception.search.SearchCommand;
+import org.bn4j.inception.cli.ExperimentCommand;
+import org.bn4j.inception.cli.SearchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -1,20 +1,20 @@
 package org.bn4j.inception.cli;
 
 import org.bn4j.inception.data.DataOptions;
-import org.bn4j.inception.data.FashionMnistFolders;
 import org.bn4j.inception.data.ImageFolderData;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 
-/** Command-line options that choose the image folders; without {@code --data}, the Fashion-MNIST default. */
+/**
+ * Command-line options that choose the image folders ({@link DataSourceMixin}; without {@code --data}, the
+ * Fashion-MNIST default) and which of their images are used.
+ */
 public class DataOptionsMixin {
 
-    @Option(names = "--data", paramLabel = "DIR",
-            description = "Image folders: DIR/train/<class>/* and DIR/val/<class>/*, or one DIR/<class>/* tree to "
-                    + "split. Default: Fashion-MNIST exported to a cached folder tree.")
-    Path data;
+    @Mixin
+    DataSourceMixin source;
 
     @Option(names = "--val-fraction", defaultValue = "0.1",
             description = "Share of each class held out when DIR is one tree (default: ${DEFAULT-VALUE}).")
@@ -31,15 +31,6 @@ public class DataOptionsMixin {
             description = "Use at most N validation images (0 = all; default: ${DEFAULT-VALUE}).")
     int valLimit;
 
-    @Option(names = "--data-cache", paramLabel = "DIR", defaultValue = "${sys:user.home}/.cache/bn4j",
-            description = "Where the default data set is exported (default: ${DEFAULT-VALUE}).")
-    Path dataCache;
-
-    @Option(names = "--fashion-mnist-dir", paramLabel = "DIR", defaultValue = FashionMnistFolders.DEBIAN_DIR,
-            description = "IDX files of Debian's dataset-fashion-mnist package (default: ${DEFAULT-VALUE}); the "
-                    + "bundled sample is used when they are absent.")
-    Path fashionMnistDir;
-
     /** The chosen folders and a description of their source, after exporting the default data set if needed. */
     public record Resolved(DataOptions options, String source) {
     }
@@ -49,17 +40,10 @@ public class DataOptionsMixin {
      * is used, and returns them unscanned.
      */
     public Resolved resolve(long seed, PrintStream out) {
-        Path root = data;
-        String source;
-        if (root == null) {
-            FashionMnistFolders.Prepared prepared = FashionMnistFolders.prepare(dataCache, fashionMnistDir);
-            root = prepared.root();
-            source = prepared.source();
-        } else {
-            source = "image folders " + root.toAbsolutePath();
-        }
-        out.println("data: " + source);
-        return new Resolved(new DataOptions(root, valFraction, strict, trainLimit, valLimit, seed), source);
+        DataSourceMixin.Resolved resolved = source.resolve();
+        out.println("data: " + resolved.source());
+        return new Resolved(new DataOptions(resolved.root(), valFraction, strict, trainLimit, valLimit, seed),
+                resolved.source());
     }
 
     /** Scans the chosen folders (exporting the default data set first if needed) and says which were used. */

@@ -39,6 +39,6 @@ public class InputShapeMixin {
         if (channels != 0) {
             return channels;
         }
-        return data.provenance().channelCounts().keySet().stream().allMatch(c -> c == 1) ? 1 : 3;
+        return data.inputChannels();
     }
 }

@@ -2,7 +2,6 @@ package org.bn4j.inception.cli;
 
 import org.apache.spark.api.java.JavaSparkContext;
 import org.bn4j.inception.data.ImageBatches;
-import org.bn4j.inception.monitor.MonitorOption;
 import org.bn4j.inception.data.ImageFolderData;
 import org.bn4j.inception.net.Stem;
 import org.bn4j.inception.recipe.Recipe;
@@ -10,6 +9,7 @@ import org.bn4j.inception.recipe.RecipeCatalog;
 import org.bn4j.inception.train.ConsoleProgress;
 import org.bn4j.inception.train.NetworkSettings;
 import org.bn4j.inception.train.ProgressReporter;
+import org.bn4j.inception.train.Trainer;
 import org.bn4j.inception.train.TrainingRun;
 import org.bn4j.inception.train.TrainingSettings;
 import org.deeplearning4j.optimize.api.TrainingListener;
@@ -70,7 +70,6 @@ public class TrainCommand implements Callable<Integer> {
             description = "Width multiplier on the paper's channel counts (default: ${DEFAULT-VALUE}).")
     double widthMultiplier;
 
-
     @Option(names = "--out", defaultValue = "runs/inception", paramLabel = "DIR",
             description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -127,20 +126,21 @@ public class TrainCommand implements Callable<Integer> {
                 imageSize, imageSize, inputChannels, widthMultiplier, stem, data.labels().size(),
                 network.convolution());
         TrainingSettings settings = new TrainingSettings(epochs, batchSize, checkpointEvery, this.out, seed, augment);
-        try (ProgressReporter progress = noProgress ? new SummaryOnlyProgress(out) : new ConsoleProgress(out);
+        try (ProgressReporter progress = new ConsoleProgress(out, !noProgress);
              MonitorOption distributions = monitor;
              JavaSparkContext sc = spark.enabled() ? spark.start() : null) {
-            TrainingRun run = new TrainingRun(recipe, network, data, settings).progress(progress)
-                    .populationBatches(finalStatistics.populationBatches())
+            TrainingRun run = new TrainingRun(recipe, network, data, settings)
                     .arguments(ResumeArguments.of(spec, NOT_SAVED));
-            listeners.forEach(run::addListener);
+            Trainer trainer = run.trainer().progress(progress).populationBatches(finalStatistics.populationBatches());
+            listeners.forEach(trainer::addListener);
             if (sc != null) {
                 out.println("training through " + spark.describe());
-                run.epochFitter(spark.fitter(sc, batchSize));
+                trainer.epochFitter(spark.fitter(sc, batchSize));
             }
             if (distributions.enabled()) {
                 distributions.listener(new ImageBatches(network.imageShape(), data.labels())
-                        .iterator(data.val(), distributions.examples(), null), this.out).ifPresent(run::addListener);
+                        .iterator(data.val(), distributions.examples(), null), this.out)
+                        .ifPresent(trainer::addListener);
             }
             TrainingRun.Result result = run.run(resume);
             double minutes = (System.nanoTime() - start) / 60e9;

@@ -52,12 +52,12 @@ public final class FashionMnistFolders {
 
     /** The cached tree, exporting it first from the Debian files or, without them, from the bundled sample. */
     public static Prepared prepare(Path cacheDir, Path debianDir) {
-        boolean debian = Files.isRegularFile(debianDir.resolve("train-images-idx3-ubyte.gz"));
+        boolean debian = hasDebianCopy(debianDir);
         Path root = cacheDir.resolve(debian ? "fashion-mnist-debian" : "fashion-mnist-sample");
         try {
             if (!Files.isRegularFile(root.resolve(PROVENANCE_FILE))) {
                 log.info("exporting Fashion-MNIST to {} (once)", root);
-                export(root, debian ? new DebianFiles(debianDir) : new BundledSample(), debian
+                export(root, files(debianDir), debian
                         ? "Fashion-MNIST (full) from Debian package dataset-fashion-mnist, " + debianDir
                         : "Fashion-MNIST sample bundled with bn4j (dataset-fashion-mnist is not installed)");
             }
@@ -69,9 +69,45 @@ public final class FashionMnistFolders {
         }
     }
 
+    /** True when {@code debianDir} holds Debian's copy (its training images, at least). */
+    public static boolean hasDebianCopy(Path debianDir) {
+        return Files.isRegularFile(debianDir.resolve("train-images-idx3-ubyte.gz"));
+    }
+
+    /** The IDX files of the Debian copy in {@code debianDir} when it has one, else of the bundled sample. */
+    public static IdxSource files(Path debianDir) {
+        return hasDebianCopy(debianDir) ? new DebianFiles(debianDir) : new BundledSample();
+    }
+
     /** Opens the four IDX files of a Fashion-MNIST copy. */
-    interface IdxSource {
+    public interface IdxSource {
+        /** Opens one gzipped IDX file by name, e.g. {@code train-images-idx3-ubyte.gz}. */
         InputStream open(String fileName) throws IOException;
+
+        /** The images and labels of a split ({@code train} or {@code t10k}), checked to be as many. */
+        default Split read(String prefix) throws IOException {
+            IdxImages images;
+            byte[] labels;
+            try (InputStream in = open(prefix + "-images-idx3-ubyte.gz")) {
+                images = IdxImages.readImages(in);
+            }
+            try (InputStream in = open(prefix + "-labels-idx1-ubyte.gz")) {
+                labels = IdxImages.readLabels(in);
+            }
+            if (labels.length != images.count()) {
+                throw new IOException(prefix + ": " + images.count() + " images but " + labels.length + " labels");
+            }
+            return new Split(images, labels);
+        }
+    }
+
+    /**
+     * One split of a Fashion-MNIST copy.
+     *
+     * @param images the images
+     * @param labels one class index (unsigned byte) per image
+     */
+    public record Split(IdxImages images, byte[] labels) {
     }
 
     private record DebianFiles(Path dir) implements IdxSource {
@@ -103,17 +139,9 @@ public final class FashionMnistFolders {
     }
 
     private static int exportSplit(IdxSource source, String prefix, Path dir) throws IOException {
-        IdxImages images;
-        byte[] labels;
-        try (InputStream in = source.open(prefix + "-images-idx3-ubyte.gz")) {
-            images = IdxImages.readImages(in);
-        }
-        try (InputStream in = source.open(prefix + "-labels-idx1-ubyte.gz")) {
-            labels = IdxImages.readLabels(in);
-        }
-        if (labels.length != images.count()) {
-            throw new IOException(prefix + ": " + images.count() + " images but " + labels.length + " labels");
-        }
+        Split split = source.read(prefix);
+        IdxImages images = split.images();
+        byte[] labels = split.labels();
         for (String name : CLASS_NAMES) {
             Files.createDirectories(dir.resolve(name));
         }

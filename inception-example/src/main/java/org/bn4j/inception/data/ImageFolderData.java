@@ -107,6 +107,11 @@ public final class ImageFolderData {
         return val;
     }
 
+    /** Network input channels for these images: 1 when every image is grey, else 3. */
+    public int inputChannels() {
+        return provenance.channelCounts().keySet().stream().allMatch(c -> c == 1) ? 1 : 3;
+    }
+
     /** What was read, for the run manifest. */
     public DataProvenance provenance() {
         return provenance;

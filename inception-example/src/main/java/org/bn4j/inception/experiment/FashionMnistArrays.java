@@ -1,5 +1,6 @@
 package org.bn4j.inception.experiment;
 
+import org.bn4j.inception.data.FashionMnistFolders;
 import org.bn4j.inception.data.IdxImages;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -7,8 +8,6 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -23,9 +22,6 @@ import java.nio.file.Path;
  */
 public record FashionMnistArrays(DataSet train, DataSet test, String source) {
 
-    /** Where Debian's dataset-fashion-mnist package installs the IDX files. */
-    public static final Path DEBIAN_DIR = Path.of("/usr/share/datasets/fashion-mnist");
-    private static final String SAMPLE_RESOURCE = "/org/bn4j/inception/fashion-mnist-sample/";
     private static final int CLASSES = 10;
 
     /**
@@ -33,39 +29,18 @@ public record FashionMnistArrays(DataSet train, DataSet test, String source) {
      * {@code trainLimit} / {@code testLimit} examples (the first ones) of each split.
      */
     public static FashionMnistArrays load(Path debianDir, int trainLimit, int testLimit) throws IOException {
-        boolean debian = Files.isRegularFile(debianDir.resolve("train-images-idx3-ubyte.gz"));
-        Opener opener = debian ? name -> Files.newInputStream(debianDir.resolve(name)) : FashionMnistArrays::resource;
-        DataSet train = split(opener, "train", trainLimit);
-        DataSet test = split(opener, "t10k", testLimit);
+        boolean debian = FashionMnistFolders.hasDebianCopy(debianDir);
+        FashionMnistFolders.IdxSource files = FashionMnistFolders.files(debianDir);
+        DataSet train = arrays(files.read("train"), trainLimit);
+        DataSet test = arrays(files.read("t10k"), testLimit);
         String source = (debian ? "Fashion-MNIST from " + debianDir : "Fashion-MNIST sample bundled with bn4j")
                 + ": " + train.numExamples() + " train / " + test.numExamples() + " test examples";
         return new FashionMnistArrays(train, test, source);
     }
 
-    private interface Opener {
-        InputStream open(String name) throws IOException;
-    }
-
-    private static InputStream resource(String name) throws IOException {
-        InputStream in = FashionMnistArrays.class.getResourceAsStream(SAMPLE_RESOURCE + name);
-        if (in == null) {
-            throw new IOException("bundled Fashion-MNIST sample file " + name + " is missing from the jar");
-        }
-        return in;
-    }
-
-    private static DataSet split(Opener opener, String prefix, int limit) throws IOException {
-        IdxImages images;
-        byte[] labels;
-        try (InputStream in = opener.open(prefix + "-images-idx3-ubyte.gz")) {
-            images = IdxImages.readImages(in);
-        }
-        try (InputStream in = opener.open(prefix + "-labels-idx1-ubyte.gz")) {
-            labels = IdxImages.readLabels(in);
-        }
-        if (labels.length != images.count()) {
-            throw new IOException(prefix + ": " + images.count() + " images but " + labels.length + " labels");
-        }
+    private static DataSet arrays(FashionMnistFolders.Split split, int limit) {
+        IdxImages images = split.images();
+        byte[] labels = split.labels();
         int n = Math.min(limit, images.count());
         int size = images.rows() * images.cols();
         float[] pixels = new float[n * size];

@@ -3,7 +3,6 @@ package org.bn4j.inception.experiment;
 import org.bn4j.statistics.PopulationStatistics;
 import org.bn4j.inception.monitor.DistributionMonitor;
 import org.bn4j.inception.monitor.MonitorTarget;
-import org.bn4j.inception.monitor.PercentileChart;
 import org.bn4j.inception.monitor.PercentileRecord;
 import org.bn4j.inception.monitor.Percentiles;
 import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
@@ -132,13 +131,13 @@ public final class Fig1Experiment {
     }
 
     private static void writeAccuracy(List<Curve> curves, int testExamples, Path outDir) throws IOException {
-        CurveCsv.write(outDir.resolve("fig1-accuracy.csv"), curves, "network", "test_accuracy");
+        Curve.writeCsv(outDir.resolve("fig1-accuracy.csv"), curves, "network", "test_accuracy");
         renderAccuracy(curves, testExamples, outDir);
     }
 
     /** Figure 1(a), {@code fig1a-accuracy.png}, from the curves (also from a saved {@code fig1-accuracy.csv}). */
     public static void renderAccuracy(List<Curve> curves, int testExamples, Path outDir) throws IOException {
-        CurveChart.render(curves, "Figure 1(a): MLP on Fashion-MNIST, test accuracy", "test accuracy",
+        Curve.plot(curves, "Figure 1(a): MLP on Fashion-MNIST, test accuracy", "test accuracy",
                 1.0 / Fig1Network.CLASSES, testExamples, outDir.resolve("fig1a-accuracy.png"));
     }
 
@@ -154,9 +153,9 @@ public final class Fig1Experiment {
             hi = Math.max(hi, r.values()[r.values().length - 1]);
         }
         double pad = 0.05 * Math.max(hi - lo, 1e-6);
-        PercentileChart.render(a, Percentiles.PAPER, "Figure 1(b): one last-layer sigmoid input, without BN",
+        PercentileRecord.plot(a, Percentiles.PAPER, "Figure 1(b): one last-layer sigmoid input, without BN",
                 outDir.resolve("fig1b-without-bn.png"), lo - pad, hi + pad);
-        PercentileChart.render(b, Percentiles.PAPER, "Figure 1(c): the same sigmoid input, with BN",
+        PercentileRecord.plot(b, Percentiles.PAPER, "Figure 1(c): the same sigmoid input, with BN",
                 outDir.resolve("fig1c-with-bn.png"), lo - pad, hi + pad);
     }
 

@@ -4,7 +4,6 @@ import org.bn4j.inception.AtomicFiles;
 import org.bn4j.inception.monitor.PercentileDrift;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -25,7 +24,7 @@ public final class Fig1Report {
     /** Writes the report of {@code result} to {@code file}; {@code command} is the command line that ran it. */
     public static void write(Fig1Result result, Path file, String command) throws IOException {
         String text = render(result, command);
-        AtomicFiles.write(file, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+        AtomicFiles.writeString(file, text);
     }
 
     /** The report's Markdown. */

@@ -40,7 +40,7 @@ public final class Fig3Experiment {
         long start = System.nanoTime();
         RecipeCatalog catalog = RecipeCatalog.bundled();
         List<Recipe> recipes = settings.recipes().stream().map(catalog::get).toList();
-        int channels = data.provenance().channelCounts().keySet().stream().allMatch(c -> c == 1) ? 1 : 3;
+        int channels = data.inputChannels();
         NetworkSettings network = new NetworkSettings(settings.imageSize(), settings.imageSize(), channels,
                 settings.widthMultiplier(), Stem.AUTO, settings.convolution());
         List<Curve> curves = new ArrayList<>();
@@ -59,7 +59,7 @@ public final class Fig3Experiment {
             seconds.add((System.nanoTime() - t) / 1e9);
             LOG.info("fig3: {} best validation accuracy {} after {} s", recipe.name(),
                     Fig1Experiment.fmt(curve.best()), Math.round(seconds.get(seconds.size() - 1)));
-            CurveCsv.write(outDir.resolve("fig3-accuracy.csv"), curves, "recipe", "val_accuracy");
+            Curve.writeCsv(outDir.resolve("fig3-accuracy.csv"), curves, "recipe", "val_accuracy");
             renderAccuracy(curves, data.labels().size(), data.val().size(), outDir);
         }
         String source = String.format(java.util.Locale.ROOT, "%s (%s): %d training / %d validation images, %d "
@@ -74,7 +74,7 @@ public final class Fig3Experiment {
     /** Figure 2, {@code fig2-accuracy.png}, from the curves (also from a saved {@code fig3-accuracy.csv}). */
     public static void renderAccuracy(List<Curve> curves, int classes, int validationImages, Path outDir)
             throws IOException {
-        CurveChart.render(curves, "Figure 2: BN-Inception recipes, validation accuracy", "validation accuracy",
+        Curve.plot(curves, "Figure 2: BN-Inception recipes, validation accuracy", "validation accuracy",
                 1.0 / classes, validationImages, outDir.resolve("fig2-accuracy.png"));
     }
 }

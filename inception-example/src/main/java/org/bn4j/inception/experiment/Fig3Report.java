@@ -3,7 +3,6 @@ package org.bn4j.inception.experiment;
 import org.bn4j.inception.AtomicFiles;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -33,7 +32,7 @@ public final class Fig3Report {
     /** Writes the report of {@code result} to {@code file}; {@code command} is the command line that ran it. */
     public static void write(Fig3Result result, Path file, String command) throws IOException {
         String text = render(result, command);
-        AtomicFiles.write(file, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+        AtomicFiles.writeString(file, text);
     }
 
     /** The report's Markdown. */

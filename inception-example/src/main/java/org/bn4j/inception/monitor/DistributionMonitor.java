@@ -1,5 +1,6 @@
 package org.bn4j.inception.monitor;
 
+import org.bn4j.inception.Csv;
 import org.bn4j.inception.UserError;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
@@ -25,7 +26,7 @@ import java.util.Objects;
  * <p>Every {@code every} iterations it feeds a fixed monitoring batch through the network in inference mode, takes
  * the chosen percentiles (default 15th, 50th, 85th) of the input of each {@link MonitorTarget}, appends them to
  * {@code <name>.csv} and, every {@code renderEvery} readings and on {@link #close()}, redraws {@code <name>.png}
- * (one panel per target, see {@link PercentileChart}). Its cost is one inference pass of the monitoring batch and a
+ * (one panel per target, see {@link PercentileRecord#plot}). Its cost is one inference pass of the monitoring batch and a
  * sort of at most {@code maxValues} values per target per reading, so it is negligible when {@code every} is large.
  * Works with MultiLayerNetwork and ComputationGraph (see {@link LayerInputs}).
  */
@@ -44,7 +45,7 @@ public final class DistributionMonitor extends BaseTrainingListener implements C
     private final String title;
     private final Path csvFile;
     private final Path pngFile;
-    private final PercentileCsv csv;
+    private final Csv.Appender csv;
     private final List<PercentileRecord> records = new ArrayList<>();
     private int readings;
     private long overheadNanos;
@@ -63,7 +64,7 @@ public final class DistributionMonitor extends BaseTrainingListener implements C
         this.title = b.title;
         this.csvFile = b.outputDir.resolve(b.name + ".csv");
         this.pngFile = b.outputDir.resolve(b.name + ".png");
-        this.csv = new PercentileCsv(csvFile, percentiles);
+        this.csv = new Csv.Appender(csvFile, PercentileRecord.csvHeader(percentiles));
     }
 
     /** A builder for a monitor of {@code model} reading the layer inputs of the monitoring batch {@code features}. */
@@ -111,7 +112,7 @@ public final class DistributionMonitor extends BaseTrainingListener implements C
         });
         try {
             for (PercentileRecord record : fresh) {
-                csv.append(record);
+                csv.append(record.csvRow());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to " + csvFile, e);
@@ -158,7 +159,7 @@ public final class DistributionMonitor extends BaseTrainingListener implements C
         closed = true;
         try {
             if (!records.isEmpty()) {
-                PercentileChart.render(records, percentiles, title, pngFile);
+                PercentileRecord.plot(records, percentiles, title, pngFile);
             }
         } finally {
             csv.close();
@@ -185,7 +186,7 @@ public final class DistributionMonitor extends BaseTrainingListener implements C
 
     private void renderQuietly() {
         try {
-            PercentileChart.render(records, percentiles, title, pngFile);
+            PercentileRecord.plot(records, percentiles, title, pngFile);
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot draw {} (training goes on): {}", pngFile, e.toString());
         }

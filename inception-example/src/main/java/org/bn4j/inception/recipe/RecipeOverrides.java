@@ -15,6 +15,30 @@ public record RecipeOverrides(Boolean batchNorm, Activation activation, Double l
         return new RecipeOverrides(null, null, null, null, null, null, null, null, null, null);
     }
 
+    /** These overrides and batch normalization on or off. */
+    public RecipeOverrides withBatchNorm(boolean on) {
+        return new RecipeOverrides(on, activation, learningRate, momentum, lrDecayRate, lrDecayEpochs, dropout, l2,
+                localResponseNorm, shuffle);
+    }
+
+    /** These overrides and this initial learning rate. */
+    public RecipeOverrides withLearningRate(double rate) {
+        return new RecipeOverrides(batchNorm, activation, rate, momentum, lrDecayRate, lrDecayEpochs, dropout, l2,
+                localResponseNorm, shuffle);
+    }
+
+    /** These overrides and this many epochs per learning-rate decay step. */
+    public RecipeOverrides withLrDecayEpochs(double epochs) {
+        return new RecipeOverrides(batchNorm, activation, learningRate, momentum, lrDecayRate, epochs, dropout, l2,
+                localResponseNorm, shuffle);
+    }
+
+    /** These overrides and this L2 weight decay. */
+    public RecipeOverrides withL2(double weightDecay) {
+        return new RecipeOverrides(batchNorm, activation, learningRate, momentum, lrDecayRate, lrDecayEpochs, dropout,
+                weightDecay, localResponseNorm, shuffle);
+    }
+
     /** The preset with these overrides applied. */
     public Recipe applyTo(Recipe preset) {
         boolean any = batchNorm != null || activation != null || learningRate != null || momentum != null

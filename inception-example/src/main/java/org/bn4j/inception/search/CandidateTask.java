@@ -1,7 +1,11 @@
 package org.bn4j.inception.search;
 
+import org.bn4j.inception.search.CandidateRecord.Status;
 import org.deeplearning4j.arbiter.optimize.api.Candidate;
 import org.deeplearning4j.arbiter.optimize.api.OptimizationResult;
+import org.deeplearning4j.arbiter.optimize.api.TaskCreator;
+import org.deeplearning4j.arbiter.optimize.api.data.DataProvider;
+import org.deeplearning4j.arbiter.optimize.api.data.DataSource;
 import org.deeplearning4j.arbiter.optimize.api.saving.ResultReference;
 import org.deeplearning4j.arbiter.optimize.api.saving.ResultSaver;
 import org.deeplearning4j.arbiter.optimize.api.score.ScoreFunction;
@@ -20,34 +24,55 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 
 /**
- * One candidate of the search, run by Arbiter's runner: train, score, hand the model to the result saver, tell the
- * status listeners. Never throws: divergence, exceptions and a stop request become a {@link CandidateRecord} with
- * the matching {@link CandidateStatus} (Arbiter status Failed or Cancelled), so the search goes on.
+ * One candidate of the search, run by Arbiter's runner: train ({@link CandidateTrainer}), score on the validation
+ * images, hand the model to the result saver, tell the status listeners. Never throws: divergence, exceptions and a
+ * stop request become a {@link CandidateRecord} with the matching status, so the search goes on. Tasks are made by
+ * a {@link Creator}, Arbiter's task creator for the search.
  */
 final class CandidateTask implements Callable<OptimizationResult> {
 
     private static final Logger log = LoggerFactory.getLogger(CandidateTask.class);
 
     private final Candidate<?> candidate;
-    private final Properties dataProperties;
+    private final SearchData data;
     private final ScoreFunction scoreFunction;
     private final List<StatusListener> listeners;
     private final IOptimizationRunner runner;
-    private final CandidateTrainer trainer;
-    private final Path dir;
-    private final StopSignal stop;
+    private final Creator creator;
 
-    CandidateTask(Candidate<?> candidate, Properties dataProperties, ScoreFunction scoreFunction,
-                  List<StatusListener> listeners, IOptimizationRunner runner, CandidateTrainer trainer, Path dir,
-                  StopSignal stop) {
+    private CandidateTask(Candidate<?> candidate, SearchData data, ScoreFunction scoreFunction,
+                          List<StatusListener> listeners, IOptimizationRunner runner, Creator creator) {
         this.candidate = candidate;
-        this.dataProperties = dataProperties;
+        this.data = data;
         this.scoreFunction = scoreFunction;
         this.listeners = listeners;
         this.runner = runner;
-        this.trainer = trainer;
-        this.dir = dir;
-        this.stop = stop;
+        this.creator = creator;
+    }
+
+    /**
+     * Arbiter's task creator of the search: each task trains with {@code trainer} in {@code candidatesDir/<index>},
+     * obeys {@code stop}, and scores on the {@link SearchData}'s validation images.
+     */
+    record Creator(CandidateTrainer trainer, Path candidatesDir, StopSignal stop) implements TaskCreator {
+
+        @Override
+        public Callable<OptimizationResult> create(Candidate candidate, DataProvider dataProvider,
+                                                   ScoreFunction scoreFunction, List<StatusListener> statusListeners,
+                                                   IOptimizationRunner runner) {
+            if (!(dataProvider instanceof SearchData data)) {
+                throw new IllegalArgumentException("the inception search needs its SearchData, got " + dataProvider);
+            }
+            return new CandidateTask(candidate, data, scoreFunction, statusListeners, runner, this);
+        }
+
+        /** Not supported: the search hands Arbiter its {@link SearchData}, scanned once. */
+        @Override
+        public Callable<OptimizationResult> create(Candidate candidate, Class<? extends DataSource> dataSource,
+                                                   Properties dataSourceProperties, ScoreFunction scoreFunction,
+                                                   List<StatusListener> statusListeners, IOptimizationRunner runner) {
+            throw new UnsupportedOperationException("the inception search takes its SearchData, not a DataSource");
+        }
     }
 
     @Override
@@ -55,33 +80,29 @@ final class CandidateTask implements Callable<OptimizationResult> {
         long startMillis = System.currentTimeMillis();
         long start = System.nanoTime();
         SearchCandidate value = null;
-        CandidateStatus status;
+        Status status;
         Double score = null;
         String message = null;
         String stackTrace = null;
         CandidateTrainer.Trained trained = null;
         try {
             value = (SearchCandidate) candidate.getValue();
-            if (stop.stopped()) {
-                throw new CandidateStoppedException(stop.reason());
-            }
+            creator.stop().check();
             log.info("candidate {}: {}", candidate.getIndex(), value.describe());
-            trained = trainer.train(value, ImageFolderDataSource.open(dataProperties), dir, stop);
-            double s = scoreFunction.score(trained.network(), ImageFolderDataSource.class, dataProperties);
+            trained = creator.trainer().train(value, data,
+                    creator.candidatesDir().resolve(String.format("%03d", candidate.getIndex())), creator.stop());
+            double s = scoreFunction.score(trained.network(), data, null);
             if (!Double.isFinite(s)) {
-                throw new CandidateDivergedException("score is " + s);
+                throw new StopSignal.CandidateEnded(Status.DIVERGED, "score is " + s);
             }
             score = s;
-            status = CandidateStatus.COMPLETED;
-        } catch (CandidateDivergedException e) {
-            status = CandidateStatus.DIVERGED;
-            message = e.getMessage();
-        } catch (CandidateStoppedException e) {
-            status = CandidateStatus.STOPPED;
+            status = Status.COMPLETED;
+        } catch (StopSignal.CandidateEnded e) {
+            status = e.status();
             message = e.getMessage();
         } catch (Throwable e) {
             log.warn("candidate {} failed", candidate.getIndex(), e);
-            status = CandidateStatus.FAILED;
+            status = Status.FAILED;
             message = e.getClass().getSimpleName() + ": " + e.getMessage();
             stackTrace = stackTrace(e);
         } finally {
@@ -89,12 +110,12 @@ final class CandidateTask implements Callable<OptimizationResult> {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         CandidateRecord record = new CandidateRecord(candidate.getIndex(), status, score, seconds, value,
-                trainer.baseRecipe().name(), message);
-        CandidateInfo info = new CandidateInfo(candidate.getIndex(), arbiterStatus(status), score, startMillis,
+                creator.trainer().baseRecipe().name(), message);
+        CandidateInfo info = new CandidateInfo(candidate.getIndex(), status.arbiter(), score, startMillis,
                 startMillis, System.currentTimeMillis(), candidate.getFlatParameters(),
                 stackTrace != null ? stackTrace : message);
         OptimizationResult result = new OptimizationResult(candidate, score, candidate.getIndex(), record, info, null);
-        if (status == CandidateStatus.COMPLETED) {
+        if (status == Status.COMPLETED) {
             result.setResultReference(save(result, trained));
         }
         for (StatusListener listener : listeners) {
@@ -118,14 +139,6 @@ final class CandidateTask implements Callable<OptimizationResult> {
             log.error("could not save the model of candidate {}", candidate.getIndex(), e);
             return null;
         }
-    }
-
-    private static org.deeplearning4j.arbiter.optimize.runner.CandidateStatus arbiterStatus(CandidateStatus status) {
-        return switch (status) {
-            case COMPLETED -> org.deeplearning4j.arbiter.optimize.runner.CandidateStatus.Complete;
-            case STOPPED -> org.deeplearning4j.arbiter.optimize.runner.CandidateStatus.Cancelled;
-            case DIVERGED, FAILED -> org.deeplearning4j.arbiter.optimize.runner.CandidateStatus.Failed;
-        };
     }
 
     private static String stackTrace(Throwable e) {

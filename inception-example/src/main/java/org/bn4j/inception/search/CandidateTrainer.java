@@ -1,11 +1,9 @@
 package org.bn4j.inception.search;
 
 import org.bn4j.inception.data.ImageShape;
-import org.bn4j.inception.net.BnInceptionBuilder;
 import org.bn4j.inception.net.ConvolutionKind;
 import org.bn4j.inception.net.Stem;
 import org.bn4j.inception.recipe.Recipe;
-import org.bn4j.inception.train.CheckpointStore;
 import org.bn4j.inception.train.NetworkSettings;
 import org.bn4j.inception.train.RunManifest;
 import org.bn4j.inception.train.Trainer;
@@ -45,11 +43,10 @@ public record CandidateTrainer(Recipe baseRecipe, int epochs, Stem stem, long se
     }
 
     /**
-     * Trains {@code candidate} on {@code data}, writing into {@code dir}. Throws {@link CandidateDivergedException}
-     * or {@link CandidateStoppedException} from inside training when the loss blows up or {@code stop} fires.
+     * Trains {@code candidate} on {@code data}, writing into {@code dir}. {@code stop} listens to the training: it
+     * throws {@link StopSignal.CandidateEnded} from inside it when the loss blows up or the search must stop.
      */
-    public Trained train(SearchCandidate candidate, ImageFolderDataSource data, Path dir, StopSignal stop)
-            throws IOException {
+    public Trained train(SearchCandidate candidate, SearchData data, Path dir, StopSignal stop) throws IOException {
         Files.createDirectories(dir);
         Recipe recipe = candidate.recipe(baseRecipe);
         ImageShape shape = data.shape();
@@ -59,35 +56,22 @@ public record CandidateTrainer(Recipe baseRecipe, int epochs, Stem stem, long se
                 false);
         Trainer trainer = new Trainer(data.data(), data.batches(), recipe, settings)
                 .populationBatches(populationBatches)
-                .addListener(new TrainingGuard(stop));
-        ComputationGraph graph = build(candidate, recipe, network, data.data().labels().size(),
-                trainer.iterationsPerEpoch());
-        try {
-            trainer.train(graph, TrainingState.fresh());
-        } finally {
-            Files.deleteIfExists(new CheckpointStore(dir).file());
-        }
-        RunManifest manifest = new RunManifest(RunManifest.FORMAT_VERSION, recipe, network,
-                data.data().provenance(), epochs, candidate.batchSize(), seed, false, trainer.iterationsPerEpoch(),
-                Instant.now().toString(), null);
-        return new Trained(graph, manifest);
-    }
-
-    private ComputationGraph build(SearchCandidate candidate, Recipe recipe, NetworkSettings network, int classes,
-                                   int iterationsPerEpoch) {
-        BnInceptionBuilder builder = new BnInceptionBuilder()
-                .input(network.height(), network.width(), network.channels())
-                .numClasses(classes)
-                .widthMultiplier(network.widthMultiplier())
-                .stem(network.stem())
-                .convolution(network.convolution())
-                .seed(seed);
-        ComputationGraphConfiguration conf = recipe.configure(builder, iterationsPerEpoch).buildConfiguration();
+                .addListener(stop);
+        ComputationGraphConfiguration conf = network.configuration(recipe, data.data().labels().size(),
+                trainer.iterationsPerEpoch(), seed);
         if (candidate.batchNorm()) {
             candidate.bn().applyTo(conf);
         }
         ComputationGraph graph = new ComputationGraph(conf);
         graph.init();
-        return graph;
+        try {
+            trainer.train(graph, TrainingState.fresh());
+        } finally {
+            Files.deleteIfExists(trainer.checkpoints().file());
+        }
+        RunManifest manifest = new RunManifest(RunManifest.FORMAT_VERSION, recipe, network,
+                data.data().provenance(), epochs, candidate.batchSize(), seed, false, trainer.iterationsPerEpoch(),
+                Instant.now().toString(), null);
+        return new Trained(graph, manifest);
     }
 }

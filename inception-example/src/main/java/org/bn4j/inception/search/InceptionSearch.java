@@ -1,6 +1,7 @@
 package org.bn4j.inception.search;
 
 import org.bn4j.inception.Json;
+import org.bn4j.inception.UserError;
 import org.bn4j.inception.train.Trainer;
 import org.deeplearning4j.arbiter.optimize.api.CandidateGenerator;
 import org.deeplearning4j.arbiter.optimize.api.termination.MaxCandidatesCondition;
@@ -21,14 +22,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 
 /**
  * A hyperparameter search over the BN-Inception recipe with Arbiter: candidates from an {@link InceptionSearchSpace}
- * (random or grid), data from an {@link ImageFolderDataSource}, score = validation accuracy (Arbiter's {@link
+ * (random or grid), data from a {@link SearchData}, score = validation accuracy (Arbiter's {@link
  * EvaluationScoreFunction}), termination by candidate count or wall time ({@link StopSignal}). One candidate trains
- * at a time. The output folder receives {@code search.json} (the settings), {@link ResultFiles} after every
- * candidate, {@link ScorePlot} at the end and the best model in {@code best/}.
+ * at a time. The output folder receives {@code search.json} (the settings), the {@link SearchResults} files after
+ * every candidate, their plot at the end and the best model in {@code best/}.
  */
 public final class InceptionSearch {
 
@@ -40,18 +40,48 @@ public final class InceptionSearch {
 
     private final InceptionSearchSpace space;
     private final CandidateTrainer trainer;
-    private final Properties dataProperties;
-    private final SearchSettings settings;
+    private final SearchData data;
+    private final Settings settings;
     private final StopSignal stop;
 
-    /** A search of {@code space}, training with {@code trainer} on the data {@code dataProperties} describe. */
-    public InceptionSearch(InceptionSearchSpace space, CandidateTrainer trainer, Properties dataProperties,
-                           SearchSettings settings) {
+    /** A search of {@code space}, training with {@code trainer} on {@code data}. */
+    public InceptionSearch(InceptionSearchSpace space, CandidateTrainer trainer, SearchData data, Settings settings) {
         this.space = space;
         this.trainer = trainer;
-        this.dataProperties = dataProperties;
+        this.data = data;
         this.settings = settings;
         this.stop = new StopSignal(settings.maxMinutes());
+    }
+
+    /** How candidates are drawn from the search space. */
+    public enum Method {
+        /** Independent random samples (log-uniform ranges sampled on a log scale). */
+        RANDOM,
+        /** Every combination of a grid: each range cut into the configured number of points, choices as they are. */
+        GRID
+    }
+
+    /**
+     * How long and how a search runs.
+     *
+     * @param method     random or grid search
+     * @param candidates stop after this many candidates (a grid may hold fewer)
+     * @param maxMinutes stop after this wall time, the running candidate included ({@code <= 0}: no limit)
+     * @param gridPoints points per continuous range in grid search
+     * @param outDir     where results, plot and best model go
+     * @param seed       seed of the random search
+     */
+    public record Settings(Method method, int candidates, double maxMinutes, int gridPoints, Path outDir, long seed) {
+
+        /** A {@link UserError} for a non-positive count. */
+        public Settings {
+            if (candidates <= 0) {
+                throw new UserError("the number of candidates must be > 0, got " + candidates);
+            }
+            if (gridPoints < 1) {
+                throw new UserError("grid points must be >= 1, got " + gridPoints);
+            }
+        }
     }
 
     /** What a search produced. */
@@ -71,17 +101,16 @@ public final class InceptionSearch {
         CandidateGenerator generator = generator();
         int planned = plannedCandidates(generator);
         writeManifest(dir, planned);
-        SearchResults results = new SearchResults(dir, planned, out);
-        BestModelSaver saver = new BestModelSaver(dir.resolve(BEST_DIR));
+        SearchResults results = new SearchResults(dir, dir.resolve(BEST_DIR), planned, out);
         OptimizationConfiguration config = new OptimizationConfiguration.Builder()
                 .candidateGenerator(generator)
-                .dataSource(ImageFolderDataSource.class, dataProperties)
+                .dataProvider(data)
                 .scoreFunction(new EvaluationScoreFunction(Evaluation.Metric.ACCURACY))
-                .modelSaver(saver)
+                .modelSaver(results)
                 .terminationConditions(new MaxCandidatesCondition(planned), stop)
                 .build();
         LocalOptimizationRunner runner = new LocalOptimizationRunner(config,
-                new InceptionTaskCreator(trainer, dir.resolve(CANDIDATES_DIR), stop));
+                new CandidateTask.Creator(trainer, dir.resolve(CANDIDATES_DIR), stop));
         runner.addListeners(results);
         out.printf("search: %s, up to %d candidates%s, results in %s%n", settings.method(), planned,
                 settings.maxMinutes() > 0 ? " or " + settings.maxMinutes() + " min" : "", dir.toAbsolutePath());
@@ -91,14 +120,14 @@ public final class InceptionSearch {
             runner.shutdown(false);
         }
         List<CandidateRecord> records = results.records();
-        Path plot = ScorePlot.write(dir, records);
+        Path plot = SearchResults.plot(dir, records);
         Optional<CandidateRecord> best = results.best();
         log.info("search finished: {} candidates, best {}", records.size(), best.map(CandidateRecord::score));
-        return new Outcome(records, best, best.isPresent() ? saver.modelFile() : null, plot, stop.reason());
+        return new Outcome(records, best, best.isPresent() ? results.modelFile() : null, plot, stop.reason());
     }
 
     private CandidateGenerator generator() {
-        if (settings.method() == SearchMethod.GRID) {
+        if (settings.method() == Method.GRID) {
             return new GridSearchCandidateGenerator(space, settings.gridPoints(),
                     GridSearchCandidateGenerator.Mode.Sequential, null);
         }
@@ -126,7 +155,7 @@ public final class InceptionSearch {
         manifest.put("epochsPerCandidate", trainer.epochs());
         manifest.put("finalStatistics", Trainer.describeFinalStatistics(trainer.populationBatches()));
         manifest.put("space", space.toString());
-        manifest.put("data", new LinkedHashMap<>(dataProperties));
+        manifest.put("data", data.describe());
         manifest.put("score", "validation accuracy");
         Json.write(dir.resolve("search.json"), manifest);
     }

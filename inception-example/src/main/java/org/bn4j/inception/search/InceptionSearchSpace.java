@@ -3,10 +3,6 @@ package org.bn4j.inception.search;
 import org.bn4j.arbiter.BatchNormLayerSpace;
 import org.deeplearning4j.arbiter.optimize.api.AbstractParameterSpace;
 import org.deeplearning4j.arbiter.optimize.api.ParameterSpace;
-import org.deeplearning4j.arbiter.optimize.distribution.LogUniformDistribution;
-import org.deeplearning4j.arbiter.optimize.parameter.FixedValue;
-import org.deeplearning4j.arbiter.optimize.parameter.continuous.ContinuousParameterSpace;
-import org.deeplearning4j.arbiter.optimize.parameter.discrete.DiscreteParameterSpace;
 import org.deeplearning4j.arbiter.util.LeafUtils;
 
 import java.util.ArrayList;
@@ -46,7 +42,7 @@ public class InceptionSearchSpace extends AbstractParameterSpace<SearchCandidate
     public SearchCandidate getValue(double[] values) {
         return new SearchCandidate(learningRate.getValue(values), decayAcceleration.getValue(values),
                 l2.getValue(values), batchSize.getValue(values), widthMultiplier.getValue(values),
-                batchNorm.getValue(values), BatchNormSettings.of(batchNormLayer.getValue(values)));
+                batchNorm.getValue(values), SearchCandidate.BatchNormSettings.of(batchNormLayer.getValue(values)));
     }
 
     @Override
@@ -92,50 +88,64 @@ public class InceptionSearchSpace extends AbstractParameterSpace<SearchCandidate
                 + batchNorm + ", " + batchNormLayer + ")";
     }
 
-    /** Builder; every option has the default stated on its setter. */
+    /** Default learning-rate space (command-line syntax of {@link SpaceSyntax}): log-uniform in [0.001, 0.1]. */
+    public static final String DEFAULT_LEARNING_RATE = "0.001:0.1";
+    /** Default decay accelerations: one of 1 (GoogLeNet's schedule) and 6 (the paper's BN-x5). */
+    public static final String DEFAULT_DECAY_ACCELERATION = "1,6";
+    /** Default L2 space: log-uniform in [1e-5, 1e-3]. */
+    public static final String DEFAULT_L2 = "0.00001:0.001";
+    /** Default mini-batch size. */
+    public static final String DEFAULT_BATCH_SIZE = "64";
+    /** Default width multiplier. */
+    public static final String DEFAULT_WIDTH = "0.25";
+    /** Default BN switch: searched (on and off). */
+    public static final String DEFAULT_BATCH_NORM = "both";
+
+    /** Builder; every option defaults to the constant of the same name ({@code DEFAULT_...}). */
     public static final class Builder {
-        private ParameterSpace<Double> learningRate = new ContinuousParameterSpace(
-                new LogUniformDistribution(0.001, 0.1));
-        private ParameterSpace<Double> decayAcceleration = new DiscreteParameterSpace<>(1.0, 6.0);
-        private ParameterSpace<Double> l2 = new ContinuousParameterSpace(new LogUniformDistribution(1e-5, 1e-3));
-        private ParameterSpace<Integer> batchSize = new FixedValue<>(64);
-        private ParameterSpace<Double> widthMultiplier = new FixedValue<>(0.25);
-        private ParameterSpace<Boolean> batchNorm = new DiscreteParameterSpace<>(true, false);
+        private ParameterSpace<Double> learningRate = SpaceSyntax.logRange(DEFAULT_LEARNING_RATE, "--lr");
+        private ParameterSpace<Double> decayAcceleration = SpaceSyntax.doubles(DEFAULT_DECAY_ACCELERATION,
+                "--decay-acceleration");
+        private ParameterSpace<Double> l2 = SpaceSyntax.logRange(DEFAULT_L2, "--l2");
+        private ParameterSpace<Integer> batchSize = SpaceSyntax.integers(DEFAULT_BATCH_SIZE, "--batch-sizes");
+        private ParameterSpace<Double> widthMultiplier = SpaceSyntax.doubles(DEFAULT_WIDTH, "--widths");
+        private ParameterSpace<Boolean> batchNorm = SpaceSyntax.bool(DEFAULT_BATCH_NORM, "--batch-norm");
         private BatchNormLayerSpace batchNormLayer = new BatchNormLayerSpace.Builder().build();
 
-        /** Initial learning rate. Defaults to log-uniform in [0.001, 0.1]. */
+        /** Initial learning rate. Defaults to {@link #DEFAULT_LEARNING_RATE}. */
         public Builder learningRate(ParameterSpace<Double> learningRate) {
             this.learningRate = learningRate;
             return this;
         }
 
-        /** Decay acceleration relative to GoogLeNet's 8-epoch decay period. Defaults to one of {1, 6}. */
+        /** Decay acceleration over GoogLeNet's 8-epoch period. Defaults to {@link #DEFAULT_DECAY_ACCELERATION}. */
         public Builder decayAcceleration(ParameterSpace<Double> decayAcceleration) {
             this.decayAcceleration = decayAcceleration;
             return this;
         }
 
-        /** L2 weight decay. Defaults to log-uniform in [1e-5, 1e-3]. */
+        /** L2 weight decay. Defaults to {@link #DEFAULT_L2}. */
         public Builder l2(ParameterSpace<Double> l2) {
             this.l2 = l2;
             return this;
         }
 
-        /** Mini-batch size. Defaults to 64. */
+        /** Mini-batch size. Defaults to {@link #DEFAULT_BATCH_SIZE}. */
         public Builder batchSize(ParameterSpace<Integer> batchSize) {
             this.batchSize = batchSize;
             return this;
         }
 
-        /** Width multiplier of the network. Defaults to 0.25. */
+        /** Width multiplier of the network. Defaults to {@link #DEFAULT_WIDTH}. */
         public Builder widthMultiplier(ParameterSpace<Double> widthMultiplier) {
             this.widthMultiplier = widthMultiplier;
             return this;
         }
 
         /**
-         * Batch normalization on (true) or off (false). Defaults to both, as a {@link DiscreteParameterSpace} (grid
-         * search would cut Arbiter's BooleanSpace into as many points as a continuous range, repeating values).
+         * Batch normalization on (true) or off (false). Defaults to {@link #DEFAULT_BATCH_NORM}: both, as a discrete
+         * choice (grid search would cut Arbiter's BooleanSpace into as many points as a continuous range, repeating
+         * values).
          */
         public Builder batchNorm(ParameterSpace<Boolean> batchNorm) {
             this.batchNorm = batchNorm;

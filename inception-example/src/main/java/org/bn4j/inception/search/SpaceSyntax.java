@@ -16,28 +16,28 @@ import java.util.function.Function;
  * The command-line syntax of a search dimension: {@code 0.01} (fixed), {@code 0.001:0.1} (a range) or {@code
  * 32,64} (a choice). Ranges are log-uniform or uniform as the dimension needs.
  */
-final class SpaceSyntax {
+public final class SpaceSyntax {
 
     private SpaceSyntax() {
     }
 
     /** A fixed value, a log-uniform range {@code MIN:MAX}, or a list of choices. */
-    static ParameterSpace<Double> logRange(String text, String option) {
+    public static ParameterSpace<Double> logRange(String text, String option) {
         return range(text, option, true);
     }
 
     /** A fixed value, a uniform range {@code MIN:MAX}, or a list of choices. */
-    static ParameterSpace<Double> linearRange(String text, String option) {
+    public static ParameterSpace<Double> linearRange(String text, String option) {
         return range(text, option, false);
     }
 
     /** A fixed value or a list of choices of doubles. */
-    static ParameterSpace<Double> doubles(String text, String option) {
+    public static ParameterSpace<Double> doubles(String text, String option) {
         return choices(text, option, s -> parseDouble(s, option));
     }
 
     /** A fixed value or a list of choices of integers. */
-    static ParameterSpace<Integer> integers(String text, String option) {
+    public static ParameterSpace<Integer> integers(String text, String option) {
         return choices(text, option, s -> {
             try {
                 return Integer.parseInt(s);
@@ -48,7 +48,7 @@ final class SpaceSyntax {
     }
 
     /** {@code true}, {@code false} or {@code both} (also {@code on}/{@code off}). */
-    static ParameterSpace<Boolean> bool(String text, String option) {
+    public static ParameterSpace<Boolean> bool(String text, String option) {
         return switch (text.trim().toLowerCase(Locale.ROOT)) {
             case "true", "on", "yes" -> new FixedValue<>(true);
             case "false", "off", "no" -> new FixedValue<>(false);
@@ -59,7 +59,7 @@ final class SpaceSyntax {
     }
 
     /** A fixed constant or a list of constants of {@code type}, by name (case-insensitive). */
-    static <E extends Enum<E>> ParameterSpace<E> enums(String text, String option, Class<E> type) {
+    public static <E extends Enum<E>> ParameterSpace<E> enums(String text, String option, Class<E> type) {
         return choices(text, option, s -> {
             try {
                 return Enum.valueOf(type, s.toUpperCase(Locale.ROOT).replace('-', '_'));

@@ -2,15 +2,19 @@ package org.bn4j.inception.search;
 
 import org.deeplearning4j.arbiter.optimize.api.termination.TerminationCondition;
 import org.deeplearning4j.arbiter.optimize.runner.IOptimizationRunner;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
 
 import java.util.concurrent.TimeUnit;
 
 /**
- * When a search must stop: at its wall-time deadline or when stopping is requested (Ctrl-C). Arbiter checks its
- * termination conditions only between candidates, so the candidate in training also polls this signal after every
- * mini-batch ({@link TrainingGuard}). As a {@link TerminationCondition} it ends the runner's loop.
+ * When a search, or the candidate in training, must stop: at the search's wall-time deadline, when stopping is
+ * requested (Ctrl-C), or (for the candidate) when its training loss diverges. Arbiter checks its termination
+ * conditions only between candidates (this is one), so the candidate in training also has this signal as a training
+ * listener: after every mini-batch it throws {@link CandidateEnded} with status DIVERGED when the loss is NaN or
+ * infinite (training further would only waste the search's time) and STOPPED when the search must stop.
  */
-public final class StopSignal implements TerminationCondition {
+public final class StopSignal extends BaseTrainingListener implements TerminationCondition {
 
     private final long deadlineNanos;
     private volatile String reason;
@@ -18,6 +22,22 @@ public final class StopSignal implements TerminationCondition {
     /** A signal whose deadline is {@code maxMinutes} from now ({@code <= 0}: no deadline). */
     public StopSignal(double maxMinutes) {
         this.deadlineNanos = maxMinutes > 0 ? System.nanoTime() + (long) (maxMinutes * 60e9) : Long.MAX_VALUE;
+    }
+
+    /** Ends a candidate early, with the status it ends with (DIVERGED or STOPPED) and why. */
+    public static final class CandidateEnded extends RuntimeException {
+        private final CandidateRecord.Status status;
+
+        /** The candidate ends with {@code status} for {@code message}. */
+        public CandidateEnded(CandidateRecord.Status status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        /** How the candidate ended. */
+        public CandidateRecord.Status status() {
+            return status;
+        }
     }
 
     /** Asks the search to stop as soon as possible. */
@@ -35,15 +55,23 @@ public final class StopSignal implements TerminationCondition {
         return reason;
     }
 
-    /** True when the search must stop. */
-    public boolean stopped() {
-        return reason() != null;
+    /** Throws {@link CandidateEnded} (STOPPED) when the search must stop. */
+    public void check() {
+        String why = reason();
+        if (why != null) {
+            throw new CandidateEnded(CandidateRecord.Status.STOPPED, why);
+        }
     }
 
-    /** Seconds left before the deadline (infinite without one). */
-    public double secondsLeft() {
-        return deadlineNanos == Long.MAX_VALUE ? Double.POSITIVE_INFINITY
-                : (deadlineNanos - System.nanoTime()) / 1e9;
+    /** After every iteration of a candidate's training: DIVERGED for a non-finite loss, else {@link #check()}. */
+    @Override
+    public void iterationDone(Model model, int iteration, int epoch) {
+        double loss = model.score();
+        if (!Double.isFinite(loss)) {
+            throw new CandidateEnded(CandidateRecord.Status.DIVERGED,
+                    "training loss became " + loss + " at iteration " + iteration);
+        }
+        check();
     }
 
     @Override
@@ -53,12 +81,13 @@ public final class StopSignal implements TerminationCondition {
 
     @Override
     public boolean terminate(IOptimizationRunner runner) {
-        return stopped();
+        return reason() != null;
     }
 
     @Override
     public String toString() {
-        double left = secondsLeft();
+        double left = deadlineNanos == Long.MAX_VALUE ? Double.POSITIVE_INFINITY
+                : (deadlineNanos - System.nanoTime()) / 1e9;
         return "StopSignal(" + (Double.isInfinite(left) ? "no deadline" : TimeUnit.SECONDS.toMinutes((long) left)
                 + " min left") + (reason == null ? "" : ", " + reason) + ")";
     }

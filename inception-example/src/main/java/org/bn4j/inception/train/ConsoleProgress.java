@@ -8,20 +8,33 @@ import java.io.PrintStream;
 import java.util.Locale;
 import java.util.function.IntConsumer;
 
-/** A terminal progress bar per epoch (loss and images/s) and for Algorithm 2, and one summary line per epoch. */
+/**
+ * One summary line per epoch and, unless turned off, a terminal progress bar per epoch (loss and images/s) and for
+ * Algorithm 2.
+ */
 public final class ConsoleProgress implements ProgressReporter {
 
     private final PrintStream out;
+    private final boolean bars;
     private ProgressBar bar;
 
-    /** Prints epoch summaries to {@code out}; the bar itself goes to standard error. */
+    /** Prints epoch summaries to {@code out}; the bars themselves go to standard error. */
     public ConsoleProgress(PrintStream out) {
+        this(out, true);
+    }
+
+    /** Prints epoch summaries to {@code out}, and progress bars to standard error only when {@code bars}. */
+    public ConsoleProgress(PrintStream out, boolean bars) {
         this.out = out;
+        this.bars = bars;
     }
 
     @Override
     public void startEpoch(int epoch, int epochs, int totalBatches, int batchesDone) {
         close();
+        if (!bars) {
+            return;
+        }
         bar = new ProgressBarBuilder()
                 .setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs))
                 .setInitialMax(totalBatches)
@@ -34,6 +47,9 @@ public final class ConsoleProgress implements ProgressReporter {
 
     @Override
     public void batchDone(double loss, double imagesPerSecond) {
+        if (bar == null) {
+            return;
+        }
         bar.step();
         bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f, %.1f images/s", loss, imagesPerSecond));
     }
@@ -49,6 +65,9 @@ public final class ConsoleProgress implements ProgressReporter {
     @Override
     public IntConsumer populationStatistics(int maxBatches) {
         close();
+        if (!bars) {
+            return ProgressReporter.super.populationStatistics(maxBatches);
+        }
         bar = new ProgressBarBuilder()
                 .setTaskName("Algorithm 2")
                 .setInitialMax(maxBatches)

@@ -1,9 +1,8 @@
 package org.bn4j.inception.train;
 
-import org.bn4j.inception.AtomicFiles;
+import org.bn4j.inception.Csv;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -22,11 +21,17 @@ public final class MetricsCsv {
 
     /** Writes the header and one row per epoch to {@code outDir/metrics.csv}. */
     public static void write(Path outDir, List<EpochMetrics> history) throws IOException {
-        StringBuilder csv = new StringBuilder(HEADER).append('\n');
-        for (EpochMetrics m : history) {
-            csv.append(String.format(Locale.ROOT, "%d,%d,%.6f,%.2f,%.4f,%.6g,%.1f%n", m.epoch(), m.iterations(),
-                    m.trainLoss(), m.imagesPerSecond(), m.valAccuracy(), m.learningRate(), m.trainSeconds()));
-        }
-        AtomicFiles.write(outDir.resolve(FILE_NAME), out -> out.write(csv.toString().getBytes(StandardCharsets.UTF_8)));
+        List<List<String>> rows = history.stream().map(MetricsCsv::row).toList();
+        Csv.write(outDir.resolve(FILE_NAME), List.of(HEADER.split(",")), rows);
+    }
+
+    private static List<String> row(EpochMetrics m) {
+        return List.of(Integer.toString(m.epoch()), Integer.toString(m.iterations()), format("%.6f", m.trainLoss()),
+                format("%.2f", m.imagesPerSecond()), format("%.4f", m.valAccuracy()), format("%.6g", m.learningRate()),
+                format("%.1f", m.trainSeconds()));
+    }
+
+    private static String format(String pattern, double value) {
+        return String.format(Locale.ROOT, pattern, value);
     }
 }

@@ -5,6 +5,7 @@ import org.bn4j.inception.net.BnInceptionBuilder;
 import org.bn4j.inception.net.ConvolutionKind;
 import org.bn4j.inception.net.Stem;
 import org.bn4j.inception.recipe.Recipe;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
@@ -40,6 +41,14 @@ public record NetworkSettings(int height, int width, int channels, double widthM
 
     /** A new, initialized BN-Inception (or variant) for this recipe and data. */
     public ComputationGraph build(Recipe recipe, int numClasses, int iterationsPerEpoch, long seed) {
+        ComputationGraph network = new ComputationGraph(configuration(recipe, numClasses, iterationsPerEpoch, seed));
+        network.init();
+        return network;
+    }
+
+    /** The configuration {@link #build} initializes, for callers that adjust it first (e.g. the search's BN options). */
+    public ComputationGraphConfiguration configuration(Recipe recipe, int numClasses, int iterationsPerEpoch,
+                                                       long seed) {
         BnInceptionBuilder builder = new BnInceptionBuilder()
                 .input(height, width, channels)
                 .numClasses(numClasses)
@@ -47,6 +56,6 @@ public record NetworkSettings(int height, int width, int channels, double widthM
                 .stem(stem)
                 .convolution(convolution)
                 .seed(seed);
-        return recipe.configure(builder, iterationsPerEpoch).build();
+        return recipe.configure(builder, iterationsPerEpoch).buildConfiguration();
     }
 }

@@ -94,6 +94,11 @@ public final class Trainer {
         return this;
     }
 
+    /** Where this trainer's checkpoints go: {@code checkpoint.zip} in the output folder. */
+    public CheckpointStore checkpoints() {
+        return checkpoints;
+    }
+
     /** Mini-batches per epoch at the configured batch size. */
     public int iterationsPerEpoch() {
         return (data.train().size() + settings.batchSize() - 1) / settings.batchSize();

@@ -6,7 +6,6 @@ import org.bn4j.inception.data.ImageBatches;
 import org.bn4j.inception.data.ImageFolderData;
 import org.bn4j.inception.recipe.Recipe;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,11 +32,8 @@ public final class TrainingRun {
     private final NetworkSettings network;
     private final ImageFolderData data;
     private final TrainingSettings settings;
-    private final List<TrainingListener> listeners = new ArrayList<>();
-    private ProgressReporter progress = ProgressReporter.SILENT;
-    private int populationBatches;
+    private final Trainer trainer;
     private List<String> arguments;
-    private EpochFitter epochFitter;
 
     /** A run of {@code recipe} on {@code data}. */
     public TrainingRun(Recipe recipe, NetworkSettings network, ImageFolderData data, TrainingSettings settings) {
@@ -45,35 +41,20 @@ public final class TrainingRun {
         this.network = network;
         this.data = data;
         this.settings = settings;
+        this.trainer = new Trainer(data, new ImageBatches(network.imageShape(), data.labels()), recipe, settings);
     }
 
-    /** Adds a listener that sees every iteration and epoch. */
-    public TrainingRun addListener(TrainingListener listener) {
-        listeners.add(listener);
-        return this;
-    }
-
-    /** Where progress is shown. Defaults to silent. */
-    public TrainingRun progress(ProgressReporter progress) {
-        this.progress = progress;
-        return this;
-    }
-
-    /** Algorithm 2 population statistics after the last epoch: see {@link Trainer#populationBatches(int)}. */
-    public TrainingRun populationBatches(int maxBatches) {
-        this.populationBatches = maxBatches;
-        return this;
+    /**
+     * The trainer of this run, to configure before {@link #run}: listeners, progress, Algorithm 2 after the last
+     * epoch, an epoch fitter (see {@link Trainer}'s setters and their defaults).
+     */
+    public Trainer trainer() {
+        return trainer;
     }
 
     /** The command-line options that made this run, saved in its manifest for resuming. Defaults to none. */
     public TrainingRun arguments(List<String> arguments) {
         this.arguments = arguments == null ? null : List.copyOf(arguments);
-        return this;
-    }
-
-    /** Fits every epoch with {@code fitter}: see {@link Trainer#epochFitter(EpochFitter)}. Defaults to null. */
-    public TrainingRun epochFitter(EpochFitter fitter) {
-        this.epochFitter = fitter;
         return this;
     }
 
@@ -92,10 +73,7 @@ public final class TrainingRun {
      */
     public Result run(boolean resume) throws IOException {
         Files.createDirectories(settings.outDir());
-        Trainer trainer = new Trainer(data, new ImageBatches(network.imageShape(), data.labels()), recipe, settings)
-                .progress(progress).populationBatches(populationBatches).epochFitter(epochFitter);
-        listeners.forEach(trainer::addListener);
-        CheckpointStore checkpoints = new CheckpointStore(settings.outDir());
+        CheckpointStore checkpoints = trainer.checkpoints();
         RunManifest manifest = new RunManifest(RunManifest.FORMAT_VERSION, recipe, network, data.provenance(),
                 settings.epochs(), settings.batchSize(), settings.seed(), settings.augment(),
                 trainer.iterationsPerEpoch(), Instant.now().toString(), arguments);

@@ -1,6 +1,7 @@
 package org.bn4j.inception.monitor;
 
 import org.bn4j.BatchNorm;
+import org.bn4j.inception.cli.MonitorOption;
 import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -22,13 +23,13 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import javax.imageio.ImageIO;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -83,7 +84,7 @@ class DistributionMonitorTest {
         net.fit(data(9, 8)); // 9 iterations: readings after steps 3, 6 and 9
         monitor.close();
 
-        List<PercentileRecord> records = PercentileCsv.read(dir.resolve("mon.csv"));
+        List<PercentileRecord> records = PercentileRecord.readCsv(dir.resolve("mon.csv"));
         assertEquals(4 * 3, records.size());
         assertEquals(List.of(0L, 3L, 6L, 9L), records.stream().map(PercentileRecord::step).distinct().toList());
         assertEquals(List.of("sigmoid", "sigmoid:2", "0"),

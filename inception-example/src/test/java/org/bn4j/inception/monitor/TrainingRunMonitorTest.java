@@ -1,5 +1,6 @@
 package org.bn4j.inception.monitor;
 
+import org.bn4j.inception.cli.MonitorOption;
 import org.bn4j.inception.data.DataOptions;
 import org.bn4j.inception.data.FashionMnistFolders;
 import org.bn4j.inception.data.ImageBatches;
@@ -43,11 +44,11 @@ class TrainingRunMonitorTest {
         new CommandLine(monitor).parseArgs("--monitor", "3a/3x3/bn:0,3b", "--monitor-every", "1");
         try (MonitorOption distributions = monitor) {
             distributions.listener(new ImageBatches(network.imageShape(), data.labels())
-                    .iterator(data.val(), 64, null), out).ifPresent(run::addListener);
+                    .iterator(data.val(), 64, null), out).ifPresent(run.trainer()::addListener);
             run.run(false);
         }
 
-        List<PercentileRecord> records = PercentileCsv.read(out.resolve("monitor.csv"));
+        List<PercentileRecord> records = PercentileRecord.readCsv(out.resolve("monitor.csv"));
         assertEquals(List.of(0L, 1L, 2L), records.stream().map(PercentileRecord::step).distinct().toList());
         assertEquals(List.of("3a/3x3/bn:0", "3b"), records.stream().map(PercentileRecord::target).distinct()
                 .toList());

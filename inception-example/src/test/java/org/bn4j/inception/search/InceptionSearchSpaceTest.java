@@ -50,7 +50,7 @@ class InceptionSearchSpaceTest {
             assertTrue(c.learningRate() >= 0.001 && c.learningRate() <= 0.1, "lr " + c.learningRate());
             assertTrue(c.l2() >= 1e-5 && c.l2() <= 1e-3, "l2 " + c.l2());
             assertEquals(64, c.batchSize());
-            assertEquals(BatchNormSettings.defaults(), c.bn());
+            assertEquals(SearchCandidate.BatchNormSettings.defaults(), c.bn());
             accelerations.add(c.decayAcceleration());
             batchNorm.add(c.batchNorm());
         }
@@ -113,7 +113,7 @@ class InceptionSearchSpaceTest {
     void candidateRecipeTakesLearningRateDecayL2AndBatchNormSwitch() {
         Recipe base = RecipeCatalog.bundled().get("bn-x5");
         SearchCandidate candidate = new SearchCandidate(0.02, 4.0, 3e-4, 32, 0.5, false,
-                BatchNormSettings.defaults());
+                SearchCandidate.BatchNormSettings.defaults());
         Recipe recipe = candidate.recipe(base);
         assertEquals(0.02, recipe.learningRate());
         assertEquals(2.0, recipe.lrDecayEpochs());
@@ -126,7 +126,7 @@ class InceptionSearchSpaceTest {
     @Test
     void invalidCandidateAndSpaceSyntaxAreRejectedWithTheOptionName() {
         assertThrows(IllegalArgumentException.class,
-                () -> new SearchCandidate(0, 1, 0, 32, 1, true, BatchNormSettings.defaults()));
+                () -> new SearchCandidate(0, 1, 0, 32, 1, true, SearchCandidate.BatchNormSettings.defaults()));
         IllegalArgumentException range = assertThrows(IllegalArgumentException.class,
                 () -> SpaceSyntax.logRange("0:0.1", "--lr"));
         assertTrue(range.getMessage().startsWith("--lr"), range.getMessage());

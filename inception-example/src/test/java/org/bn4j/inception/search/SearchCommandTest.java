@@ -5,6 +5,7 @@ import org.bn4j.BatchNorm;
 import org.bn4j.statistics.PopulationEstimate;
 import org.bn4j.statistics.PopulationStatistics;
 import org.bn4j.inception.Json;
+import org.bn4j.inception.cli.SearchCommand;
 import org.bn4j.inception.data.DataOptions;
 import org.bn4j.inception.data.ImageBatches;
 import org.bn4j.inception.data.ImageFolderData;
@@ -68,8 +69,8 @@ class SearchCommandTest {
     }
 
     private static List<String> csvRows(Path out) throws Exception {
-        List<String> lines = Files.readAllLines(out.resolve(ResultFiles.CSV));
-        assertEquals(ResultFiles.HEADER, lines.get(0));
+        List<String> lines = Files.readAllLines(out.resolve(SearchResults.CSV));
+        assertEquals(SearchResults.HEADER, lines.get(0));
         return lines.subList(1, lines.size());
     }
 
@@ -80,7 +81,7 @@ class SearchCommandTest {
         assertEquals(3, printed.lines().filter(l -> l.matches("\\[\\d/3] candidate #\\d .*")).count(), printed);
         List<String> rows = csvRows(out);
         assertEquals(3, rows.size());
-        JsonNode records = Json.MAPPER.readTree(out.resolve(ResultFiles.JSON).toFile());
+        JsonNode records = Json.MAPPER.readTree(out.resolve(SearchResults.JSON).toFile());
         assertEquals(3, records.size());
         double bestScore = -1;
         for (JsonNode record : records) {
@@ -92,12 +93,12 @@ class SearchCommandTest {
             assertTrue(lr >= 0.005 && lr <= 0.05, "lr " + lr);
             bestScore = Math.max(bestScore, score);
         }
-        assertTrue(Files.size(out.resolve(ScorePlot.FILE_NAME)) > 0);
+        assertTrue(Files.size(out.resolve(SearchResults.PLOT_FILE)) > 0);
 
         Path bestDir = out.resolve(InceptionSearch.BEST_DIR);
         SavedModel best = SavedModel.load(bestDir.resolve(SavedModel.FILE_NAME));
         assertEquals(List.of(TinyImageFolders.CLASSES).stream().sorted().toList(), best.manifest().data().labels());
-        Recipe recipe = Json.read(bestDir.resolve(BestModelSaver.RECIPE_FILE), Recipe.class);
+        Recipe recipe = Json.read(bestDir.resolve(SearchResults.RECIPE_FILE), Recipe.class);
         assertEquals(recipe, best.manifest().recipe());
         assertTrue(printed.contains(String.format(java.util.Locale.ROOT, "validation accuracy %.4f", bestScore)),
                 printed);

@@ -13,7 +13,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -24,13 +23,12 @@ class StoppedSearchTest {
 
     @TempDir
     static Path shared;
-    static Properties dataProperties;
+    static SearchData data;
 
     @BeforeAll
     static void writeImages() throws Exception {
-        Path data = TinyImageFolders.write(shared.resolve("images"), 12, 4);
-        dataProperties = ImageFolderDataSource.properties(new DataOptions(data, 0.1, false, 0, 0, 42), "tiny",
-                new ImageFolderDataSource.ImageShapeRequest(16, 16, 0), 12);
+        Path images = TinyImageFolders.write(shared.resolve("images"), 12, 4);
+        data = new SearchData(new DataOptions(images, 0.1, false, 0, 0, 42), "tiny", 16, 16, 0, 12);
     }
 
     private static InceptionSearch search(Path out, int epochs, double maxMinutes) {
@@ -41,7 +39,8 @@ class StoppedSearchTest {
                 .batchNorm(new FixedValue<>(false))
                 .build();
         return new InceptionSearch(space, new CandidateTrainer(RecipeCatalog.bundled().get("bn-x5"), epochs,
-                Stem.AUTO, 42, 20), dataProperties, new SearchSettings(SearchMethod.RANDOM, 5, maxMinutes, 3, out, 42));
+                Stem.AUTO, 42, 20), data,
+                new InceptionSearch.Settings(InceptionSearch.Method.RANDOM, 5, maxMinutes, 3, out, 42));
     }
 
     @Test
@@ -49,7 +48,7 @@ class StoppedSearchTest {
         InceptionSearch search = search(out, 3, 0);
         Thread stopper = new Thread(() -> {
             try {
-                while (!Files.isRegularFile(out.resolve(ResultFiles.CSV))) {
+                while (!Files.isRegularFile(out.resolve(SearchResults.CSV))) {
                     Thread.sleep(20);
                 }
                 search.requestStop("interrupted");
@@ -64,13 +63,13 @@ class StoppedSearchTest {
         assertEquals("interrupted", outcome.stopReason());
         List<CandidateRecord> records = outcome.records();
         assertTrue(records.size() <= 2, "records: " + records);
-        assertEquals(CandidateStatus.COMPLETED, records.get(0).status());
+        assertEquals(CandidateRecord.Status.COMPLETED, records.get(0).status());
         if (records.size() == 2) {
-            assertEquals(CandidateStatus.STOPPED, records.get(1).status());
+            assertEquals(CandidateRecord.Status.STOPPED, records.get(1).status());
             assertNull(records.get(1).score());
         }
-        assertEquals(records.size() + 1, Files.readAllLines(out.resolve(ResultFiles.CSV)).size());
-        assertTrue(Files.isRegularFile(out.resolve(ScorePlot.FILE_NAME)));
+        assertEquals(records.size() + 1, Files.readAllLines(out.resolve(SearchResults.CSV)).size());
+        assertTrue(Files.isRegularFile(out.resolve(SearchResults.PLOT_FILE)));
         assertTrue(Files.isRegularFile(outcome.bestModel()));
     }
 
@@ -80,7 +79,7 @@ class StoppedSearchTest {
 
         assertEquals("wall-time limit reached", outcome.stopReason());
         CandidateRecord last = outcome.records().get(outcome.records().size() - 1);
-        assertEquals(CandidateStatus.STOPPED, last.status());
+        assertEquals(CandidateRecord.Status.STOPPED, last.status());
         assertEquals("wall-time limit reached", last.message());
         assertTrue(last.seconds() < 30, "stopped after " + last.seconds() + " s");
         assertTrue(outcome.records().stream().noneMatch(CandidateRecord::scored));

@@ -1,11 +1,11 @@
 package org.bn4j.inception.search;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
+import javax.imageio.ImageIO;
 
 /**
  * Writes a tiny ImageNet-style folder tree for search tests: {@code train/} and {@code val/}, three classes of 16×16

@@ -29,7 +29,7 @@ class TrainingRunTest {
 
     private static ImageFolderData data;
 
-    private final Recipe recipe = new RecipeOverrides(null, null, 0.05, null, null, null, null, null, null, null)
+    private final Recipe recipe = RecipeOverrides.none().withLearningRate(0.05)
             .applyTo(RecipeCatalog.bundled().get("bn-x30"));
     private final NetworkSettings network = new NetworkSettings(16, 16, 1, 0.125, Stem.SMALL);
 
@@ -71,8 +71,8 @@ class TrainingRunTest {
     @Test
     void runInterruptedMidEpochResumesFromTheLastCheckpointAndFinishes(@TempDir Path out) throws IOException {
         // 60 images / batch 10 = 6 iterations per epoch; checkpoints at iterations 4, 6 (epoch end), 8, 12, ...
-        TrainingRun crashing = new TrainingRun(recipe, network, data, settings(out))
-                .addListener(new CrashAtIteration(10));
+        TrainingRun crashing = new TrainingRun(recipe, network, data, settings(out));
+        crashing.trainer().addListener(new CrashAtIteration(10));
         assertThrows(CrashAtIteration.SimulatedCrash.class, () -> crashing.run(false));
         CheckpointStore.Checkpoint checkpoint = new CheckpointStore(out).load().orElseThrow();
         assertEquals(1, checkpoint.state().epoch());

@@ -1,9 +1,18 @@
-package org.bn4j.inception.search;
+package org.bn4j.inception.cli;
 
 import org.bn4j.BatchNorm;
 import org.bn4j.PopulationAveraging;
 import org.bn4j.arbiter.BatchNormLayerSpace;
+import org.bn4j.inception.search.InceptionSearchSpace;
+import org.bn4j.inception.search.SpaceSyntax;
 import picocli.CommandLine.Option;
+
+import static org.bn4j.inception.search.InceptionSearchSpace.DEFAULT_BATCH_NORM;
+import static org.bn4j.inception.search.InceptionSearchSpace.DEFAULT_BATCH_SIZE;
+import static org.bn4j.inception.search.InceptionSearchSpace.DEFAULT_DECAY_ACCELERATION;
+import static org.bn4j.inception.search.InceptionSearchSpace.DEFAULT_L2;
+import static org.bn4j.inception.search.InceptionSearchSpace.DEFAULT_LEARNING_RATE;
+import static org.bn4j.inception.search.InceptionSearchSpace.DEFAULT_WIDTH;
 
 /**
  * The search space on the command line. Each dimension takes a fixed value ({@code 0.01}), a range ({@code
@@ -11,28 +20,28 @@ import picocli.CommandLine.Option;
  */
 public class SearchSpaceOptions {
 
-    @Option(names = "--lr", defaultValue = "0.001:0.1", paramLabel = "SPACE",
+    @Option(names = "--lr", defaultValue = DEFAULT_LEARNING_RATE, paramLabel = "SPACE",
             description = "Initial learning rate; a range is log-uniform (default: ${DEFAULT-VALUE}).")
     String learningRate;
 
-    @Option(names = "--decay-acceleration", defaultValue = "1,6", paramLabel = "SPACE",
+    @Option(names = "--decay-acceleration", defaultValue = DEFAULT_DECAY_ACCELERATION, paramLabel = "SPACE",
             description = "Learning-rate decay speed-up over GoogLeNet's 8-epoch period (paper's BN-x5: 6; "
                     + "default: ${DEFAULT-VALUE}).")
     String decayAcceleration;
 
-    @Option(names = "--l2", defaultValue = "0.00001:0.001", paramLabel = "SPACE",
+    @Option(names = "--l2", defaultValue = DEFAULT_L2, paramLabel = "SPACE",
             description = "L2 weight decay; a range is log-uniform (default: ${DEFAULT-VALUE}).")
     String l2;
 
-    @Option(names = "--batch-sizes", defaultValue = "64", paramLabel = "SPACE",
+    @Option(names = "--batch-sizes", defaultValue = DEFAULT_BATCH_SIZE, paramLabel = "SPACE",
             description = "Mini-batch sizes (default: ${DEFAULT-VALUE}).")
     String batchSizes;
 
-    @Option(names = "--widths", defaultValue = "0.25", paramLabel = "SPACE",
+    @Option(names = "--widths", defaultValue = DEFAULT_WIDTH, paramLabel = "SPACE",
             description = "Width multipliers of the network (default: ${DEFAULT-VALUE}).")
     String widths;
 
-    @Option(names = "--batch-norm", defaultValue = "both", paramLabel = "on|off|both",
+    @Option(names = "--batch-norm", defaultValue = DEFAULT_BATCH_NORM, paramLabel = "on|off|both",
             description = "Batch normalization on, off, or searched (default: ${DEFAULT-VALUE}).")
     String batchNorm;
 

@@ -1,5 +1,8 @@
-package org.bn4j.inception.monitor;
+package org.bn4j.inception.cli;
 
+import org.bn4j.inception.monitor.DistributionMonitor;
+import org.bn4j.inception.monitor.MonitorTarget;
+import org.bn4j.inception.monitor.Percentiles;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;

@@ -1,15 +1,17 @@
-package org.bn4j.inception.experiment;
+package org.bn4j.inception.cli;
 
-import org.bn4j.inception.monitor.PercentileCsv;
+import org.bn4j.inception.experiment.Curve;
+import org.bn4j.inception.experiment.Fig1Experiment;
+import org.bn4j.inception.experiment.Fig1Report;
 import org.bn4j.inception.monitor.PercentileRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-import javax.imageio.ImageIO;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.ImageIO;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -27,7 +29,7 @@ class Fig1CommandTest {
                 "--fashion-mnist-dir", dir.resolve("no-debian-copy").toString()); // forces the bundled sample
         assertEquals(0, status);
 
-        List<Curve> curves = CurveCsv.read(out.resolve("fig1-accuracy.csv"));
+        List<Curve> curves = Curve.readCsv(out.resolve("fig1-accuracy.csv"));
         assertEquals(List.of(Fig1Experiment.WITHOUT_BN, Fig1Experiment.WITH_BN, Fig1Experiment.WITH_BN_ALGORITHM_2),
                 curves.stream().map(Curve::name).toList());
         for (Curve curve : curves) {
@@ -37,7 +39,7 @@ class Fig1CommandTest {
         }
 
         for (String arm : List.of("without-bn", "with-bn")) {
-            List<PercentileRecord> records = PercentileCsv.read(out.resolve("fig1-percentiles-" + arm + ".csv"));
+            List<PercentileRecord> records = PercentileRecord.readCsv(out.resolve("fig1-percentiles-" + arm + ".csv"));
             assertEquals(List.of("sigmoid3:0", "sigmoid1", "sigmoid2", "sigmoid3"),
                     records.stream().map(PercentileRecord::target).distinct().toList());
             assertEquals(List.of(0L, 50L, 100L, 150L, 200L, 250L, 300L),
@@ -58,27 +60,5 @@ class Fig1CommandTest {
         assertTrue(report.contains("| step | without BN | with BN, moving averages | with BN, Algorithm 2 |"), report);
         assertTrue(report.contains("in training time"), "steps and wall-clock time: " + report);
         assertTrue(report.contains("This compares medians only"), report);
-    }
-
-    @Test
-    void smallEvaluationSetsGetBinomialErrorBars() {
-        // p = 0.5 on 100 images: √(0.25/100) = 0.05; p = 0.9: √(0.09/100) = 0.03
-        double[] errors = CurveChart.standardErrors(new double[] {0.5, 0.9}, 100);
-        assertEquals(0.05, errors[0], 1e-12);
-        assertEquals(0.03, errors[1], 1e-12);
-    }
-
-    @Test
-    void curvesFindTheFirstStepAtAThresholdAndSurviveCsv() throws Exception {
-        Curve curve = new Curve("c", List.of()).plus(0, 0.1).plus(10, 0.5).plus(20, 0.4).plus(30, 0.7);
-        assertEquals(10, curve.stepsToReach(0.45).orElseThrow());
-        assertTrue(curve.stepsToReach(0.8).isEmpty());
-        assertEquals(0.7, curve.best());
-        Path csv = dir.resolve("c.csv");
-        CurveCsv.write(csv, List.of(curve, new Curve("d", List.of(new Curve.Point(5, 1)))), "recipe", "acc");
-        assertEquals("step,recipe,acc", Files.readAllLines(csv).get(0));
-        List<Curve> back = CurveCsv.read(csv);
-        assertEquals(curve, back.get(0));
-        assertEquals(1.0, back.get(1).last());
     }
 }

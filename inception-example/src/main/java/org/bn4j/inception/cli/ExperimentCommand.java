@@ -1,4 +1,4 @@
-package org.bn4j.inception.experiment;
+package org.bn4j.inception.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,5 +1,11 @@
-package org.bn4j.inception.experiment;
+package org.bn4j.inception.cli;
 
+import org.bn4j.inception.experiment.FashionMnistArrays;
+import org.bn4j.inception.experiment.Fig1Experiment;
+import org.bn4j.inception.experiment.Fig1Report;
+import org.bn4j.inception.experiment.Fig1Result;
+import org.bn4j.inception.experiment.Fig1Settings;
+import org.bn4j.inception.experiment.NativeThreads;
 import org.bn4j.inception.data.FashionMnistFolders;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,11 +1,14 @@
-package org.bn4j.inception.search;
+package org.bn4j.inception.cli;
 
-import org.bn4j.inception.cli.ConvolutionOption;
-import org.bn4j.inception.cli.DataOptionsMixin;
-import org.bn4j.inception.cli.FinalStatisticsMixin;
-import org.bn4j.inception.cli.InputShapeMixin;
 import org.bn4j.inception.recipe.Recipe;
 import org.bn4j.inception.recipe.RecipeCatalog;
+import org.bn4j.inception.search.CandidateRecord;
+import org.bn4j.inception.search.CandidateTrainer;
+import org.bn4j.inception.search.InceptionSearch;
+import org.bn4j.inception.search.InceptionSearchSpace;
+import org.bn4j.inception.search.SearchCandidate;
+import org.bn4j.inception.search.SearchData;
+import org.bn4j.inception.search.SearchResults;
 import org.bn4j.inception.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,7 +56,7 @@ public class SearchCommand implements Callable<Integer> {
     int epochs;
 
     @Option(names = "--method", defaultValue = "RANDOM", description = "RANDOM or GRID (default: ${DEFAULT-VALUE}).")
-    SearchMethod method;
+    InceptionSearch.Method method;
 
     @Option(names = "--grid-points", defaultValue = "3",
             description = "Grid search: points per range (default: ${DEFAULT-VALUE}).")
@@ -86,11 +89,8 @@ public class SearchCommand implements Callable<Integer> {
         Recipe base = RecipeCatalog.bundled().get(recipeName);
         InceptionSearchSpace space = spaceOptions.space();
         DataOptionsMixin.Resolved resolved = dataOptions.resolve(seed, console);
-        String source = resolved.source();
-        var dataProperties = ImageFolderDataSource.properties(resolved.options(), source,
-                new ImageFolderDataSource.ImageShapeRequest(inputShape.imageSize(), inputShape.imageSize(),
-                        inputShape.channels()), 64);
-        ImageFolderDataSource opened = ImageFolderDataSource.open(dataProperties); // scan once, fail early
+        SearchData opened = new SearchData(resolved.options(), resolved.source(), inputShape.imageSize(),
+                inputShape.imageSize(), inputShape.channels(), 64); // scan once, fail early
         console.printf(Locale.ROOT, "data: %d classes, %d training and %d validation images, input %dx%dx%d%n",
                 opened.data().labels().size(), opened.data().train().size(), opened.data().val().size(),
                 opened.shape().height(), opened.shape().width(), opened.shape().channels());
@@ -101,7 +101,8 @@ public class SearchCommand implements Callable<Integer> {
                 finalStatistics.populationBatches(), convolution.convolution());
         console.println("final statistics of every candidate (as in train): "
                 + Trainer.describeFinalStatistics(finalStatistics.populationBatches()));
-        InceptionSearch search = new InceptionSearch(space, trainer, dataProperties, new SearchSettings(method, candidates, maxMinutes, gridPoints, out, seed));
+        InceptionSearch search = new InceptionSearch(space, trainer, opened,
+                new InceptionSearch.Settings(method, candidates, maxMinutes, gridPoints, out, seed));
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             search.requestStop("interrupted");
@@ -132,7 +133,7 @@ public class SearchCommand implements Callable<Integer> {
         console.printf(Locale.ROOT, "search done: %d candidates, %d completed%s, wall time %.1f min%n",
                 outcome.records().size(), completed,
                 outcome.stopReason() == null ? "" : ", stopped: " + outcome.stopReason(), minutes);
-        console.println("results: " + out.resolve(ResultFiles.CSV) + ", " + out.resolve(ResultFiles.JSON)
+        console.println("results: " + out.resolve(SearchResults.CSV) + ", " + out.resolve(SearchResults.JSON)
                 + (outcome.plot() == null ? "" : ", plot " + outcome.plot()));
         if (outcome.best().isEmpty()) {
             console.println("no candidate completed: no best model");

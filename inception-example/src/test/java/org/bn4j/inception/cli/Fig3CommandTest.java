@@ -1,14 +1,16 @@
-package org.bn4j.inception.experiment;
+package org.bn4j.inception.cli;
 
+import org.bn4j.inception.experiment.Curve;
+import org.bn4j.inception.experiment.Fig3Report;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-import javax.imageio.ImageIO;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.ImageIO;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -30,7 +32,7 @@ class Fig3CommandTest {
                 "--fashion-mnist-dir", dir.resolve("no-debian-copy").toString());
         assertEquals(0, status);
 
-        List<Curve> curves = CurveCsv.read(out.resolve("fig3-accuracy.csv"));
+        List<Curve> curves = Curve.readCsv(out.resolve("fig3-accuracy.csv"));
         assertEquals(List.of("inception", "bn-x30"), curves.stream().map(Curve::name).toList());
         for (Curve curve : curves) {
             assertEquals(List.of(2L), curve.points().stream().map(Curve.Point::step).toList(),

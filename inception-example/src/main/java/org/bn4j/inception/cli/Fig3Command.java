@@ -1,7 +1,11 @@
-package org.bn4j.inception.experiment;
+package org.bn4j.inception.cli;
 
+import org.bn4j.inception.experiment.Fig3Experiment;
+import org.bn4j.inception.experiment.Fig3Report;
+import org.bn4j.inception.experiment.Fig3Result;
+import org.bn4j.inception.experiment.Fig3Settings;
+import org.bn4j.inception.experiment.NativeThreads;
 import org.bn4j.inception.data.DataOptions;
-import org.bn4j.inception.data.FashionMnistFolders;
 import org.bn4j.inception.data.ImageFolderData;
 import org.bn4j.inception.cli.ConvolutionOption;
 import picocli.CommandLine.Command;
@@ -39,19 +43,8 @@ public final class Fig3Command implements Callable<Integer> {
     @Option(names = "--train-limit", paramLabel = "N", description = "Training images (default 800; quick: 160).")
     Integer trainLimit;
 
-    @Option(names = "--data", paramLabel = "DIR",
-            description = "Image folders (DIR/train/<class>, DIR/val/<class>, or one DIR/<class> tree). Default: "
-                    + "Fashion-MNIST exported to --data-cache.")
-    Path data;
-
-    @Option(names = "--data-cache", paramLabel = "DIR", defaultValue = "${sys:user.home}/.cache/bn4j",
-            description = "Where the default data set is exported (default: ${DEFAULT-VALUE}).")
-    Path dataCache;
-
-    @Option(names = "--fashion-mnist-dir", paramLabel = "DIR", defaultValue = FashionMnistFolders.DEBIAN_DIR,
-            description = "Fashion-MNIST IDX files; the bundled sample is used when absent (default: "
-                    + "${DEFAULT-VALUE}).")
-    Path fashionMnistDir;
+    @Mixin
+    DataSourceMixin dataSource;
 
     @Mixin
     ConvolutionOption convolution;
@@ -68,15 +61,9 @@ public final class Fig3Command implements Callable<Integer> {
                 epochs != null ? epochs : base.epochs(), base.batchSize(), base.imageSize(), base.widthMultiplier(),
                 trainLimit != null ? trainLimit : base.trainLimit(), base.valLimit(), base.seed(),
                 convolution.convolution());
-        Path root = data;
-        String source = "image folders " + (data == null ? "" : data.toAbsolutePath());
-        if (root == null) {
-            FashionMnistFolders.Prepared prepared = FashionMnistFolders.prepare(dataCache, fashionMnistDir);
-            root = prepared.root();
-            source = prepared.source();
-        }
-        ImageFolderData images = ImageFolderData.load(new DataOptions(root, 0.1, false, settings.trainLimit(),
-                settings.valLimit(), settings.seed()), source);
+        DataSourceMixin.Resolved resolved = dataSource.resolve();
+        ImageFolderData images = ImageFolderData.load(new DataOptions(resolved.root(), 0.1, false,
+                settings.trainLimit(), settings.valLimit(), settings.seed()), resolved.source());
         Fig3Result result = Fig3Experiment.run(settings, images, out, commandLine());
         System.out.printf(Locale.ROOT, "fig3: %.1f min; report %s%n", result.totalSeconds() / 60,
                 out.resolve(Fig3Report.FILE));
@@ -98,8 +85,8 @@ public final class Fig3Command implements Callable<Integer> {
         if (trainLimit != null) {
             line.append(" --train-limit ").append(trainLimit);
         }
-        if (data != null) {
-            line.append(" --data ").append(data);
+        if (dataSource.data() != null) {
+            line.append(" --data ").append(dataSource.data());
         }
         return line.toString();
     }
