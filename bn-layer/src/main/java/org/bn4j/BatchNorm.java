@@ -81,12 +81,13 @@ public class BatchNorm extends FeedForwardLayer {
     /** Default moving-average decay: 0.9 (PyTorch momentum 0.1). */
     public static final double DEFAULT_DECAY = 0.9;
 
-    private double eps = DEFAULT_EPS;
-    private double decay = DEFAULT_DECAY;
-    private PopulationAveraging averaging = PopulationAveraging.MOVING_AVERAGE;
-    private boolean learnGammaBeta = true;
-    private CNN2DFormat dataFormat = CNN2DFormat.NCHW;
-    private boolean frozenStatistics = false;
+    // Defaults live in the Builder only: every constructor goes through one (JSON too, via the no-arg constructor).
+    private double eps;
+    private double decay;
+    private PopulationAveraging averaging;
+    private boolean learnGammaBeta;
+    private CNN2DFormat dataFormat;
+    private boolean frozenStatistics;
 
     /** For JSON deserialization; equals {@code new Builder().build()}. */
     public BatchNorm() {
@@ -384,10 +385,7 @@ public class BatchNorm extends FeedForwardLayer {
         @Override
         @SuppressWarnings("unchecked")
         public BatchNorm build() {
-            if (nIn > 0 && nOut > 0 && nIn != nOut) {
-                throw new IllegalArgumentException(nameForErrors() + ": nIn (" + nIn + ") and nOut (" + nOut
-                        + ") must be equal: batch normalization keeps the number of features");
-            }
+            // nIn != nOut (both set) is left as it is, for checkConfiguration to report.
             if (nOut <= 0) {
                 nOut = nIn;
             } else if (nIn <= 0) {
@@ -396,10 +394,6 @@ public class BatchNorm extends FeedForwardLayer {
             BatchNorm built = new BatchNorm(this);
             BatchNormValidation.checkConfiguration(built);
             return built;
-        }
-
-        private String nameForErrors() {
-            return "BatchNorm layer" + (layerName == null ? "" : " \"" + layerName + "\"");
         }
     }
 }

@@ -62,6 +62,10 @@ public class BatchNormBenchmark {
             "NHWC:32x64x56x56", "NHWC:32x256x28x28", "NHWC:128x32x28x28", "DENSE:256x1024"})
     public String shape;
 
+    /** Data type of every array and layer: FLOAT (the default, as in docs/benchmarks.md) or DOUBLE. */
+    @Param({"FLOAT"})
+    public String dataType;
+
     private INDArray x;
     private INDArray dy;
     private INDArray copyTarget;
@@ -85,7 +89,8 @@ public class BatchNormBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
+        DataType type = DataType.valueOf(dataType);
+        Nd4j.setDefaultDataTypes(type, type);
         Nd4j.getRandom().setSeed(12345);
         String[] parts = shape.split(":");
         String layout = parts[0];
@@ -108,32 +113,33 @@ public class BatchNormBenchmark {
             axis = format == CNN2DFormat.NCHW ? 1 : 3;
             reductionDims = format == CNN2DFormat.NCHW ? new int[] {0, 2, 3} : new int[] {0, 1, 2};
         }
-        x = Nd4j.randn(DataType.FLOAT, arrayShape).muli(2).addi(0.5);
-        dy = Nd4j.randn(DataType.FLOAT, arrayShape);
-        copyTarget = Nd4j.createUninitialized(DataType.FLOAT, arrayShape);
+        x = Nd4j.randn(type, arrayShape).muli(2).addi(0.5);
+        dy = Nd4j.randn(type, arrayShape);
+        copyTarget = Nd4j.createUninitialized(type, arrayShape);
 
         CNN2DFormat format = layout.equals("NHWC") ? CNN2DFormat.NHWC : CNN2DFormat.NCHW;
-        bn4j = LayerHarness.layer(new BatchNorm.Builder().eps(EPS).dataFormat(format).build(), inputType);
-        dl4j = LayerHarness.layer(new BatchNormalization.Builder().eps(EPS).dataFormat(format).build(), inputType);
+        bn4j = LayerHarness.layer(new BatchNorm.Builder().eps(EPS).dataFormat(format).build(), inputType, type);
+        dl4j = LayerHarness.layer(new BatchNormalization.Builder().eps(EPS).dataFormat(format).build(), inputType,
+                type);
 
         workspaces = LayerHarness.cyclicWorkspaces("BN_BENCHMARK");
 
-        popMean = Nd4j.rand(DataType.FLOAT, c).subi(0.5);
-        popVar = Nd4j.rand(DataType.FLOAT, c).addi(0.5);
-        gamma = Nd4j.rand(DataType.FLOAT, c).addi(0.5);
-        beta = Nd4j.randn(DataType.FLOAT, c);
+        popMean = Nd4j.rand(type, c).subi(0.5);
+        popVar = Nd4j.rand(type, c).addi(0.5);
+        gamma = Nd4j.rand(type, c).addi(0.5);
+        beta = Nd4j.randn(type, c);
         for (Layer l : new Layer[] {bn4j, dl4j}) {
             setParamIfPresent(l, "gamma", gamma);
             setParamIfPresent(l, "beta", beta);
             setParamIfPresent(l, "mean", popMean);
             setParamIfPresent(l, "var", popVar);
         }
-        opOut = Nd4j.createUninitialized(DataType.FLOAT, arrayShape);
-        opDx = Nd4j.createUninitialized(DataType.FLOAT, arrayShape);
-        opDMean = Nd4j.createUninitialized(DataType.FLOAT, c);
-        opDVar = Nd4j.createUninitialized(DataType.FLOAT, c);
-        opDGamma = Nd4j.createUninitialized(DataType.FLOAT, c);
-        opDBeta = Nd4j.createUninitialized(DataType.FLOAT, c);
+        opOut = Nd4j.createUninitialized(type, arrayShape);
+        opDx = Nd4j.createUninitialized(type, arrayShape);
+        opDMean = Nd4j.createUninitialized(type, c);
+        opDVar = Nd4j.createUninitialized(type, c);
+        opDGamma = Nd4j.createUninitialized(type, c);
+        opDBeta = Nd4j.createUninitialized(type, c);
     }
 
     @TearDown(Level.Trial)

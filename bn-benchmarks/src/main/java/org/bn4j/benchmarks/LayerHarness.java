@@ -41,7 +41,12 @@ final class LayerHarness {
 
     /** The initialized float32 layer of a one-layer network for {@code conf} and {@code inputType}. */
     static Layer layer(FeedForwardLayer conf, InputType inputType) {
-        MultiLayerConfiguration mlc = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).seed(1).list()
+        return layer(conf, inputType, DataType.FLOAT);
+    }
+
+    /** The initialized layer of a one-layer network of data type {@code type} for {@code conf} and {@code inputType}. */
+    static Layer layer(FeedForwardLayer conf, InputType inputType, DataType type) {
+        MultiLayerConfiguration mlc = new NeuralNetConfiguration.Builder().dataType(type).seed(1).list()
                 .layer(conf).setInputType(inputType).build();
         MultiLayerNetwork net = new MultiLayerNetwork(mlc);
         net.init();

@@ -1,6 +1,7 @@
 package org.bn4j.deploy;
 
 import org.bn4j.BatchNorm;
+import org.bn4j.math.BatchNormKernels;
 import org.bn4j.statistics.NormalizationLayers;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
@@ -19,7 +20,6 @@ import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -268,7 +268,7 @@ public final class BatchNormFolding {
                         : b.castTo(DataType.DOUBLE).reshape(features).dup();
             }
             INDArray variance = bn.variance().castTo(DataType.DOUBLE).reshape(features);
-            INDArray scale = Transforms.pow(variance.add(bn.eps()), -0.5, false)
+            INDArray scale = BatchNormKernels.invStd(variance, bn.eps())
                     .muli(bn.gammaValues(features).castTo(DataType.DOUBLE).reshape(features));
             INDArray mean = bn.mean().castTo(DataType.DOUBLE).reshape(features);
             INDArray beta = bn.betaValues(features).castTo(DataType.DOUBLE).reshape(features);

@@ -21,7 +21,6 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Runtime of a {@link BatchNorm} layer: chooses training or inference mode, validates input, keeps the per-feature
@@ -90,7 +89,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         BatchStatistics batch = lastBatch;
         FeatureLayout layout = batch.layout;
         INDArray x = contiguous(input.castTo(dataType));
-        INDArray dy = contiguous(activationGradient(x, epsilon.castTo(dataType), batch));
+        INDArray dy = contiguous(activationGradient(x, epsilon.castTo(dataType), layout, batch.mean, batch.invStd));
         BatchNormKernels kernels = KernelSelector.select(x);
 
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
@@ -102,9 +101,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
 
         Gradient gradient = new DefaultGradient();
         if (learned) {
-            normalizeGammaBetaGradient(dGamma, dBeta);
-            gradient.setGradientFor(BatchNorm.GAMMA, dGamma);
-            gradient.setGradientFor(BatchNorm.BETA, dBeta);
+            gammaBetaGradient(dGamma, dBeta, gradient);
         }
         populationStatisticsGradient(batch, gradient);
         lastBatch = null;
@@ -112,43 +109,26 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
     }
 
     /**
-     * The gradient of the population map {@code y = γ·x̂ + β}, {@code x̂ = (x − E[x])/√(Var[x]+ε)}, after a forward
-     * pass that used it (frozen statistics, or an inference-mode forward as in DL4J's FrozenLayerWithBackprop):
-     * {@code dx = γ/√(Var[x]+ε)·dy}, {@code dγ = Σ dy·x̂}, {@code dβ = Σ dy}; the statistics get a zero
+     * Backprop after a forward pass with the population map (frozen statistics, or an inference-mode forward as in
+     * DL4J's FrozenLayerWithBackprop): {@link BatchNormKernels#populationBackward}; the statistics get a zero
      * pseudo-gradient, so they stay unchanged.
      */
     private Pair<Gradient, INDArray> populationBackprop(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         INDArray x = contiguous(input.castTo(dataType));
         FeatureLayout layout = InputValidator.layoutOf(x, layerConf(), layerId());
-        BatchNormKernels kernels = KernelSelector.select(x);
-        long features = layerConf().getNOut();
         INDArray mean = getParam(BatchNorm.MEAN);
-        INDArray invStd = Transforms.pow(getParam(BatchNorm.VAR).add(layerConf().getEps()), -0.5, false);
-        INDArray dy = epsilon.castTo(dataType);
-        if (!(activation() instanceof ActivationIdentity)) {
-            LinearMap map = inferenceMap();
-            INDArray preActivation = Nd4j.createUninitialized(dataType, x.shape(), 'c');
-            kernels.inference(x, layout, map.scale, map.shift, preActivation);
-            dy = activation().backprop(preActivation, dy.dup()).getFirst();
-        }
-        dy = contiguous(dy);
+        INDArray invStd = populationInvStd();
+        INDArray dy = contiguous(activationGradient(x, epsilon.castTo(dataType), layout, mean, invStd));
 
-        LinearMap map = inferenceMap();
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
-        kernels.inference(dy, layout, map.scale, Nd4j.zeros(dataType, features), dx);
+        boolean learned = layerConf().isLearnGammaBeta();
+        INDArray dGamma = learned ? gradientViews.get(BatchNorm.GAMMA) : null;
+        INDArray dBeta = learned ? gradientViews.get(BatchNorm.BETA) : null;
+        KernelSelector.select(x).populationBackward(x, dy, layout, mean, invStd, gamma(), dx, dGamma, dBeta);
 
         Gradient gradient = new DefaultGradient();
-        if (layerConf().isLearnGammaBeta()) {
-            int[] dims = layout.reductionDims();
-            INDArray xHat = Nd4j.createUninitialized(dataType, x.shape(), 'c');
-            kernels.inference(x, layout, invStd, mean.mul(invStd).negi(), xHat);
-            INDArray dGamma = gradientViews.get(BatchNorm.GAMMA);
-            INDArray dBeta = gradientViews.get(BatchNorm.BETA);
-            dGamma.assign(xHat.muli(dy).sum(dims));
-            dBeta.assign(dy.sum(dims));
-            normalizeGammaBetaGradient(dGamma, dBeta);
-            gradient.setGradientFor(BatchNorm.GAMMA, dGamma);
-            gradient.setGradientFor(BatchNorm.BETA, dBeta);
+        if (learned) {
+            gammaBetaGradient(dGamma, dBeta, gradient);
         }
         for (String key : new String[] {BatchNorm.MEAN, BatchNorm.VAR, BatchNorm.COUNT}) {
             INDArray view = gradientViews.get(key);
@@ -162,13 +142,16 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
     }
 
     /**
-     * The configured gradient normalization, applied to γ/β only and as DL4J's updater applies it to its own layers
-     * (after dividing by the minibatch size); the updater itself sees none for this layer ({@link #getConfig()}).
+     * Adds the γ/β gradient to {@code gradient} after the configured gradient normalization, applied to γ/β only and
+     * as DL4J's updater applies it to its own layers (after dividing by the minibatch size); the updater itself sees
+     * none for this layer ({@link #getConfig()}).
      */
-    private void normalizeGammaBetaGradient(INDArray dGamma, INDArray dBeta) {
+    private void gammaBetaGradient(INDArray dGamma, INDArray dBeta, Gradient gradient) {
         double minibatch = !conf().isMiniBatch() ? 1 : networkMiniBatchSize > 0 ? networkMiniBatchSize : input.size(0);
         GammaBetaNormalization.apply(layerConf().getGradientNormalization(),
                 layerConf().getGradientNormalizationThreshold(), minibatch, dGamma, dBeta);
+        gradient.setGradientFor(BatchNorm.GAMMA, dGamma);
+        gradient.setGradientFor(BatchNorm.BETA, dBeta);
     }
 
     /**
@@ -207,23 +190,31 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         }
     }
 
-    /** Gradient with respect to the normalized output, through the configured activation (identity by default). */
-    private INDArray activationGradient(INDArray x, INDArray epsilon, BatchStatistics batch) {
+    /**
+     * Gradient with respect to the normalized output {@code y = γ·(x − mean)·invStd + β}, through the configured
+     * activation (identity by default). Both backward passes use it, with the batch or the population statistics.
+     */
+    private INDArray activationGradient(INDArray x, INDArray epsilon, FeatureLayout layout, INDArray mean,
+                                        INDArray invStd) {
         IActivation activation = activation();
         if (activation instanceof ActivationIdentity) {
             return epsilon;
         }
-        // Recompute the pre-activation y = γ·x̂ + β rather than keeping a copy of it from the forward pass.
+        // Recompute the pre-activation y rather than keeping a copy of it from the forward pass.
         INDArray preActivation = Nd4j.createUninitialized(dataType, x.shape(), 'c');
-        LinearMap map = LinearMap.of(gamma(), beta(), batch.mean, batch.invStd);
-        KernelSelector.select(x).inference(x, batch.layout, map.scale, map.shift, preActivation);
+        LinearMap map = LinearMap.of(gamma(), beta(), mean, invStd);
+        KernelSelector.select(x).inference(x, layout, map.scale, map.shift, preActivation);
         return activation.backprop(preActivation, epsilon.dup()).getFirst();
     }
 
     /** The inference map of the population statistics: scale = γ/√(Var+ε), shift = β − scale·E[x]. */
-    public LinearMap inferenceMap() {
-        INDArray invStd = Transforms.pow(getParam(BatchNorm.VAR).add(layerConf().getEps()), -0.5, false);
-        return LinearMap.of(gamma(), beta(), getParam(BatchNorm.MEAN), invStd);
+    private LinearMap inferenceMap() {
+        return LinearMap.of(gamma(), beta(), getParam(BatchNorm.MEAN), populationInvStd());
+    }
+
+    /** 1/√(Var[x]+ε) of the population statistics. */
+    private INDArray populationInvStd() {
+        return BatchNormKernels.invStd(getParam(BatchNorm.VAR), layerConf().getEps());
     }
 
     @Override
@@ -283,7 +274,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
 
         void computeInvStd(double eps) {
             try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                invStd = Transforms.pow(variance.add(eps), -0.5, false);
+                invStd = BatchNormKernels.invStd(variance, eps);
             }
         }
     }

@@ -7,13 +7,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * A per-feature affine map {@code y = scale·x + shift}: batch normalization with fixed statistics.
  * From mean μ and inverse standard deviation s: {@code scale = γ·s}, {@code shift = β − γ·μ·s}.
  */
-public final class LinearMap {
+final class LinearMap {
     /** Per-feature multiplier, rank 1. */
-    public final INDArray scale;
+    final INDArray scale;
     /** Per-feature offset, rank 1. */
-    public final INDArray shift;
+    final INDArray shift;
 
-    public LinearMap(INDArray scale, INDArray shift) {
+    private LinearMap(INDArray scale, INDArray shift) {
         this.scale = scale;
         this.shift = shift;
     }
@@ -22,7 +22,7 @@ public final class LinearMap {
      * The map {@code γ·(x − mean)·invStd + β}; {@code gamma}/{@code beta} null mean 1 and 0. Computed in the data
      * type of {@code mean} (γ and β are converted to it).
      */
-    public static LinearMap of(INDArray gamma, INDArray beta, INDArray mean, INDArray invStd) {
+    static LinearMap of(INDArray gamma, INDArray beta, INDArray mean, INDArray invStd) {
         DataType type = mean.dataType();
         INDArray s = invStd.castTo(type);
         INDArray scale = gamma == null ? s.dup() : s.mul(gamma.castTo(type));

@@ -1,6 +1,8 @@
 package org.bn4j.math;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The arithmetic of batch normalization, as pure functions over arrays: no layer state, no configuration.
@@ -10,6 +12,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code beta == null} means β = 0 (fixed identity).
  */
 public interface BatchNormKernels {
+
+    /** {@code 1/√(variance + ε)} per feature, a new array of {@code variance}'s data type. */
+    static INDArray invStd(INDArray variance, double eps) {
+        return Transforms.pow(variance.add(eps), -0.5, false);
+    }
 
     /**
      * Algorithm 1 of the paper: writes {@code out = γ·(x − μ_B)/√(σ²_B + ε) + β}, the batch mean {@code μ_B} into
@@ -31,4 +38,30 @@ public interface BatchNormKernels {
 
     /** Inference as one per-feature linear map: {@code out = scale·x + shift}. */
     void inference(INDArray x, FeatureLayout layout, INDArray scale, INDArray shift, INDArray out);
+
+    /**
+     * The gradient of the population map {@code y = γ·x̂ + β} with fixed statistics, {@code x̂ = (x − mean)·invStd}
+     * (frozen statistics, or backprop after an inference-mode forward):
+     * <pre>
+     *   dx = γ·invStd·dy        dγ = Σ dy·x̂        dβ = Σ dy
+     * </pre>
+     * {@code dGamma} and {@code dBeta} may be null (γ/β fixed): their sums are then skipped. Per-feature arrays are
+     * in {@code x}'s data type. Built from {@link #inference} and ND4J sums.
+     */
+    default void populationBackward(INDArray x, INDArray dy, FeatureLayout layout, INDArray mean, INDArray invStd,
+                                    INDArray gamma, INDArray dx, INDArray dGamma, INDArray dBeta) {
+        INDArray scale = gamma == null ? invStd.dup() : invStd.mul(gamma);
+        inference(dy, layout, scale, Nd4j.zeros(scale.dataType(), scale.length()), dx);
+        if (dGamma != null || dBeta != null) {
+            int[] dims = layout.reductionDims();
+            if (dGamma != null) {
+                INDArray xHat = Nd4j.createUninitialized(x.dataType(), x.shape(), 'c');
+                inference(x, layout, invStd, mean.mul(invStd).negi(), xHat);
+                dGamma.assign(xHat.muli(dy).sum(dims));
+            }
+            if (dBeta != null) {
+                dBeta.assign(dy.sum(dims));
+            }
+        }
+    }
 }

@@ -13,16 +13,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * </ul>
  */
 public enum FeatureLayout {
-    DENSE(2, 1, new int[] {0}),
-    NCHW(4, 1, new int[] {0, 2, 3}),
-    NHWC(4, 3, new int[] {0, 1, 2});
+    DENSE(1, new int[] {0}),
+    NCHW(1, new int[] {0, 2, 3}),
+    NHWC(3, new int[] {0, 1, 2});
 
-    private final int rank;
     private final int featureAxis;
     private final int[] reductionDims;
 
-    FeatureLayout(int rank, int featureAxis, int[] reductionDims) {
-        this.rank = rank;
+    FeatureLayout(int featureAxis, int[] reductionDims) {
         this.featureAxis = featureAxis;
         this.reductionDims = reductionDims;
     }
@@ -38,10 +36,7 @@ public enum FeatureLayout {
         throw new IllegalArgumentException("no feature layout for rank " + rank);
     }
 
-    public int rank() {
-        return rank;
-    }
-
+    /** The axis of the features: 1 for dense and NCHW input, 3 for NHWC. */
     public int featureAxis() {
         return featureAxis;
     }
@@ -59,10 +54,5 @@ public enum FeatureLayout {
     /** Number of values per feature, {@code m}: N for dense input, N·H·W for convolutional input. */
     public long valuesPerFeature(INDArray x) {
         return x.length() / x.size(featureAxis);
-    }
-
-    /** Number of contiguous values per feature run in a C-order array: H·W for NCHW, 1 otherwise. */
-    public long innerSize(INDArray x) {
-        return this == NCHW ? x.size(2) * x.size(3) : 1;
     }
 }

@@ -8,7 +8,6 @@ import org.nd4j.linalg.api.ops.impl.reduce.floating.SquaredNorm;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * {@link BatchNormKernels} built from ND4J broadcast and reduction ops: portable to every ND4J backend (CPU, CUDA)
@@ -37,7 +36,7 @@ public final class Nd4jOpKernels implements BatchNormKernels {
         INDArray sumSquares = Nd4j.getExecutioner().exec(new SquaredNorm(out, dims));
         variance.assign(sumSquares.divi(m).castTo(variance.dataType()));
 
-        INDArray scale = inType(Transforms.pow(variance.add(eps), -0.5, false), x);   // invStd
+        INDArray scale = inType(BatchNormKernels.invStd(variance, eps), x);
         if (gamma != null) {
             scale.muli(inType(gamma, x));
         }

@@ -9,8 +9,6 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.api.DataSet;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
@@ -87,13 +85,7 @@ public final class PopulationStatistics {
         List<NormalizationLayers.Entry> layers = NormalizationLayers.of(net);
         check(layers, iterator, maxBatches, "MultiLayerNetwork");
         return withForward(net, forward -> run(layers, maxBatches, progress, iterator.resetSupported(),
-                iterator::reset, () -> {
-                    if (!iterator.hasNext()) {
-                        return null;
-                    }
-                    DataSet ds = iterator.next();
-                    return new INDArray[] {ds.getFeatures()};
-                }, forward));
+                iterator::reset, features(iterator), forward));
     }
 
     /** Algorithm 2 for a {@link ComputationGraph} with one input, fed from a {@link DataSetIterator}. */
@@ -110,12 +102,8 @@ public final class PopulationStatistics {
         }
         List<NormalizationLayers.Entry> layers = NormalizationLayers.of(net);
         check(layers, iterator, maxBatches, "ComputationGraph");
-        return graph(net, layers, maxBatches, progress, iterator.resetSupported(), iterator::reset, () -> {
-            if (!iterator.hasNext()) {
-                return null;
-            }
-            return new INDArray[] {iterator.next().getFeatures()};
-        });
+        return withForward(net, forward -> run(layers, maxBatches, progress, iterator.resetSupported(),
+                iterator::reset, features(iterator), forward));
     }
 
     /** Algorithm 2 for a {@link ComputationGraph}, fed from a {@link MultiDataSetIterator}. */
@@ -128,19 +116,13 @@ public final class PopulationStatistics {
                                               IntConsumer progress) {
         List<NormalizationLayers.Entry> layers = NormalizationLayers.of(net);
         check(layers, iterator, maxBatches, "ComputationGraph");
-        return graph(net, layers, maxBatches, progress, iterator.resetSupported(), iterator::reset, () -> {
-            if (!iterator.hasNext()) {
-                return null;
-            }
-            MultiDataSet mds = iterator.next();
-            return mds.getFeatures();
-        });
+        return withForward(net, forward -> run(layers, maxBatches, progress, iterator.resetSupported(),
+                iterator::reset, () -> iterator.hasNext() ? iterator.next().getFeatures() : null, forward));
     }
 
-    private static PopulationEstimate graph(ComputationGraph net, List<NormalizationLayers.Entry> layers,
-                                            int maxBatches, IntConsumer progress, boolean resettable,
-                                            Runnable reset, Supplier<INDArray[]> next) {
-        return withForward(net, forward -> run(layers, maxBatches, progress, resettable, reset, next, forward));
+    /** The features of the next mini-batch of {@code iterator}, or null after the last. */
+    private static Supplier<INDArray[]> features(DataSetIterator iterator) {
+        return () -> iterator.hasNext() ? new INDArray[] {iterator.next().getFeatures()} : null;
     }
 
     /**

@@ -1,6 +1,5 @@
 package org.bn4j.math.cpu;
 
-import java.nio.Buffer;
 import java.nio.DoubleBuffer;
 
 /** {@link CpuTiles} for DOUBLE arrays: values, parameters and lane sums all in {@code double}. */
@@ -12,15 +11,10 @@ final class CpuDoubleTiles extends CpuTiles {
     private double[] pb = new double[0];
     private double[] pc = new double[0];
     private double[] pd = new double[0];
-    /** True when every lane has the same parameters (planes mode): the loops then use the scalars below. */
-    private boolean uniform;
     private double qa;
     private double qb;
     private double qc;
     private double qd;
-    private DoubleBuffer x;
-    private DoubleBuffer y;
-    private DoubleBuffer out;
 
     @Override
     protected void grow(int lanes) {
@@ -30,20 +24,6 @@ final class CpuDoubleTiles extends CpuTiles {
         pb = new double[lanes];
         pc = new double[lanes];
         pd = new double[lanes];
-    }
-
-    @Override
-    void bind(Buffer x, Buffer y, Buffer out) {
-        this.x = (DoubleBuffer) x;
-        this.y = (DoubleBuffer) y;
-        this.out = (DoubleBuffer) out;
-    }
-
-    @Override
-    void unbind() {
-        x = null;
-        y = null;
-        out = null;
     }
 
     @Override
@@ -71,7 +51,7 @@ final class CpuDoubleTiles extends CpuTiles {
 
     @Override
     void moments(int pos, int n, int lane0) {
-        x.get(pos, t, 0, n);
+        ((DoubleBuffer) x).get(pos, t, 0, n);
         double[] v = t;
         double[] s1 = d1;
         double[] s2 = d2;
@@ -94,8 +74,8 @@ final class CpuDoubleTiles extends CpuTiles {
 
     @Override
     void gradientSums(int pos, int n, int lane0) {
-        x.get(pos, t, 0, n);
-        y.get(pos, u, 0, n);
+        ((DoubleBuffer) x).get(pos, t, 0, n);
+        ((DoubleBuffer) y).get(pos, u, 0, n);
         double[] v = t;
         double[] g = u;
         double[] s1 = d1;
@@ -117,7 +97,7 @@ final class CpuDoubleTiles extends CpuTiles {
 
     @Override
     void affine(int pos, int n) {
-        x.get(pos, t, 0, n);
+        ((DoubleBuffer) x).get(pos, t, 0, n);
         double[] v = t;
         if (uniform) {
             double a = qa;
@@ -134,13 +114,13 @@ final class CpuDoubleTiles extends CpuTiles {
                 v[i] = (v[i] - a[i]) * b[i] + c[i];
             }
         }
-        out.put(pos, v, 0, n);
+        ((DoubleBuffer) out).put(pos, v, 0, n);
     }
 
     @Override
     void gradientMap(int pos, int n) {
-        x.get(pos, t, 0, n);
-        y.get(pos, u, 0, n);
+        ((DoubleBuffer) x).get(pos, t, 0, n);
+        ((DoubleBuffer) y).get(pos, u, 0, n);
         double[] v = t;
         double[] g = u;
         if (uniform) {
@@ -160,6 +140,6 @@ final class CpuDoubleTiles extends CpuTiles {
                 v[i] = g[i] * b[i] + (v[i] - a[i]) * c[i] + d[i];
             }
         }
-        out.put(pos, v, 0, n);
+        ((DoubleBuffer) out).put(pos, v, 0, n);
     }
 }

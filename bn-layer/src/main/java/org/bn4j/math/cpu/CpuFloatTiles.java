@@ -1,6 +1,5 @@
 package org.bn4j.math.cpu;
 
-import java.nio.Buffer;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 
@@ -22,17 +21,12 @@ final class CpuFloatTiles extends CpuTiles {
     private float[] pb = new float[0];
     private float[] pc = new float[0];
     private float[] pd = new float[0];
-    /** True when every lane has the same parameters (planes mode): the loops then use the scalars below. */
-    private boolean uniform;
     private float qa;
     private float qb;
     private float qc;
     private float qd;
     private float[] f1 = new float[0];
     private float[] f2 = new float[0];
-    private FloatBuffer x;
-    private FloatBuffer y;
-    private FloatBuffer out;
 
     @Override
     protected void grow(int lanes) {
@@ -44,20 +38,6 @@ final class CpuFloatTiles extends CpuTiles {
         pd = new float[lanes];
         f1 = new float[lanes];
         f2 = new float[lanes];
-    }
-
-    @Override
-    void bind(Buffer x, Buffer y, Buffer out) {
-        this.x = (FloatBuffer) x;
-        this.y = (FloatBuffer) y;
-        this.out = (FloatBuffer) out;
-    }
-
-    @Override
-    void unbind() {
-        x = null;
-        y = null;
-        out = null;
     }
 
     @Override
@@ -101,7 +81,7 @@ final class CpuFloatTiles extends CpuTiles {
 
     @Override
     void moments(int pos, int n, int lane0) {
-        x.get(pos, t, 0, n);
+        ((FloatBuffer) x).get(pos, t, 0, n);
         float[] v = t;
         float[] s1 = f1;
         float[] s2 = f2;
@@ -124,8 +104,8 @@ final class CpuFloatTiles extends CpuTiles {
 
     @Override
     void gradientSums(int pos, int n, int lane0) {
-        x.get(pos, t, 0, n);
-        y.get(pos, u, 0, n);
+        ((FloatBuffer) x).get(pos, t, 0, n);
+        ((FloatBuffer) y).get(pos, u, 0, n);
         float[] v = t;
         float[] g = u;
         float[] s1 = f1;
@@ -147,7 +127,7 @@ final class CpuFloatTiles extends CpuTiles {
 
     @Override
     void affine(int pos, int n) {
-        x.get(pos, t, 0, n);
+        ((FloatBuffer) x).get(pos, t, 0, n);
         float[] v = t;
         if (uniform) {
             float a = qa;
@@ -164,13 +144,13 @@ final class CpuFloatTiles extends CpuTiles {
                 v[i] = (v[i] - a[i]) * b[i] + c[i];
             }
         }
-        out.put(pos, v, 0, n);
+        ((FloatBuffer) out).put(pos, v, 0, n);
     }
 
     @Override
     void gradientMap(int pos, int n) {
-        x.get(pos, t, 0, n);
-        y.get(pos, u, 0, n);
+        ((FloatBuffer) x).get(pos, t, 0, n);
+        ((FloatBuffer) y).get(pos, u, 0, n);
         float[] v = t;
         float[] g = u;
         if (uniform) {
@@ -190,6 +170,6 @@ final class CpuFloatTiles extends CpuTiles {
                 v[i] = g[i] * b[i] + (v[i] - a[i]) * c[i] + d[i];
             }
         }
-        out.put(pos, v, 0, n);
+        ((FloatBuffer) out).put(pos, v, 0, n);
     }
 }

@@ -29,6 +29,12 @@ abstract class CpuTiles {
     /** Double-precision lane sums; the float implementation flushes its float lanes into them. */
     protected double[] d1 = new double[0];
     protected double[] d2 = new double[0];
+    /** The buffers of the pass being run, of the implementation's element type ({@code y}, {@code out} may be null). */
+    protected Buffer x;
+    protected Buffer y;
+    protected Buffer out;
+    /** True when every lane has the same parameters (planes mode): the loops then use scalars. */
+    protected boolean uniform;
     private int capacity;
 
     /** Makes room for {@code lanes} lanes. */
@@ -60,9 +66,17 @@ abstract class CpuTiles {
     protected abstract void grow(int lanes);
 
     /** Attaches the buffers of one pass ({@code y}, {@code out} may be null); {@link #unbind} releases them. */
-    abstract void bind(Buffer x, Buffer y, Buffer out);
+    final void bind(Buffer x, Buffer y, Buffer out) {
+        this.x = x;
+        this.y = y;
+        this.out = out;
+    }
 
-    abstract void unbind();
+    final void unbind() {
+        x = null;
+        y = null;
+        out = null;
+    }
 
     /** Sets the parameters of one lane (rows mode); the loops then read per-lane parameter arrays. */
     abstract void setParams(int lane, double a, double b, double c, double d);
