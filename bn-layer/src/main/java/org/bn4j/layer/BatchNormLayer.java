@@ -16,6 +16,7 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -201,10 +202,18 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
             return epsilon;
         }
         // Recompute the pre-activation y rather than keeping a copy of it from the forward pass.
-        INDArray preActivation = Nd4j.createUninitialized(dataType, x.shape(), 'c');
         LinearMap map = LinearMap.of(gamma(), beta(), mean, invStd);
-        KernelSelector.select(x).inference(x, layout, map.scale, map.shift, preActivation);
-        return activation.backprop(preActivation, epsilon.dup()).getFirst();
+        INDArray out = Nd4j.createUninitialized(dataType, x.shape(), 'c');
+        if (isPlainRelu(activation)) {
+            // NOTE: one fused pass (mask from the recomputed y, applied to the incoming gradient) instead of writing
+            // y, copying the gradient and running libnd4j's relu_bp: the ReLU after BN is the common case.
+            // The gradient is often a view (a merge vertex's slice, a preprocessor's reshape): one copy keeps the
+            // fused pass on the CPU kernels, still fewer passes than the general path.
+            KernelSelector.select(x).reluGradient(x, contiguous(epsilon), layout, map.scale, map.shift, out);
+            return out;
+        }
+        KernelSelector.select(x).inference(x, layout, map.scale, map.shift, out);
+        return activation.backprop(out, epsilon.dup()).getFirst();
     }
 
     /** The inference map of the population statistics: scale = γ/√(Var+ε), shift = β − scale·E[x]. */
@@ -240,6 +249,11 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
     private IActivation activation() {
         IActivation fn = layerConf().getActivationFn();
         return fn == null ? new ActivationIdentity() : fn;
+    }
+
+    /** DL4J's {@code ActivationReLU} with no max, threshold or negative slope: {@code max(0, y)}. */
+    private static boolean isPlainRelu(IActivation activation) {
+        return activation.getClass() == ActivationReLU.class && new ActivationReLU().equals(activation);
     }
 
     private static INDArray contiguous(INDArray a) {

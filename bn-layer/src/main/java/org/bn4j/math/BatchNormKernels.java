@@ -1,5 +1,6 @@
 package org.bn4j.math;
 
+import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -38,6 +39,22 @@ public interface BatchNormKernels {
 
     /** Inference as one per-feature linear map: {@code out = scale·x + shift}. */
     void inference(INDArray x, FeatureLayout layout, INDArray scale, INDArray shift, INDArray out);
+
+    /**
+     * The gradient through a ReLU that follows the per-feature linear map, without materializing the map:
+     * <pre>
+     *   out = dy   where scale·x + shift &gt; 0,     out = 0 elsewhere
+     * </pre>
+     * ReLU's derivative at 0 is taken as 0, as DL4J's {@code ActivationReLU} (libnd4j {@code relu_bp}) does.
+     * {@code out} may not alias {@code x}; it may alias {@code dy} only where the implementation reads {@code dy}
+     * before writing {@code out} element by element (both given ones do). The default runs {@link #inference} and
+     * DL4J's ReLU backprop.
+     */
+    default void reluGradient(INDArray x, INDArray dy, FeatureLayout layout, INDArray scale, INDArray shift,
+                              INDArray out) {
+        inference(x, layout, scale, shift, out);
+        out.assign(new ActivationReLU().backprop(out, dy.dup()).getFirst());
+    }
 
     /**
      * The gradient of the population map {@code y = γ·x̂ + β} with fixed statistics, {@code x̂ = (x − mean)·invStd}

@@ -142,4 +142,28 @@ final class CpuDoubleTiles extends CpuTiles {
         }
         ((DoubleBuffer) out).put(pos, v, 0, n);
     }
+
+    @Override
+    void reluGradient(int pos, int n) {
+        ((DoubleBuffer) x).get(pos, t, 0, n);
+        ((DoubleBuffer) y).get(pos, u, 0, n);
+        double[] v = t;
+        double[] g = u;
+        if (uniform) {
+            double a = qa;
+            double b = qb;
+            double c = qc;
+            for (int i = 0; i < n; i++) {
+                v[i] = (v[i] - a) * b + c > 0 ? g[i] : 0.0;
+            }
+        } else {
+            double[] a = pa;
+            double[] b = pb;
+            double[] c = pc;
+            for (int i = 0; i < n; i++) {
+                v[i] = (v[i] - a[i]) * b[i] + c[i] > 0 ? g[i] : 0.0;
+            }
+        }
+        ((DoubleBuffer) out).put(pos, v, 0, n);
+    }
 }

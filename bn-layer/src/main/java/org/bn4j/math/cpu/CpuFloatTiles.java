@@ -172,4 +172,28 @@ final class CpuFloatTiles extends CpuTiles {
         }
         ((FloatBuffer) out).put(pos, v, 0, n);
     }
+
+    @Override
+    void reluGradient(int pos, int n) {
+        ((FloatBuffer) x).get(pos, t, 0, n);
+        ((FloatBuffer) y).get(pos, u, 0, n);
+        float[] v = t;
+        float[] g = u;
+        if (uniform) {
+            float a = qa;
+            float b = qb;
+            float c = qc;
+            for (int i = 0; i < n; i++) {
+                v[i] = (v[i] - a) * b + c > 0 ? g[i] : 0f;
+            }
+        } else {
+            float[] a = pa;
+            float[] b = pb;
+            float[] c = pc;
+            for (int i = 0; i < n; i++) {
+                v[i] = (v[i] - a[i]) * b[i] + c[i] > 0 ? g[i] : 0f;
+            }
+        }
+        ((FloatBuffer) out).put(pos, v, 0, n);
+    }
 }

@@ -20,6 +20,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *   backward,        pass 1:   dβ = Σ dy,   dγ = Σ dy·x̂ = s·Σ dy·(x − μ)
  *                    pass 2:   dx = γs·dy − γs²·dγ/m·(x − μ) − γs·dβ/m     (= γs/m·(m·dy − dβ − x̂·dγ))
  *   inference,       one pass: y = scale·x + shift
+ *   ReLU gradient,   one pass: out = dy where scale·x + shift &gt; 0, else 0   (a ReLU after the layer)
  * </pre>
  * Five reads and two writes of the activation size for forward plus backward, against about fifteen ND4J ops in
  * {@link Nd4jOpKernels}.
@@ -167,6 +168,17 @@ public final class CpuKernels implements BatchNormKernels {
         }
         CpuGeometry g = CpuGeometry.of(x, layout, CpuParallel.threads());
         CpuPasses.affine(g, x, out, null, CpuVectors.read(scale), CpuVectors.read(shift));
+    }
+
+    @Override
+    public void reluGradient(INDArray x, INDArray dy, FeatureLayout layout, INDArray scale, INDArray shift,
+                             INDArray out) {
+        if (!usable(x, dy, out)) {
+            fallback.reluGradient(x, dy, layout, scale, shift, out);
+            return;
+        }
+        CpuGeometry g = CpuGeometry.of(x, layout, CpuParallel.threads());
+        CpuPasses.reluGradient(g, x, dy, out, null, CpuVectors.read(scale), CpuVectors.read(shift));
     }
 
     /** The first value of every channel ({@code x[0, c, 0]} of the {@code [outer, C, inner]} view). */

@@ -21,7 +21,7 @@ final class CpuPasses {
     private static final ThreadLocal<CpuFloatTiles> FLOAT_TILES = ThreadLocal.withInitial(CpuFloatTiles::new);
     private static final ThreadLocal<CpuDoubleTiles> DOUBLE_TILES = ThreadLocal.withInitial(CpuDoubleTiles::new);
 
-    private enum Op { MOMENTS, GRADIENT_SUMS, AFFINE, GRADIENT_MAP }
+    private enum Op { MOMENTS, GRADIENT_SUMS, AFFINE, GRADIENT_MAP, RELU_GRADIENT }
 
     private CpuPasses() {
     }
@@ -45,6 +45,11 @@ final class CpuPasses {
     static void gradientMap(CpuGeometry g, INDArray x, INDArray dy, INDArray out,
                             double[] a, double[] b, double[] c, double[] d) {
         run(Op.GRADIENT_MAP, g, x, dy, out, a, b, c, d);
+    }
+
+    /** {@code out = dy} where {@code (x − a_c)·b_c + c_c > 0}, else 0: the gradient through a ReLU of the affine map. */
+    static void reluGradient(CpuGeometry g, INDArray x, INDArray dy, INDArray out, double[] a, double[] b, double[] c) {
+        run(Op.RELU_GRADIENT, g, x, dy, out, a, b, c, null);
     }
 
     private static double[] run(Op op, CpuGeometry g, INDArray x, INDArray y, INDArray out,
@@ -210,6 +215,9 @@ final class CpuPasses {
                 break;
             case GRADIENT_MAP:
                 tiles.gradientMap(pos, length);
+                break;
+            case RELU_GRADIENT:
+                tiles.reluGradient(pos, length);
                 break;
             default:
                 throw new IllegalStateException(op.toString());

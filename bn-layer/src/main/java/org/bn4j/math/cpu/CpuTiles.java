@@ -94,4 +94,7 @@ abstract class CpuTiles {
     abstract void affine(int pos, int n);
 
     abstract void gradientMap(int pos, int n);
+
+    /** {@code out = y} where {@code (x − a)·b + c > 0}, else 0 (the mask of a ReLU applied to the affine map). */
+    abstract void reluGradient(int pos, int n);
 }

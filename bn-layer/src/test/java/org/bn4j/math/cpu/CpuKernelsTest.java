@@ -123,6 +123,41 @@ class CpuKernelsTest {
         assertClose("out", expected, actual, tolerance(type));
     }
 
+    @ParameterizedTest(name = "{0} {1} {2} shift given: {3}")
+    @MethodSource("cases")
+    void reluGradientMatchesInferenceThenReluBackprop(FeatureLayout layout, long[] shape, DataType type,
+                                                      boolean affine) {
+        Nd4j.getRandom().setSeed(shape.length * 4000L + shape[0]);
+        INDArray x = Nd4j.randn(type, shape);
+        INDArray dy = Nd4j.randn(type, shape);
+        int c = (int) layout.features(x);
+        INDArray scale = Nd4j.randn(type, c);
+        INDArray shift = affine ? Nd4j.randn(type, c) : Nd4j.zeros(type, c);
+        INDArray expected = Nd4j.createUninitialized(type, shape);
+        INDArray actual = Nd4j.createUninitialized(type, shape);
+        REFERENCE.reluGradient(x, dy, layout, scale, shift, expected);
+        CPU.reluGradient(x, dy, layout, scale, shift, actual);
+        // Each output is dy or 0 in both: equal unless a pre-activation rounds to the other side of 0 (none here).
+        assertClose("out", expected, actual, 0.0);
+        long kept = actual.neq(0).castTo(DataType.INT).sumNumber().longValue();
+        assertTrue(kept > 0 && kept < x.length(), "the mask keeps some values and drops others: " + kept);
+    }
+
+    @Test
+    void reluGradientTreatsZeroPreActivationAsInactiveLikeDl4j() {
+        INDArray x = Nd4j.createFromArray(new double[][] {{-1, 0, 1}, {2, 0.5, -3}});
+        INDArray dy = Nd4j.createFromArray(new double[][] {{10, 20, 30}, {40, 50, 60}});
+        INDArray scale = Nd4j.createFromArray(1.0, 2.0, 1.0);
+        INDArray shift = Nd4j.createFromArray(1.0, -1.0, 0.0);
+        // pre-activation scale·x + shift = [[0, -1, 1], [3, 0, -3]]
+        INDArray out = Nd4j.create(DataType.DOUBLE, 2, 3);
+        CPU.reluGradient(x, dy, FeatureLayout.DENSE, scale, shift, out);
+        assertEquals(Nd4j.createFromArray(new double[][] {{0, 0, 30}, {40, 0, 0}}), out);
+        INDArray reference = Nd4j.create(DataType.DOUBLE, 2, 3);
+        REFERENCE.reluGradient(x, dy, FeatureLayout.DENSE, scale, shift, reference);
+        assertEquals(reference, out);
+    }
+
     @Test
     void float32InputWithLargeMeanNormalizesToZeroMeanUnitStd() {
         // 10000 + N(0,1) in float32: the values carry only ~3 decimal digits of their deviation from the mean.
