@@ -13,5 +13,8 @@ if [ ! -d /usr/share/datasets/fashion-mnist ] && command -v apt-get >/dev/null 2
 fi
 
 mvn -B -ntp -q package -DskipTests
+# One OpenMP thread unless the caller sets it: the training step is serial apart from oneDNN's small kernels, and on
+# two idle cores two OpenMP threads trained about a third slower (docs/inception.md, "OpenMP threads").
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 # All 60,000 training images, 2 epochs, validation on all 10,000 test images (the sample: 4,000 / 1,000).
 exec java -jar inception-example/target/inception-example.jar train --recipe bn-x5 --epochs 2 --out runs/default "$@"
