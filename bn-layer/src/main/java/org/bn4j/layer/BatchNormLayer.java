@@ -35,6 +35,9 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public class BatchNormLayer extends BaseLayer<BatchNorm> {
 
+    /** DL4J's default ReLU (no max, threshold or slope), whose backward pass the CPU kernels fuse. */
+    private static final ActivationReLU PLAIN_RELU = new ActivationReLU();
+
     private transient BatchStatistics lastBatch;
     /** The minibatch size DL4J's updater divides gradients by, when a MultiLayerNetwork has told it; else 0. */
     private transient int networkMiniBatchSize;
@@ -253,7 +256,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
 
     /** DL4J's {@code ActivationReLU} with no max, threshold or negative slope: {@code max(0, y)}. */
     private static boolean isPlainRelu(IActivation activation) {
-        return activation.getClass() == ActivationReLU.class && new ActivationReLU().equals(activation);
+        return activation.getClass() == ActivationReLU.class && PLAIN_RELU.equals(activation);
     }
 
     private static INDArray contiguous(INDArray a) {
