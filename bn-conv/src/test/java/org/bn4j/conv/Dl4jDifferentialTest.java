@@ -57,11 +57,18 @@ class Dl4jDifferentialTest {
     @BeforeEach
     void opsBackend() {
         ConvolutionBackend.force(ConvolutionBackend.OPS);
+        ConvolutionThreads.force(threads());
     }
 
     @AfterEach
     void automaticBackend() {
         ConvolutionBackend.force(null);
+        ConvolutionThreads.force(0);
+    }
+
+    /** Threads the batch is split over (1: not split; {@link Dl4jDifferentialSplitTest} splits it). */
+    int threads() {
+        return 1;
     }
 
     @ParameterizedTest(name = "float {0}")

@@ -10,7 +10,9 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -53,6 +55,21 @@ class GradientCheckTest {
     static void restore() {
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
         ConvolutionBackend.force(null);
+    }
+
+    @BeforeEach
+    void forceThreads() {
+        ConvolutionThreads.force(threads());
+    }
+
+    @AfterEach
+    void automaticThreads() {
+        ConvolutionThreads.force(0);
+    }
+
+    /** Threads the batch is split over (1: not split; {@link GradientCheckSplitTest} splits it). */
+    int threads() {
+        return 1;
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,6 +1,8 @@
 package org.bn4j.conv.layer;
 
 import org.bn4j.conv.ConvolutionBackend;
+import org.bn4j.conv.ConvolutionThreads;
+import org.bn4j.conv.ops.BatchSplit;
 import org.bn4j.conv.ops.Conv2dGeometry;
 import org.bn4j.conv.ops.Conv2dOps;
 import org.deeplearning4j.exception.DL4JException;
@@ -35,6 +37,10 @@ import java.util.Arrays;
  *
  * <p>Input is checked before native code is reached: rank 4, channel count, a floating-point type, and the output
  * size (DL4J's own checks for Truncate / Strict); errors name the layer.
+ *
+ * <p>On the ops path the batch may be split over threads ({@link ConvolutionThreads}, {@link BatchSplit}): outputs,
+ * dL/dx and the scratch for the slices' dL/dW, dL/db are allocated here, on the calling thread, in this layer's
+ * workspaces (ACTIVATIONS, ACTIVATION_GRAD, BP_WORKING_MEM); a failure in any slice is rethrown naming the layer.
  */
 public class FastConvolutionLayer extends ConvolutionLayer {
 
@@ -114,7 +120,21 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
         INDArray dW = gradientViews.get(W);
         INDArray db = hasBias() ? gradientViews.get(B) : null;
-        Conv2dOps.backward(x, weights, bias, delta, g, dx, dW, db);
+        BatchSplit split = split(x, weights, g);
+        INDArray dwScratch = null;
+        INDArray dbScratch = null;
+        if (split.isSplit()) {
+            long[] wShape = weights.shape();
+            dwScratch = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType,
+                    new long[] {split.slices() - 1, wShape[0], wShape[1], wShape[2], wShape[3]}, 'c');
+            dbScratch = hasBias() ? workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType,
+                    new long[] {split.slices() - 1, wShape[0]}, 'c') : null;
+        }
+        try {
+            Conv2dOps.backward(x, weights, bias, delta, g, dx, dW, db, split, dwScratch, dbScratch);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("FastConvolution " + layerId() + ": " + e.getMessage(), e);
+        }
 
         Gradient gradient = new DefaultGradient();
         if (hasBias()) {
@@ -139,8 +159,19 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         Conv2dGeometry g = validatedGeometry(weights);
         INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
                 g.outputShape(x.size(0), weights.size(0)), 'c');
-        Conv2dOps.forward(x, weights, bias, g, z);
+        try {
+            Conv2dOps.forward(x, weights, bias, g, z, split(x, weights, g));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("FastConvolution " + layerId() + ": " + e.getMessage(), e);
+        }
         return z;
+    }
+
+    /** How this call's batch is split over threads ({@link ConvolutionThreads}). */
+    private static BatchSplit split(INDArray x, INDArray weights, Conv2dGeometry g) {
+        ConvolutionThreads.Decision d = ConvolutionThreads.current();
+        return BatchSplit.plan(x.size(0), d.threads(), d.automatic(),
+                g.multiplyAddsPerExample(weights.size(1), weights.size(0)));
     }
 
     /** Validates the input (rank, type, channels, output size) and computes the op's geometry for it. */

@@ -56,6 +56,11 @@ public record Conv2dGeometry(int[] kernel, int[] stride, int[] padding, int[] di
                 : new long[] {miniBatch, outH, outW, channelsOut};
     }
 
+    /** The forward's multiply-adds per example, {@code outH·outW·Cout·Cin·kH·kW}. */
+    public long multiplyAddsPerExample(long channelsIn, long channelsOut) {
+        return (long) outH * outW * channelsOut * channelsIn * kernel[0] * kernel[1];
+    }
+
     /**
      * The integer arguments of libnd4j's {@code conv2d} and {@code conv2d_bp}: kH, kW, sH, sW, pH, pW, dH, dW,
      * isSameMode, dataFormat (0 NCHW, 1 NHWC), wFormat (1: weights {@code [Cout, Cin, kH, kW]}, DL4J's layout).
