@@ -28,6 +28,11 @@ public final class ConvolutionThreads {
     private static final Logger log = LoggerFactory.getLogger(ConvolutionThreads.class);
     private static final Set<String> logged = ConcurrentHashMap.newKeySet();
     private static volatile Decision forced;
+    /** The last automatic decision, for the libnd4j thread count it was made for (changed only by setMaxThreads). */
+    private static volatile Automatic automatic;
+
+    private record Automatic(int nativeThreads, Decision decision) {
+    }
 
     private ConvolutionThreads() {
     }
@@ -91,8 +96,17 @@ public final class ConvolutionThreads {
     }
 
     private static Decision automatic() {
-        int cores = Runtime.getRuntime().availableProcessors();
         int nativeThreads = Math.max(1, Nd4j.getEnvironment().maxThreads());
+        Automatic a = automatic;
+        if (a == null || a.nativeThreads() != nativeThreads) {
+            a = new Automatic(nativeThreads, automatic(nativeThreads));
+            automatic = a;
+        }
+        return a.decision();
+    }
+
+    private static Decision automatic(int nativeThreads) {
+        int cores = Runtime.getRuntime().availableProcessors();
         int threads = Math.max(1, cores / nativeThreads);
         return new Decision(threads, "automatic: " + cores + " cores, libnd4j uses " + nativeThreads
                 + " OpenMP thread" + (nativeThreads == 1 ? "" : "s") + " per op"
