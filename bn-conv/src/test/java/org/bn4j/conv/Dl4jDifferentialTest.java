@@ -47,6 +47,13 @@ class Dl4jDifferentialTest {
             "NHWC Strict k3x3 s2x2 p1x1 d1x1 bias relu 2x3x9x9 4",
             "NCHW Strict k1x1 s1x1 p0x0 d1x1 nobias identity 2x6x5x5 7",
             "NHWC Strict k1x1 s1x1 p0x0 d1x1 nobias identity 2x6x5x5 7",
+            // 1x1: NHWC stride 1 unpadded takes the gemm path (Conv2dKernel.POINTWISE_GEMM); the others the ops
+            "NHWC Same k1x1 s1x1 p0x0 d1x1 bias relu 3x5x6x7 4",
+            "NHWC Truncate k1x1 s1x1 p0x0 d1x1 bias tanh 2x9x4x3 6",
+            "NHWC Truncate k1x1 s1x1 p0x0 d1x1 nobias relu 1x3x1x1 2",
+            "NCHW Same k1x1 s1x1 p0x0 d1x1 bias relu 3x5x6x7 4",
+            "NHWC Truncate k1x1 s2x2 p1x1 d1x1 bias identity 2x4x7x6 3",
+            "NHWC Same k1x1 s2x2 p0x0 d1x1 bias relu 2x4x7x6 3",
     };
 
     static Stream<String> cases() {

@@ -72,6 +72,9 @@ class GradientCheckTest {
             "NCHW Strict k3x3 s2x2 p1x1 d1x1 bias elu 2x2x5x5 3",
             "NHWC Strict k3x3 s2x2 p1x1 d1x1 bias elu 2x2x5x5 3",
             "NCHW Strict k1x1 s1x1 p0x0 d1x1 nobias identity 2x3x3x3 2",
+            // the gemm path (Conv2dKernel.POINTWISE_GEMM), which the NHWC cases' first layer takes too
+            "NHWC Same k1x1 s1x1 p0x0 d1x1 bias tanh 2x3x4x5 3",
+            "NHWC Truncate k1x1 s1x1 p0x0 d1x1 nobias sigmoid 2x3x3x2 2",
     })
     void multiLayerNetwork(String spec) {
         ConvCase c = ConvCase.parse(spec);
