@@ -2,6 +2,7 @@ package org.bn4j.conv;
 
 import org.bn4j.conv.layer.FastConvolutionLayer;
 import org.bn4j.conv.testutil.ConvCase;
+import org.bn4j.conv.testutil.NativeThreads;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -25,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The fast layer against DL4J's own ConvolutionLayer with identical parameters: output, dL/dx, dL/dW, dL/db, in
  * float and double, for every layout and ConvolutionMode with stride, padding, dilation, with and without bias;
  * and the inference output. The ops are forced, so that the second surefire run (libnd4j without oneDNN) checks
- * libnd4j's own float32 implementation too.
+ * libnd4j's own float32 implementation too; libnd4j runs one thread, so that the 1x1 NHWC stride-1 cases take the
+ * gemm path ({@code Conv2dKernel.POINTWISE_GEMM}).
  */
 class Dl4jDifferentialTest {
 
@@ -61,14 +63,19 @@ class Dl4jDifferentialTest {
     }
 
     /** The ops even where the automatic choice would be DL4J's code (training on libnd4j without oneDNN). */
+    private int threadsBefore;
+
+    /** One native thread, so that the 1x1 NHWC cases take the gemm path (Conv2dKernel.select). */
     @BeforeEach
     void opsBackend() {
         ConvolutionBackend.force(ConvolutionBackend.OPS);
+        threadsBefore = NativeThreads.set(1);
     }
 
     @AfterEach
     void automaticBackend() {
         ConvolutionBackend.force(null);
+        NativeThreads.set(threadsBefore);
     }
 
     @ParameterizedTest(name = "float {0}")

@@ -1,6 +1,7 @@
 package org.bn4j.conv;
 
 import org.bn4j.conv.testutil.ConvCase;
+import org.bn4j.conv.testutil.NativeThreads;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -43,16 +44,21 @@ class GradientCheckTest {
     /** Entries checked per parameter array (a deterministic spread over the array), to keep the test fast. */
     private static final int MAX_PER_PARAM = 12;
 
+    private static int threadsBefore;
+
+    /** Double, the ops, and one native thread so that 1x1 NHWC layers take the gemm path (Conv2dKernel.select). */
     @BeforeAll
     static void doublePrecision() {
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
         ConvolutionBackend.force(ConvolutionBackend.OPS);
+        threadsBefore = NativeThreads.set(1);
     }
 
     @AfterAll
     static void restore() {
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
         ConvolutionBackend.force(null);
+        NativeThreads.set(threadsBefore);
     }
 
     @ParameterizedTest(name = "{0}")

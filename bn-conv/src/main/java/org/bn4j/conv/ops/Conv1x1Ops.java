@@ -23,7 +23,8 @@ import java.util.Arrays;
  *
  * <p>NCHW is not computed here: there the same products are one small gemm per example ({@code [Cout, Cin] ×
  * [Cin, H·W]}), which measured no faster than libnd4j's oneDNN {@code conv2d} / {@code conv2d_bp}
- * (docs/convolution.md); {@link Conv2dKernel#select} keeps NCHW on {@link Conv2dOps}.
+ * (docs/convolution.md); {@link Conv2dKernel#select} keeps NCHW on {@link Conv2dOps}, and NHWC too unless libnd4j
+ * runs one thread.
  */
 public final class Conv1x1Ops {
 

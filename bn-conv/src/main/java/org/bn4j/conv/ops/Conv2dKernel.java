@@ -1,12 +1,14 @@
 package org.bn4j.conv.ops;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * Which native code computes one convolution call of the ops backend, chosen per call from its geometry by
- * {@link #select}: {@link #POINTWISE_GEMM} ({@link Conv1x1Ops}) for a 1x1, stride-1, unpadded NHWC convolution, where
- * it measured faster than libnd4j's oneDNN ops (docs/benchmarks.md), and {@link #CONV2D_OPS} ({@link Conv2dOps})
- * for everything else. Both compute the same function; the arguments are those of {@link Conv2dOps}.
+ * {@link #select}: {@link #POINTWISE_GEMM} ({@link Conv1x1Ops}) for a 1x1, stride-1, unpadded NHWC convolution when
+ * libnd4j runs ONE OpenMP thread, the only setting where it measured faster than libnd4j's oneDNN ops (about 15 % less
+ * CPU time; with 2 threads it was not faster: docs/convolution.md), and {@link #CONV2D_OPS} ({@link Conv2dOps}) for
+ * everything else. Both compute the same function; the arguments are those of {@link Conv2dOps}.
  */
 public enum Conv2dKernel {
 
@@ -38,9 +40,17 @@ public enum Conv2dKernel {
         }
     };
 
-    /** The kernel for a call with geometry {@code g}: {@link #POINTWISE_GEMM} where it applies, else the ops. */
+    /** The kernel for a call with geometry {@code g} with libnd4j's current OpenMP thread count. */
     public static Conv2dKernel select(Conv2dGeometry g) {
-        return Conv1x1Ops.applies(g) ? POINTWISE_GEMM : CONV2D_OPS;
+        return select(g, NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads());
+    }
+
+    /**
+     * The kernel for a call with geometry {@code g} when native code runs {@code threads} threads:
+     * {@link #POINTWISE_GEMM} where {@link Conv1x1Ops#applies} and {@code threads == 1}, else the ops.
+     */
+    public static Conv2dKernel select(Conv2dGeometry g, int threads) {
+        return threads == 1 && Conv1x1Ops.applies(g) ? POINTWISE_GEMM : CONV2D_OPS;
     }
 
     /** {@code y = conv2d(x, W) + b}; see {@link Conv2dOps#forward}. */

@@ -28,7 +28,7 @@ class Conv2dKernelTest {
                 format);
     }
 
-    @ParameterizedTest(name = "{0} {1} k{2} s{3} p{4} d{5} -> {6}")
+    @ParameterizedTest(name = "{0} {1} k{2} s{3} p{4} d{5}, one thread -> {6}")
     @CsvSource({
             "NHWC, Truncate, 1, 1, 0, 1, POINTWISE_GEMM",
             "NHWC, Same,     1, 1, 0, 1, POINTWISE_GEMM",
@@ -46,7 +46,9 @@ class Conv2dKernelTest {
     })
     void selectsTheGemmOnlyForUnpaddedStride1PointwiseNhwc(CNN2DFormat format, ConvolutionMode mode, int k, int s,
                                                              int p, int d, Conv2dKernel expected) {
-        assertEquals(expected, Conv2dKernel.select(geometry(format, mode, k, s, p, d)));
+        assertEquals(expected, Conv2dKernel.select(geometry(format, mode, k, s, p, d), 1));
+        assertEquals(Conv2dKernel.CONV2D_OPS, Conv2dKernel.select(geometry(format, mode, k, s, p, d), 2),
+                "with 2 threads the gemm was not faster");
     }
 
     @ParameterizedTest(name = "{0} bias={1}")
@@ -61,7 +63,7 @@ class Conv2dKernelTest {
         INDArray b = bias ? Nd4j.randn(type, 1, cOut) : null;
         Conv2dGeometry g = Conv2dGeometry.of(x, new int[] {1, 1}, new int[] {1, 1}, new int[] {0, 0},
                 new int[] {1, 1}, ConvolutionMode.Truncate, CNN2DFormat.NHWC);
-        assertEquals(Conv2dKernel.POINTWISE_GEMM, Conv2dKernel.select(g));
+        assertEquals(Conv2dKernel.POINTWISE_GEMM, Conv2dKernel.select(g, 1));
         INDArray dy = Nd4j.randn(type, g.outputShape(n, cOut));
 
         INDArray[] expected = run(Conv2dKernel.CONV2D_OPS, x, w, b, dy, g);
