@@ -9,6 +9,8 @@ Run with Debian's interpreter, which has PyTorch 1.13:  /usr/bin/python3 bn-benc
 With --cpu-time: CPU time of the calling thread per call on one thread, the counterpart of ConvolutionCpuTime.java
 (5 warm-up calls, then the median over 5 rounds of calls until 0.4 s of CPU time, at least 2 calls):
     /usr/bin/python3 bn-benchmarks/pytorch_conv_bench.py --cpu-time --threads 1
+With --channels-last: input, gradient and weights in torch.channels_last (NHWC), the counterpart of the
+ConvolutionBenchmark shapes with the -NHWC suffix; --shapes restricts to shapes named as in ConvolutionBenchmark.
 """
 import argparse
 import time
@@ -45,16 +47,22 @@ def main():
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--cpu-time", action="store_true", help="CPU time per call instead of wall time")
+    parser.add_argument("--channels-last", action="store_true", help="NHWC memory format (torch.channels_last)")
+    parser.add_argument("--shapes", nargs="*", help="only these shapes, e.g. 64x32x16x16-32k1")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, mkldnn {torch.backends.mkldnn.is_available()}")
     print("| shape | train fwd+bwd ms | inference ms |")
     print("| --- | --- | --- |")
+    fmt = torch.channels_last if args.channels_last else torch.contiguous_format
     for n, cin, h, w, cout, k in SHAPES:
-        layer = torch.nn.Conv2d(cin, cout, k, padding=k // 2, bias=True)
-        x = torch.randn(n, cin, h, w, requires_grad=True)
-        dy = torch.randn(n, cout, h, w)
+        name = f"{n}x{cin}x{h}x{w}-{cout}k{k}"
+        if args.shapes and name not in args.shapes:
+            continue
+        layer = torch.nn.Conv2d(cin, cout, k, padding=k // 2, bias=True).to(memory_format=fmt)
+        x = torch.randn(n, cin, h, w).contiguous(memory_format=fmt).requires_grad_(True)
+        dy = torch.randn(n, cout, h, w).contiguous(memory_format=fmt)
 
         def train():
             x.grad = None
@@ -70,7 +78,7 @@ def main():
         else:
             train_ms = best_ms(train, args.warmup, args.repeats, args.rounds)
             infer_ms = best_ms(infer, args.warmup, args.repeats, args.rounds)
-        print(f"| {n}x{cin}x{h}x{w}-{cout}k{k} | {train_ms:.2f} | {infer_ms:.2f} |")
+        print(f"| {name}{'-NHWC' if args.channels_last else ''} | {train_ms:.2f} | {infer_ms:.2f} |")
 
 
 if __name__ == "__main__":

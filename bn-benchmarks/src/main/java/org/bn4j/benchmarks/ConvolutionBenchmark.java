@@ -38,7 +38,8 @@ import java.util.concurrent.TimeUnit;
  * forward + backward; inference is the forward alone. Layers run through {@link LayerHarness} (cyclic workspace, as
  * {@code fit()} runs).
  *
- * <p>The {@code shape} parameter is {@code NxCinxHxW-CoutkK}. Which libnd4j build runs is printed at set-up
+ * <p>The {@code shape} parameter is {@code NxCinxHxW-CoutkK}, NCHW; with the suffix {@code -NHWC} (not in the default
+ * list; {@code -p shape=64x32x16x16-32k1-NHWC}) the same shape in NHWC. Which libnd4j build runs is printed at set-up
  * (oneDNN when {@code nd4j-native:linux-x86_64-onednn} is on the class path, as in this module).
  *
  * <p>Run: {@code java -jar bn-benchmarks/target/benchmarks.jar ConvolutionBenchmark -rf json -rff conv.json}, then
@@ -76,6 +77,7 @@ public class ConvolutionBenchmark {
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
         Nd4j.getRandom().setSeed(12345);
         String[] io = shape.split("-");
+        CNN2DFormat format = io.length > 2 ? CNN2DFormat.valueOf(io[2]) : CNN2DFormat.NCHW;
         String[] dims = io[0].split("x");
         long n = Long.parseLong(dims[0]);
         int cIn = Integer.parseInt(dims[1]);
@@ -85,18 +87,19 @@ public class ConvolutionBenchmark {
         int cOut = Integer.parseInt(out[0]);
         int k = Integer.parseInt(out[1]);
 
-        InputType inputType = InputType.convolutional(h, wd, cIn, CNN2DFormat.NCHW);
-        fast = LayerHarness.layer(configure(new FastConvolution.Builder(k, k), cOut), inputType);
-        dl4j = LayerHarness.layer(configure(new ConvolutionLayer.Builder(k, k), cOut), inputType);
+        InputType inputType = InputType.convolutional(h, wd, cIn, format);
+        fast = LayerHarness.layer(configure(new FastConvolution.Builder(k, k), cOut, format), inputType);
+        dl4j = LayerHarness.layer(configure(new ConvolutionLayer.Builder(k, k), cOut, format), inputType);
         workspaces = LayerHarness.cyclicWorkspaces("CONV_BENCHMARK");
         dl4j.setParams(fast.params());
 
-        x = Nd4j.randn(DataType.FLOAT, n, cIn, h, wd);
-        dy = Nd4j.randn(DataType.FLOAT, n, cOut, h, wd);
+        boolean nchw = format == CNN2DFormat.NCHW;
+        x = nchw ? Nd4j.randn(DataType.FLOAT, n, cIn, h, wd) : Nd4j.randn(DataType.FLOAT, n, h, wd, cIn);
+        dy = nchw ? Nd4j.randn(DataType.FLOAT, n, cOut, h, wd) : Nd4j.randn(DataType.FLOAT, n, h, wd, cOut);
         w = fast.getParam("W");
         b = fast.getParam("b");
         geometry = Conv2dGeometry.of(x, new int[] {k, k}, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1},
-                ConvolutionMode.Same, CNN2DFormat.NCHW);
+                ConvolutionMode.Same, format);
         opY = Nd4j.createUninitialized(DataType.FLOAT, geometry.outputShape(n, cOut));
         opDx = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
         opDw = Nd4j.createUninitialized(DataType.FLOAT, w.shape());
@@ -105,9 +108,9 @@ public class ConvolutionBenchmark {
                 + ConvolutionBackend.decide());
     }
 
-    private static ConvolutionLayer configure(ConvolutionLayer.Builder builder, int cOut) {
+    private static ConvolutionLayer configure(ConvolutionLayer.Builder builder, int cOut, CNN2DFormat format) {
         return builder.nOut(cOut).convolutionMode(ConvolutionMode.Same).activation(Activation.IDENTITY)
-                .dataFormat(CNN2DFormat.NCHW).build();
+                .dataFormat(format).build();
     }
 
     @TearDown(Level.Trial)
@@ -125,7 +128,10 @@ public class ConvolutionBenchmark {
         LayerHarness.train(dl4j, x, dy, workspaces, bh);
     }
 
-    /** {@code conv2d} then {@code conv2d_bp}, outputs preallocated: what the fast layer cannot beat. */
+    /**
+     * {@code conv2d} then {@code conv2d_bp} (oneDNN), outputs preallocated: what the fast layer cannot beat on the
+     * ops; a 1x1 NHWC layer computes through BLAS gemms instead (Conv2dKernel), so there this is the bar it must beat.
+     */
     @Benchmark
     public void trainRawOps(Blackhole bh) {
         Conv2dOps.forward(x, w, b, geometry, opY);

@@ -19,13 +19,19 @@ import java.util.function.Consumer;
  * OMP_NUM_THREADS=1 java -cp bn-benchmarks/target/benchmarks.jar org.bn4j.benchmarks.ConvolutionCpuTime
  * </pre>
  *
- * Same set-up as the JMH benchmark (its {@code @Setup}); per contender, 5 warm-up calls, then 5 rounds of calls
- * until 0.4 s of CPU time (at least 2 calls); prints a markdown table of the median CPU ms per call over the rounds.
+ * Same set-up as the JMH benchmark (its {@code @Setup}); per contender, warm-up calls until 1 s of CPU time (at least
+ * 5), then 5 rounds of calls until 0.4 s of CPU time (at least 2 calls); prints a markdown table of the median CPU ms
+ * per call over the rounds. Shapes as in the benchmark, including the {@code -NHWC} suffix.
+ *
+ * <p>NOTE: the warm-up is long because on a loaded machine the JIT compilers get little CPU: with 5 warm-up calls the
+ * first shape of a run measured FastConvolution's training step at 27–35 ms, and 4.0 ms when the same shape ran again
+ * in the same JVM (64x32x16x16-32k1, 2026-12-02, load 6–8).
  */
 public final class ConvolutionCpuTime {
 
     private static final long ROUND_CPU_NANOS = 400_000_000L;
     private static final int ROUNDS = 5;
+    private static final long WARM_UP_CPU_NANOS = 1_000_000_000L;
 
     private ConvolutionCpuTime() {
     }
@@ -59,7 +65,8 @@ public final class ConvolutionCpuTime {
     }
 
     private static double cpuMillisPerCall(Consumer<Blackhole> call, Blackhole bh) {
-        for (int i = 0; i < 5; i++) {
+        long warmUpStart = cpuNanos();
+        for (int i = 0; i < 5 || cpuNanos() - warmUpStart < WARM_UP_CPU_NANOS; i++) {
             call.accept(bh);
         }
         double[] rounds = new double[ROUNDS];

@@ -2,6 +2,7 @@ package org.bn4j.conv;
 
 import org.bn4j.conv.layer.FastConvolutionLayer;
 import org.bn4j.conv.testutil.ConvCase;
+import org.bn4j.conv.testutil.NativeThreads;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -25,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The fast layer against DL4J's own ConvolutionLayer with identical parameters: output, dL/dx, dL/dW, dL/db, in
  * float and double, for every layout and ConvolutionMode with stride, padding, dilation, with and without bias;
  * and the inference output. The ops are forced, so that the second surefire run (libnd4j without oneDNN) checks
- * libnd4j's own float32 implementation too.
+ * libnd4j's own float32 implementation too; libnd4j runs one thread, so that the 1x1 NHWC stride-1 cases take the
+ * gemm path ({@code Conv2dKernel.POINTWISE_GEMM}).
  */
 class Dl4jDifferentialTest {
 
@@ -47,6 +49,13 @@ class Dl4jDifferentialTest {
             "NHWC Strict k3x3 s2x2 p1x1 d1x1 bias relu 2x3x9x9 4",
             "NCHW Strict k1x1 s1x1 p0x0 d1x1 nobias identity 2x6x5x5 7",
             "NHWC Strict k1x1 s1x1 p0x0 d1x1 nobias identity 2x6x5x5 7",
+            // 1x1: NHWC stride 1 unpadded takes the gemm path (Conv2dKernel.POINTWISE_GEMM); the others the ops
+            "NHWC Same k1x1 s1x1 p0x0 d1x1 bias relu 3x5x6x7 4",
+            "NHWC Truncate k1x1 s1x1 p0x0 d1x1 bias tanh 2x9x4x3 6",
+            "NHWC Truncate k1x1 s1x1 p0x0 d1x1 nobias relu 1x3x1x1 2",
+            "NCHW Same k1x1 s1x1 p0x0 d1x1 bias relu 3x5x6x7 4",
+            "NHWC Truncate k1x1 s2x2 p1x1 d1x1 bias identity 2x4x7x6 3",
+            "NHWC Same k1x1 s2x2 p0x0 d1x1 bias relu 2x4x7x6 3",
     };
 
     static Stream<String> cases() {
@@ -54,16 +63,21 @@ class Dl4jDifferentialTest {
     }
 
     /** The ops even where the automatic choice would be DL4J's code (training on libnd4j without oneDNN). */
+    private int threadsBefore;
+
+    /** One native thread, so that the 1x1 NHWC cases take the gemm path (Conv2dKernel.select). */
     @BeforeEach
     void opsBackend() {
         ConvolutionBackend.force(ConvolutionBackend.OPS);
         ConvolutionThreads.force(threads());
+        threadsBefore = NativeThreads.set(1);
     }
 
     @AfterEach
     void automaticBackend() {
         ConvolutionBackend.force(null);
         ConvolutionThreads.force(0);
+        NativeThreads.set(threadsBefore);
     }
 
     /** Threads the batch is split over (1: not split; {@link Dl4jDifferentialSplitTest} splits it). */

@@ -1,6 +1,7 @@
 package org.bn4j.conv;
 
 import org.bn4j.conv.testutil.ConvCase;
+import org.bn4j.conv.testutil.NativeThreads;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -45,16 +46,21 @@ class GradientCheckTest {
     /** Entries checked per parameter array (a deterministic spread over the array), to keep the test fast. */
     private static final int MAX_PER_PARAM = 12;
 
+    private static int threadsBefore;
+
+    /** Double, the ops, and one native thread so that 1x1 NHWC layers take the gemm path (Conv2dKernel.select). */
     @BeforeAll
     static void doublePrecision() {
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
         ConvolutionBackend.force(ConvolutionBackend.OPS);
+        threadsBefore = NativeThreads.set(1);
     }
 
     @AfterAll
     static void restore() {
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
         ConvolutionBackend.force(null);
+        NativeThreads.set(threadsBefore);
     }
 
     @BeforeEach
@@ -91,6 +97,25 @@ class GradientCheckTest {
             "NCHW Strict k1x1 s1x1 p0x0 d1x1 nobias identity 2x3x3x3 2",
     })
     void multiLayerNetwork(String spec) {
+        assertTrue(check(spec, true), spec);
+    }
+
+    /**
+     * The 1x1 gemm path ({@link org.bn4j.conv.ops.Conv2dKernel#POINTWISE_GEMM}: NHWC, stride 1, no padding), which
+     * both layers take, with EVERY parameter entry checked: DL4J M2.1's {@code subset(true)} mode passed a
+     * deliberately transposed dL/dW on these small layers, the full check fails it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+            "NHWC Same k1x1 s1x1 p0x0 d1x1 bias tanh 2x3x4x5 3",
+            "NHWC Truncate k1x1 s1x1 p0x0 d1x1 nobias sigmoid 2x3x3x2 2",
+            "NHWC Truncate k1x1 s1x1 p0x0 d1x1 bias identity 3x4x2x3 5",
+    })
+    void pointwiseGemmPathEveryEntry(String spec) {
+        assertTrue(check(spec, false), spec);
+    }
+
+    private static boolean check(String spec, boolean subset) {
         ConvCase c = ConvCase.parse(spec);
         Nd4j.getRandom().setSeed(12345);
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE).seed(12345)
@@ -106,10 +131,10 @@ class GradientCheckTest {
         net.init();
         assertTrue(net.getLayer(1) instanceof org.bn4j.conv.layer.FastConvolutionLayer);
         INDArray x = c.randomInput(DataType.DOUBLE);
-        assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(x)
+        return GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(x)
                 .labels(labels(c.miniBatch())).epsilon(EPS).maxRelError(MAX_REL_ERROR)
                 .minAbsoluteError(MIN_ABS_ERROR).excludeParams(Set.of("2_W", "2_b"))
-                .subset(true).maxPerParam(MAX_PER_PARAM)), c.toString());
+                .subset(subset).maxPerParam(MAX_PER_PARAM));
     }
 
     @Test

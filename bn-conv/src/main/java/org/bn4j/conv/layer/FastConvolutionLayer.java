@@ -4,6 +4,7 @@ import org.bn4j.conv.ConvolutionBackend;
 import org.bn4j.conv.ConvolutionThreads;
 import org.bn4j.conv.ops.BatchSplit;
 import org.bn4j.conv.ops.Conv2dGeometry;
+import org.bn4j.conv.ops.Conv2dKernel;
 import org.bn4j.conv.ops.Conv2dOps;
 import org.deeplearning4j.exception.DL4JException;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -24,8 +25,10 @@ import java.util.Arrays;
 
 /**
  * Runtime of {@link org.bn4j.conv.FastConvolution}: DL4J's {@link ConvolutionLayer} with forward and backward
- * computed by libnd4j's {@code conv2d} / {@code conv2d_bp} ops ({@link Conv2dOps}) when {@link ConvolutionBackend}
- * selects {@link ConvolutionBackend#OPS}, and by DL4J's inherited code otherwise.
+ * computed by libnd4j's {@code conv2d} / {@code conv2d_bp} ops ({@link Conv2dOps}) — or, for a 1x1 stride-1 unpadded
+ * NHWC convolution, by BLAS gemms ({@link org.bn4j.conv.ops.Conv1x1Ops}), as {@link Conv2dKernel#select} decides per
+ * call — when {@link ConvolutionBackend} selects {@link ConvolutionBackend#OPS}, and by DL4J's inherited code
+ * otherwise.
  *
  * <p>Training step: {@link #activate} computes the pre-activation {@code z = conv(x, W) + b} once, keeps it (in the
  * ACTIVATIONS workspace, which {@code fit()} keeps open until the backward pass is done; not kept for the identity
@@ -62,13 +65,13 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         if (input == null) {
             throw new IllegalStateException("FastConvolution " + layerId() + ": forward pass without input");
         }
-        validatedGeometry(getParam(W));   // the same clear errors whichever code runs
+        Conv2dGeometry g = validatedGeometry(getParam(W));   // the same clear errors whichever code runs
         if (backend(training) != ConvolutionBackend.OPS) {
             forget();
             return super.activate(training, workspaceMgr);
         }
         applyDropOutIfNecessary(training, workspaceMgr);
-        INDArray z = preActivation(training, workspaceMgr);
+        INDArray z = preActivation(training, g, workspaceMgr);
         IActivation afn = layerConf().getActivationFn();
         forget();
         if (afn instanceof ActivationIdentity) {
@@ -111,7 +114,7 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         INDArray delta = epsilon.castTo(dataType);
         if (!(afn instanceof ActivationIdentity)) {
             INDArray z = keptFresh() && keptPreActivation != null ? keptPreActivation
-                    : preActivation(true, workspaceMgr);
+                    : preActivation(true, g, workspaceMgr);
             delta = afn.backprop(z, delta).getFirst();
         }
         delta = contiguous(delta, ArrayType.BP_WORKING_MEM, workspaceMgr);
@@ -120,6 +123,11 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
         INDArray dW = gradientViews.get(W);
         INDArray db = hasBias() ? gradientViews.get(B) : null;
+        Conv2dKernel kernel = Conv2dKernel.select(g);
+        if (kernel != Conv2dKernel.CONV2D_OPS) {
+            kernel.backward(x, weights, bias, delta, g, dx, dW, db);      // one gemm path, not split
+            return gradientResult(dW, db, dx);
+        }
         BatchSplit split = split(x, weights, g);
         INDArray dwScratch = null;
         INDArray dbScratch = null;
@@ -135,7 +143,11 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         } catch (RuntimeException e) {
             throw new IllegalStateException("FastConvolution " + layerId() + ": " + e.getMessage(), e);
         }
+        return gradientResult(dW, db, dx);
+    }
 
+    /** DL4J's result of a backward pass: the gradient views (bias first, as DL4J orders them) and dL/dx. */
+    private Pair<Gradient, INDArray> gradientResult(INDArray dW, INDArray db, INDArray dx) {
         Gradient gradient = new DefaultGradient();
         if (hasBias()) {
             gradient.setGradientFor(B, db);
@@ -151,14 +163,18 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         forget();
     }
 
-    /** {@code z = conv2d(x, W) + b} into a new ACTIVATIONS array, after validating the input. */
-    private INDArray preActivation(boolean training, LayerWorkspaceMgr workspaceMgr) {
+    /** {@code z = conv2d(x, W) + b} into a new ACTIVATIONS array, for the input's (validated) geometry {@code g}. */
+    private INDArray preActivation(boolean training, Conv2dGeometry g, LayerWorkspaceMgr workspaceMgr) {
         INDArray weights = getParamWithNoise(W, training, workspaceMgr);
         INDArray bias = hasBias() ? getParamWithNoise(B, training, workspaceMgr) : null;
         INDArray x = contiguous(input.castTo(dataType), ArrayType.FF_WORKING_MEM, workspaceMgr);
-        Conv2dGeometry g = validatedGeometry(weights);
         INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
                 g.outputShape(x.size(0), weights.size(0)), 'c');
+        Conv2dKernel kernel = Conv2dKernel.select(g);
+        if (kernel != Conv2dKernel.CONV2D_OPS) {
+            kernel.forward(x, weights, bias, g, z);
+            return z;
+        }
         try {
             Conv2dOps.forward(x, weights, bias, g, z, split(x, weights, g));
         } catch (RuntimeException e) {

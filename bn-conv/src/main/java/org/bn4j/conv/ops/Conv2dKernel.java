@@ -1,0 +1,62 @@
+package org.bn4j.conv.ops;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.nativeblas.NativeOpsHolder;
+
+/**
+ * Which native code computes one convolution call of the ops backend, chosen per call from its geometry by
+ * {@link #select}: {@link #POINTWISE_GEMM} ({@link Conv1x1Ops}) for a 1x1, stride-1, unpadded NHWC convolution when
+ * libnd4j runs ONE OpenMP thread, the only setting where it measured faster than libnd4j's oneDNN ops (about 15 % less
+ * CPU time; with 2 threads it was not faster: docs/convolution.md), and {@link #CONV2D_OPS} ({@link Conv2dOps}) for
+ * everything else. Both compute the same function; the arguments are those of {@link Conv2dOps}.
+ */
+public enum Conv2dKernel {
+
+    /** libnd4j's {@code conv2d} / {@code conv2d_bp} custom ops ({@link Conv2dOps}). */
+    CONV2D_OPS {
+        @Override
+        public void forward(INDArray x, INDArray w, INDArray bias, Conv2dGeometry g, INDArray y) {
+            Conv2dOps.forward(x, w, bias, g, y);
+        }
+
+        @Override
+        public void backward(INDArray x, INDArray w, INDArray bias, INDArray dy, Conv2dGeometry g,
+                             INDArray dx, INDArray dw, INDArray db) {
+            Conv2dOps.backward(x, w, bias, dy, g, dx, dw, db);
+        }
+    },
+
+    /** One BLAS gemm per product ({@link Conv1x1Ops}); only for geometries where {@link Conv1x1Ops#applies}. */
+    POINTWISE_GEMM {
+        @Override
+        public void forward(INDArray x, INDArray w, INDArray bias, Conv2dGeometry g, INDArray y) {
+            Conv1x1Ops.forward(x, w, bias, y);
+        }
+
+        @Override
+        public void backward(INDArray x, INDArray w, INDArray bias, INDArray dy, Conv2dGeometry g,
+                             INDArray dx, INDArray dw, INDArray db) {
+            Conv1x1Ops.backward(x, w, dy, dx, dw, db);
+        }
+    };
+
+    /** The kernel for a call with geometry {@code g} with libnd4j's current OpenMP thread count. */
+    public static Conv2dKernel select(Conv2dGeometry g) {
+        return select(g, NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads());
+    }
+
+    /**
+     * The kernel for a call with geometry {@code g} when native code runs {@code threads} threads:
+     * {@link #POINTWISE_GEMM} where {@link Conv1x1Ops#applies} and {@code threads == 1}, else the ops.
+     */
+    public static Conv2dKernel select(Conv2dGeometry g, int threads) {
+        return threads == 1 && Conv1x1Ops.applies(g) ? POINTWISE_GEMM : CONV2D_OPS;
+    }
+
+    /** {@code y = conv2d(x, W) + b}; see {@link Conv2dOps#forward}. */
+    public abstract void forward(INDArray x, INDArray w, INDArray bias, Conv2dGeometry g, INDArray y);
+
+    /** dL/dx, dL/dW, dL/db of {@link #forward}; see {@link Conv2dOps#backward}. */
+    public abstract void backward(INDArray x, INDArray w, INDArray bias, INDArray dy, Conv2dGeometry g,
+                                  INDArray dx, INDArray dw, INDArray db);
+}

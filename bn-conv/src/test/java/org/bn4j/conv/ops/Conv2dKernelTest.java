@@ -1,0 +1,107 @@
+package org.bn4j.conv.ops;
+
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Which kernel computes a call ({@link Conv2dKernel#select}), and the pointwise gemm kernel ({@link Conv1x1Ops})
+ * against libnd4j's conv2d / conv2d_bp ops on the same arrays, writing its outputs into views. The layer-level
+ * comparison with DL4J's ConvolutionLayer and the gradient checks are in Dl4jDifferentialTest and GradientCheckTest.
+ */
+class Conv2dKernelTest {
+
+    private static Conv2dGeometry geometry(CNN2DFormat format, ConvolutionMode mode, int k, int s, int p, int d) {
+        INDArray x = format == CNN2DFormat.NCHW ? Nd4j.zeros(DataType.FLOAT, 2, 3, 7, 6)
+                : Nd4j.zeros(DataType.FLOAT, 2, 7, 6, 3);
+        return Conv2dGeometry.of(x, new int[] {k, k}, new int[] {s, s}, new int[] {p, p}, new int[] {d, d}, mode,
+                format);
+    }
+
+    @ParameterizedTest(name = "{0} {1} k{2} s{3} p{4} d{5}, one thread -> {6}")
+    @CsvSource({
+            "NHWC, Truncate, 1, 1, 0, 1, POINTWISE_GEMM",
+            "NHWC, Same,     1, 1, 0, 1, POINTWISE_GEMM",
+            "NHWC, Same,     1, 1, 3, 1, POINTWISE_GEMM",   // Same ignores the configured padding
+            "NHWC, Strict,   1, 1, 0, 1, POINTWISE_GEMM",
+            "NHWC, Truncate, 1, 1, 0, 2, POINTWISE_GEMM",   // dilation does not change a 1x1 convolution
+            "NCHW, Truncate, 1, 1, 0, 1, CONV2D_OPS",       // per-example gemms measured no faster than oneDNN
+            "NCHW, Same,     1, 1, 0, 1, CONV2D_OPS",
+            "NHWC, Truncate, 1, 2, 0, 1, CONV2D_OPS",       // stride 2
+            "NHWC, Truncate, 1, 1, 1, 1, CONV2D_OPS",       // padding
+            "NHWC, Truncate, 1, 2, 1, 1, CONV2D_OPS",       // stride 2 and padding
+            "NHWC, Same,     1, 2, 0, 1, CONV2D_OPS",
+            "NHWC, Truncate, 3, 1, 0, 1, CONV2D_OPS",
+            "NHWC, Same,     3, 1, 0, 1, CONV2D_OPS",
+    })
+    void selectsTheGemmOnlyForUnpaddedStride1PointwiseNhwc(CNN2DFormat format, ConvolutionMode mode, int k, int s,
+                                                             int p, int d, Conv2dKernel expected) {
+        assertEquals(expected, Conv2dKernel.select(geometry(format, mode, k, s, p, d), 1));
+        assertEquals(Conv2dKernel.CONV2D_OPS, Conv2dKernel.select(geometry(format, mode, k, s, p, d), 2),
+                "with 2 threads the gemm was not faster");
+    }
+
+    @ParameterizedTest(name = "{0} bias={1}")
+    @CsvSource({"FLOAT, true", "FLOAT, false", "DOUBLE, true", "DOUBLE, false"})
+    void gemmMatchesTheConv2dOps(DataType type, boolean bias) {
+        Nd4j.getRandom().setSeed(3);
+        int n = 3;
+        int cIn = 5;
+        int cOut = 4;
+        INDArray x = Nd4j.randn(type, n, 6, 7, cIn);
+        INDArray w = Nd4j.randn(type, cOut, cIn, 1, 1);
+        INDArray b = bias ? Nd4j.randn(type, 1, cOut) : null;
+        Conv2dGeometry g = Conv2dGeometry.of(x, new int[] {1, 1}, new int[] {1, 1}, new int[] {0, 0},
+                new int[] {1, 1}, ConvolutionMode.Truncate, CNN2DFormat.NHWC);
+        assertEquals(Conv2dKernel.POINTWISE_GEMM, Conv2dKernel.select(g, 1));
+        INDArray dy = Nd4j.randn(type, g.outputShape(n, cOut));
+
+        INDArray[] expected = run(Conv2dKernel.CONV2D_OPS, x, w, b, dy, g);
+        INDArray[] actual = run(Conv2dKernel.POINTWISE_GEMM, x, w, b, dy, g);
+        double tolerance = type == DataType.FLOAT ? 1e-5 : 1e-12;
+        String[] names = {"y", "dL/dx", "dL/dW", "dL/db"};
+        for (int i = 0; i < (bias ? 4 : 3); i++) {
+            double scale = expected[i].amaxNumber().doubleValue();
+            double diff = expected[i].sub(actual[i]).amaxNumber().doubleValue();
+            assertTrue(diff <= tolerance * scale, names[i] + ": max |difference| " + diff + " vs scale " + scale);
+        }
+    }
+
+    /** Runs both passes, with dL/dW and dL/db written into views at an offset of one flat vector (as in a layer). */
+    private static INDArray[] run(Conv2dKernel kernel, INDArray x, INDArray w, INDArray b, INDArray dy,
+                                  Conv2dGeometry g) {
+        long cOut = w.size(0);
+        long cIn = w.size(1);
+        INDArray y = Nd4j.createUninitialized(x.dataType(), dy.shape());
+        INDArray dx = Nd4j.createUninitialized(x.dataType(), x.shape());
+        INDArray flat = Nd4j.valueArrayOf(new long[] {1, 3 + cOut * cIn + cOut}, 42.0, x.dataType());
+        INDArray dw = flat.get(NDArrayIndex.point(0), NDArrayIndex.interval(3, 3 + cOut * cIn))
+                .reshape('c', cOut, cIn, 1, 1);
+        INDArray db = b == null ? null : flat.get(NDArrayIndex.interval(0, 1),
+                NDArrayIndex.interval(3 + cOut * cIn, 3 + cOut * cIn + cOut));
+        kernel.forward(x, w, b, g, y);
+        kernel.backward(x, w, b, dy, g, dx, dw, db);
+        assertEquals(42.0, flat.getDouble(0, 2), 0.0, "written outside dL/dW");
+        return new INDArray[] {y, dx, dw.dup(), db == null ? null : db.dup()};
+    }
+
+    @Test
+    void gemmRejectsAnOutputItCannotWriteInPlace() {
+        INDArray x = Nd4j.randn(DataType.FLOAT, 2, 3, 3, 4);
+        INDArray w = Nd4j.randn(DataType.FLOAT, 5, 4, 1, 1);
+        INDArray yTransposed = Nd4j.create(DataType.FLOAT, new long[] {2, 3, 3, 5}, 'f');
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Conv1x1Ops.forward(x, w, null, yTransposed));
+        assertTrue(e.getMessage().contains("output"), e.getMessage());
+    }
+}
