@@ -14,16 +14,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * the batch, single-threaded inside libnd4j, on a core of its own.
  *
  * <p>The choice, in order of precedence: {@link #force(int)} (tests, applications), then the system property
- * {@code -Dbn4j.conv.threads=N} ({@code 1} = no split; {@code auto}, the default), then the automatic choice
- * {@code max(1, cores / libnd4jThreads)}: with libnd4j's OpenMP limited to one thread ({@code OMP_NUM_THREADS=1},
+ * {@code -Dbn4j.conv.threads=N} ({@code 1} = no split, also the default without the property), or
+ * {@code -Dbn4j.conv.threads=auto}, the automatic choice {@code max(1, cores / libnd4jThreads)}: with libnd4j's OpenMP limited to one thread ({@code OMP_NUM_THREADS=1},
  * which the example's main job uses) every core gets a slice; with libnd4j's default of one OpenMP thread per core
  * nothing is split (libnd4j already uses every core inside each op, and splitting would run cores × cores threads).
  * Each distinct decision is logged once at INFO through slf4j.
  */
 public final class ConvolutionThreads {
 
-    /** The system property: {@code auto} (the default) or a thread count, 1 for none. */
+    /** The system property: {@code auto} or a thread count, 1 for none (the default when it is not set). */
     public static final String PROPERTY = "bn4j.conv.threads";
+
+    /**
+     * Without the property: no split. On the 2-core development VM, split and unsplit alternated on a quiet machine
+     * gave no measurable gain (docs/benchmarks.md, "Batch split"): the worker often starts after the calling thread
+     * has already taken its slice.
+     */
+    private static final Decision DEFAULT = new Decision(1, "default (no split; -D" + PROPERTY
+            + "=auto or a thread count splits the batch)", false);
 
     private static final Logger log = LoggerFactory.getLogger(ConvolutionThreads.class);
     private static final Set<String> logged = ConcurrentHashMap.newKeySet();
@@ -78,7 +86,11 @@ public final class ConvolutionThreads {
         if (f != null) {
             return f;
         }
-        String property = System.getProperty(PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
+        String configured = System.getProperty(PROPERTY);
+        if (configured == null) {
+            return DEFAULT;
+        }
+        String property = configured.trim().toLowerCase(Locale.ROOT);
         if (property.equals("auto") || property.isEmpty()) {
             return automatic();
         }

@@ -19,7 +19,16 @@ class ConvolutionThreadsTest {
     }
 
     @Test
+    void withoutThePropertyNothingIsSplit() {
+        ConvolutionThreads.Decision d = ConvolutionThreads.current();
+        assertEquals(1, d.threads(), d.reason());
+        assertFalse(d.automatic());
+        assertTrue(d.reason().startsWith("default"), d.reason());
+    }
+
+    @Test
     void automaticUsesTheCoresLibnd4jLeavesFree() {
+        System.setProperty(ConvolutionThreads.PROPERTY, "auto");
         ConvolutionThreads.Decision d = ConvolutionThreads.current();
         int expected = Math.max(1, Runtime.getRuntime().availableProcessors()
                 / Math.max(1, Nd4j.getEnvironment().maxThreads()));
