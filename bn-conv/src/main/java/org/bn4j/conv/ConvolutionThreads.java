@@ -36,6 +36,8 @@ public final class ConvolutionThreads {
     private static final Logger log = LoggerFactory.getLogger(ConvolutionThreads.class);
     private static final Set<String> logged = ConcurrentHashMap.newKeySet();
     private static volatile Decision forced;
+    /** The decision {@link #current()} returned last (the default, forced and automatic ones are reused objects). */
+    private static volatile Decision lastSeen;
     /** The last automatic decision, for the libnd4j thread count it was made for (changed only by setMaxThreads). */
     private static volatile Automatic automatic;
 
@@ -73,6 +75,10 @@ public final class ConvolutionThreads {
     /** The current decision (logged the first time it is made). */
     public static Decision current() {
         Decision d = decide();
+        if (d == lastSeen) {
+            return d;                        // the hot path: one layer call after another, nothing to log
+        }
+        lastSeen = d;
         if (logged.add(d.threads() + ": " + d.reason())) {
             log.info("bn4j FastConvolution {}: {}", d.threads() == 1 ? "runs each op on the calling thread"
                     : "splits the batch over up to " + d.threads() + " threads", d.reason());
