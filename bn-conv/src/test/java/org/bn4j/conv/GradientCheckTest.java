@@ -97,7 +97,8 @@ class GradientCheckTest {
             "NCHW Strict k1x1 s1x1 p0x0 d1x1 nobias identity 2x3x3x3 2",
     })
     void multiLayerNetwork(String spec) {
-        assertTrue(check(spec, true), spec);
+        // every entry: DL4J M2.1's subset(true) mode passed a deliberately transposed dL/dW (see below)
+        assertTrue(check(spec, false), spec);
     }
 
     /**
@@ -159,7 +160,7 @@ class GradientCheckTest {
         assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
                 .inputs(new INDArray[] {x}).labels(new INDArray[] {labels(2)}).epsilon(EPS)
                 .maxRelError(MAX_REL_ERROR).minAbsoluteError(MIN_ABS_ERROR).excludeParams(Set.of("out_W", "out_b"))
-                .subset(true).maxPerParam(MAX_PER_PARAM)));
+                .subset(false).maxPerParam(MAX_PER_PARAM)));
     }
 
     private static INDArray labels(int n) {
