@@ -124,11 +124,7 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         INDArray dW = gradientViews.get(W);
         INDArray db = hasBias() ? gradientViews.get(B) : null;
         Conv2dKernel kernel = Conv2dKernel.select(g);
-        if (kernel != Conv2dKernel.CONV2D_OPS) {
-            kernel.backward(x, weights, bias, delta, g, dx, dW, db);      // one gemm path, not split
-            return gradientResult(dW, db, dx);
-        }
-        BatchSplit split = split(x, weights, g);
+        BatchSplit split = kernel == Conv2dKernel.CONV2D_OPS ? split(x, weights, g) : new BatchSplit(x.size(0), 1);
         INDArray dwScratch = null;
         INDArray dbScratch = null;
         if (split.isSplit()) {
@@ -139,7 +135,11 @@ public class FastConvolutionLayer extends ConvolutionLayer {
                     new long[] {split.slices() - 1, wShape[0]}, 'c') : null;
         }
         try {
-            Conv2dOps.backward(x, weights, bias, delta, g, dx, dW, db, split, dwScratch, dbScratch);
+            if (split.isSplit()) {
+                Conv2dOps.backward(x, weights, bias, delta, g, dx, dW, db, split, dwScratch, dbScratch);
+            } else {
+                kernel.backward(x, weights, bias, delta, g, dx, dW, db);
+            }
         } catch (RuntimeException e) {
             throw new IllegalStateException("FastConvolution " + layerId() + ": " + e.getMessage(), e);
         }
@@ -171,12 +171,13 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
                 g.outputShape(x.size(0), weights.size(0)), 'c');
         Conv2dKernel kernel = Conv2dKernel.select(g);
-        if (kernel != Conv2dKernel.CONV2D_OPS) {
-            kernel.forward(x, weights, bias, g, z);
-            return z;
-        }
         try {
-            Conv2dOps.forward(x, weights, bias, g, z, split(x, weights, g));
+            BatchSplit split = kernel == Conv2dKernel.CONV2D_OPS ? split(x, weights, g) : new BatchSplit(x.size(0), 1);
+            if (split.isSplit()) {
+                Conv2dOps.forward(x, weights, bias, g, z, split);
+            } else {
+                kernel.forward(x, weights, bias, g, z);
+            }
         } catch (RuntimeException e) {
             throw new IllegalStateException("FastConvolution " + layerId() + ": " + e.getMessage(), e);
         }
