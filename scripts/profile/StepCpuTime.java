@@ -26,7 +26,8 @@ import java.util.TreeMap;
  * Where the CPU time of the main job's training step goes, by thread: fits the default network (28x28x1, width 0.25,
  * bn-x5, fast convolution) on mini-batches of Fashion-MNIST already in memory, and reads every thread's CPU time
  * (user + sys, /proc/self/task) before and after. Also times the data pipeline alone (record reader vs the in-memory
- * cache). Arguments: batch size, measured steps, warm-up steps. Linux only.
+ * cache), and the process's minor page faults and user/system time per step. Arguments: batch size, measured steps,
+ * warm-up steps. Linux only.
  */
 public final class StepCpuTime {
 
@@ -55,6 +56,7 @@ public final class StepCpuTime {
             net.fit(inMemory.get(i % inMemory.size()));
         }
         Map<String, Long> before = threadCpuMillis();
+        long[] processBefore = processFaultsAndTimes();
         long start = System.nanoTime();
         for (int i = 0; i < steps; i++) {
             net.fit(inMemory.get((warmUp + i) % inMemory.size()));
@@ -62,6 +64,7 @@ public final class StepCpuTime {
         }
         double wall = (System.nanoTime() - start) / 1e6;
         Map<String, Long> after = threadCpuMillis();
+        long[] processAfter = processFaultsAndTimes();
         long total = 0;
         System.out.printf(Locale.ROOT, "training step, batch %d, %d steps after %d warm-up, CPU ms per step by thread:%n",
                 batch, steps, warmUp);
@@ -74,6 +77,16 @@ public final class StepCpuTime {
         }
         System.out.printf(Locale.ROOT, "  %-22s %7.1f   (wall %.1f ms per step, %.1f images/s)%n", "all threads",
                 (double) total / steps, wall / steps, batch * steps * 1000 / wall);
+        System.out.printf(Locale.ROOT, "  process per step: %.0f minor page faults, user %.1f ms, sys %.1f ms%n",
+                (double) (processAfter[0] - processBefore[0]) / steps,
+                (processAfter[1] - processBefore[1]) * 10.0 / steps, (processAfter[2] - processBefore[2]) * 10.0 / steps);
+    }
+
+    /** Minor page faults, user ticks and system ticks of the whole process (/proc/self/stat). */
+    private static long[] processFaultsAndTimes() throws java.io.IOException {
+        String stat = Files.readString(Paths.get("/proc/self/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return new long[] {Long.parseLong(fields[7]), Long.parseLong(fields[11]), Long.parseLong(fields[12])};
     }
 
     private static void pipeline(String what, DataSetIterator iterator) {
