@@ -6,8 +6,10 @@
 # when the package is absent).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Where Debian's dataset-fashion-mnist puts the IDX files (the default of train --fashion-mnist-dir).
+DEBIAN_DIR=/usr/share/datasets/fashion-mnist
 
-if [ ! -d /usr/share/datasets/fashion-mnist ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+if [ ! -d "$DEBIAN_DIR" ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   # Optional: the full 70,000-image data set. Without it the bundled sample is used.
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist) \
     || echo "note: could not install dataset-fashion-mnist; using the bundled sample"
@@ -23,7 +25,7 @@ export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 # than two steps of 64. All 60,000 training images once, validation on all 10,000 test images: 90.04 % (90.41 %
 # with seed 7), in about 9 minutes (docs/inception.md, "The main job in one epoch"). The bundled sample (4,000 /
 # 1,000 images, used when the Debian package is absent) gets 8 passes with the same schedule: 87.6 %.
-if [ -d /usr/share/datasets/fashion-mnist ]; then EPOCHS=1; else EPOCHS=8; fi
+if [ -d "$DEBIAN_DIR" ]; then EPOCHS=1; else EPOCHS=8; fi
 # JVM options (docs/inception.md, "JVM options"): transparent huge pages for the Java heap, so that a young
 # collection's fresh pages cost one page fault per 2 MiB instead of per 4 KiB (~1,500 faults per step otherwise);
 # and no /proc/self/statm read by JavaCPP on every native allocation (~2,000 pread calls per step otherwise).
