@@ -123,7 +123,7 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
         INDArray dW = gradientViews.get(W);
         INDArray db = hasBias() ? gradientViews.get(B) : null;
-        Conv2dKernel kernel = Conv2dKernel.select(g);
+        Conv2dKernel kernel = Conv2dKernel.select(g, weights.size(1), dataType);
         BatchSplit split = kernel == Conv2dKernel.CONV2D_OPS ? split(x, weights, g) : new BatchSplit(x.size(0), 1);
         INDArray dwScratch = null;
         INDArray dbScratch = null;
@@ -170,7 +170,7 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         INDArray x = contiguous(input.castTo(dataType), ArrayType.FF_WORKING_MEM, workspaceMgr);
         INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
                 g.outputShape(x.size(0), weights.size(0)), 'c');
-        Conv2dKernel kernel = Conv2dKernel.select(g);
+        Conv2dKernel kernel = Conv2dKernel.select(g, weights.size(1), dataType);
         try {
             BatchSplit split = kernel == Conv2dKernel.CONV2D_OPS ? split(x, weights, g) : new BatchSplit(x.size(0), 1);
             if (split.isSplit()) {

@@ -1,5 +1,6 @@
 package org.bn4j.conv.ops;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
@@ -38,11 +39,40 @@ public enum Conv2dKernel {
                              INDArray dx, INDArray dw, INDArray db) {
             Conv1x1Ops.backward(x, w, dy, dx, dw, db);
         }
+    },
+
+    /**
+     * A direct stride-1 NCHW convolution in Java for few input channels ({@link DirectConvOps}), on as many threads
+     * as libnd4j's OpenMP uses; only for calls where {@link DirectConvOps#applies}.
+     */
+    DIRECT_FEW_CHANNELS {
+        @Override
+        public void forward(INDArray x, INDArray w, INDArray bias, Conv2dGeometry g, INDArray y) {
+            DirectConvOps.forward(x, w, bias, g, y, nativeThreads());
+        }
+
+        @Override
+        public void backward(INDArray x, INDArray w, INDArray bias, INDArray dy, Conv2dGeometry g,
+                             INDArray dx, INDArray dw, INDArray db) {
+            DirectConvOps.backward(x, w, dy, g, dx, dw, db, nativeThreads());
+        }
     };
 
     /** The kernel for a call with geometry {@code g} with libnd4j's current OpenMP thread count. */
     public static Conv2dKernel select(Conv2dGeometry g) {
-        return select(g, NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads());
+        return select(g, nativeThreads());
+    }
+
+    /**
+     * The kernel for a call of {@code channelsIn} input channels of {@code type} with geometry {@code g}:
+     * {@link #DIRECT_FEW_CHANNELS} where {@link DirectConvOps#applies}, else {@link #select(Conv2dGeometry)}.
+     */
+    public static Conv2dKernel select(Conv2dGeometry g, long channelsIn, DataType type) {
+        return DirectConvOps.applies(g, channelsIn, type) ? DIRECT_FEW_CHANNELS : select(g);
+    }
+
+    private static int nativeThreads() {
+        return Math.max(1, NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads());
     }
 
     /**

@@ -10,6 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -77,18 +78,91 @@ class Conv2dKernelTest {
         }
     }
 
+    @ParameterizedTest(name = "Cin={0} Cout={1} {2}x{3} k{4}x{5} {6} p{7} d{8} bias={9}")
+    @CsvSource({
+            "1, 8, 9, 10, 3, 3, Same,     0, 1, true",
+            "1, 8, 9, 10, 3, 3, Same,     0, 1, false",
+            "1, 5, 8, 8,  3, 3, Truncate, 0, 1, true",
+            "1, 5, 8, 8,  3, 3, Truncate, 1, 1, true",
+            "1, 5, 8, 8,  3, 3, Truncate, 2, 1, true",     // padding wider than the kernel's reach
+            "2, 3, 11, 7, 5, 5, Same,     0, 1, true",
+            "3, 4, 9, 12, 1, 3, Same,     0, 1, true",
+            "3, 4, 9, 12, 4, 2, Same,     0, 1, true",     // even kernel: Same pads one more at the bottom/right
+            "4, 6, 10, 9, 3, 3, Same,     0, 2, true",     // dilation
+            "2, 6, 12, 11, 3, 3, Truncate, 1, 2, false",
+            "1, 7, 5, 5,  1, 1, Truncate, 0, 1, true",
+            "1, 3, 6, 6,  7, 7, Same,     0, 1, true",     // kernel larger than the image
+            "1, 3, 9, 9,  3, 3, Strict,   0, 1, true",
+    })
+    void directKernelMatchesTheConv2dOps(int cIn, int cOut, int h, int wIn, int kH, int kW, ConvolutionMode mode,
+                                         int p, int d, boolean bias) {
+        Nd4j.getRandom().setSeed(5);
+        int n = 5;
+        // the input and dL/dy as views at an offset of a larger array, as the layer may pass them
+        INDArray x = Nd4j.randn(DataType.FLOAT, n + 1, cIn, h, wIn).get(NDArrayIndex.interval(1, n + 1),
+                NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
+        INDArray w = Nd4j.randn(DataType.FLOAT, cOut, cIn, kH, kW);
+        INDArray b = bias ? Nd4j.randn(DataType.FLOAT, 1, cOut) : null;
+        Conv2dGeometry g = Conv2dGeometry.of(x, new int[] {kH, kW}, new int[] {1, 1}, new int[] {p, p},
+                new int[] {d, d}, mode, CNN2DFormat.NCHW);
+        assertEquals(Conv2dKernel.DIRECT_FEW_CHANNELS, Conv2dKernel.select(g, cIn, DataType.FLOAT));
+        long[] outShape = g.outputShape(n, cOut);
+        INDArray dy = Nd4j.randn(DataType.FLOAT, new long[] {n + 2, outShape[1], outShape[2], outShape[3]})
+                .get(NDArrayIndex.interval(2, n + 2), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
+
+        // reference: libnd4j's ops in double (its oneDNN float conv2d rejects dilation)
+        INDArray[] expected = run(Conv2dKernel.CONV2D_OPS, x.castTo(DataType.DOUBLE), w.castTo(DataType.DOUBLE),
+                b == null ? null : b.castTo(DataType.DOUBLE), dy.castTo(DataType.DOUBLE), g);
+        for (int threads : new int[] {1, 2, 3}) {
+            INDArray[] actual = runDirect(x, w, b, dy, g, threads);
+            String[] names = {"y", "dL/dx", "dL/dW", "dL/db"};
+            for (int i = 0; i < (bias ? 4 : 3); i++) {
+                assertArrayEquals(expected[i].shape(), actual[i].shape(), names[i]);
+                double scale = expected[i].amaxNumber().doubleValue();
+                double diff = expected[i].sub(actual[i].castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
+                assertTrue(diff <= 2e-5 * scale, names[i] + " (" + threads + " threads): max |difference| " + diff
+                        + " vs scale " + scale);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"NHWC, 1, FLOAT", "NCHW, 5, FLOAT", "NCHW, 1, DOUBLE"})
+    void directKernelOnlyForFewFloatNchwChannelsAtStride1(CNN2DFormat format, int cIn, DataType type) {
+        Conv2dGeometry g = geometry(format, ConvolutionMode.Same, 3, 1, 0, 1);
+        assertEquals(Conv2dKernel.select(g), Conv2dKernel.select(g, cIn, type));
+        Conv2dGeometry strided = geometry(CNN2DFormat.NCHW, ConvolutionMode.Same, 3, 2, 0, 1);
+        assertEquals(Conv2dKernel.CONV2D_OPS, Conv2dKernel.select(strided, 1, DataType.FLOAT));
+    }
+
+    /** The direct kernel on {@code threads} threads, outputs written as in {@link #run}. */
+    private static INDArray[] runDirect(INDArray x, INDArray w, INDArray b, INDArray dy, Conv2dGeometry g,
+                                        int threads) {
+        long cOut = w.size(0);
+        long weights = w.length();
+        INDArray y = Nd4j.createUninitialized(x.dataType(), dy.shape());
+        INDArray dx = Nd4j.valueArrayOf(x.shape(), Float.NaN, x.dataType());
+        INDArray flat = Nd4j.valueArrayOf(new long[] {1, 3 + weights + cOut}, 42.0, x.dataType());
+        INDArray dw = flat.get(NDArrayIndex.point(0), NDArrayIndex.interval(3, 3 + weights)).reshape('c', w.shape());
+        INDArray db = b == null ? null : flat.get(NDArrayIndex.interval(0, 1),
+                NDArrayIndex.interval(3 + weights, 3 + weights + cOut));
+        DirectConvOps.forward(x, w, b, g, y, threads);
+        DirectConvOps.backward(x, w, dy, g, dx, dw, db, threads);
+        assertEquals(42.0, flat.getDouble(0, 2), 0.0, "written outside dL/dW");
+        return new INDArray[] {y, dx, dw.dup(), db == null ? null : db.dup()};
+    }
+
     /** Runs both passes, with dL/dW and dL/db written into views at an offset of one flat vector (as in a layer). */
     private static INDArray[] run(Conv2dKernel kernel, INDArray x, INDArray w, INDArray b, INDArray dy,
                                   Conv2dGeometry g) {
         long cOut = w.size(0);
-        long cIn = w.size(1);
         INDArray y = Nd4j.createUninitialized(x.dataType(), dy.shape());
         INDArray dx = Nd4j.createUninitialized(x.dataType(), x.shape());
-        INDArray flat = Nd4j.valueArrayOf(new long[] {1, 3 + cOut * cIn + cOut}, 42.0, x.dataType());
-        INDArray dw = flat.get(NDArrayIndex.point(0), NDArrayIndex.interval(3, 3 + cOut * cIn))
-                .reshape('c', cOut, cIn, 1, 1);
+        long weights = w.length();
+        INDArray flat = Nd4j.valueArrayOf(new long[] {1, 3 + weights + cOut}, 42.0, x.dataType());
+        INDArray dw = flat.get(NDArrayIndex.point(0), NDArrayIndex.interval(3, 3 + weights)).reshape('c', w.shape());
         INDArray db = b == null ? null : flat.get(NDArrayIndex.interval(0, 1),
-                NDArrayIndex.interval(3 + cOut * cIn, 3 + cOut * cIn + cOut));
+                NDArrayIndex.interval(3 + weights, 3 + weights + cOut));
         kernel.forward(x, w, b, g, y);
         kernel.backward(x, w, b, dy, g, dx, dw, db);
         assertEquals(42.0, flat.getDouble(0, 2), 0.0, "written outside dL/dW");
