@@ -39,8 +39,9 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx3g", "-Dorg.bytedeco.javacpp.maxbytes=8g",
-        "-Dorg.bytedeco.javacpp.maxphysicalbytes=12g"})
+// the Vector API module for FastConvolution's few-channel kernel (DirectConvOps)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx3g",
+        "-Dorg.bytedeco.javacpp.maxbytes=8g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=12g"})
 @Warmup(iterations = 4, time = 2)
 @Measurement(iterations = 5, time = 4)
 public class EndToEndBenchmark {
