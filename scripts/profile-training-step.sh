@@ -9,4 +9,5 @@ JAR=inception-example/target/inception-example.jar
 CLASSES=$(mktemp -d)
 trap 'rm -rf "$CLASSES"' EXIT
 javac -nowarn -cp "$JAR" -d "$CLASSES" scripts/profile/StepCpuTime.java
-java -cp "$CLASSES:$JAR" StepCpuTime "${1:-64}" "${2:-60}" "${3:-60}" 2>&1 | grep -v " INFO \|^\[main\] INFO"
+java --add-modules jdk.incubator.vector -cp "$CLASSES:$JAR" StepCpuTime "${1:-64}" "${2:-60}" "${3:-60}" 2>&1 \
+  | grep -v " INFO \|^\[main\] INFO\|incubator"

@@ -28,7 +28,8 @@ export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 if [ -d "$DEBIAN_DIR" ]; then EPOCHS=1; else EPOCHS=8; fi
 # JVM options (docs/inception.md, "JVM options"): transparent huge pages for the Java heap, so that a young
 # collection's fresh pages cost one page fault per 2 MiB instead of per 4 KiB (~1,500 faults per step otherwise);
-# and no /proc/self/statm read by JavaCPP on every native allocation (~2,000 pread calls per step otherwise).
-exec java -XX:+UseTransparentHugePages -Dorg.bytedeco.javacpp.maxPhysicalBytes=0 \
+# no /proc/self/statm read by JavaCPP on every native allocation (~2,000 pread calls per step otherwise); and the
+# JDK's Vector API, which FastConvolution's kernel for few input channels (the stem's first layer) needs.
+exec java --add-modules jdk.incubator.vector -XX:+UseTransparentHugePages -Dorg.bytedeco.javacpp.maxPhysicalBytes=0 \
   -jar inception-example/target/inception-example.jar train --recipe bn-x30 --batch-size 128 --lr 0.09 \
   --lr-decay-rate 0.15 --lr-decay-epochs "$EPOCHS" --epochs "$EPOCHS" --out runs/default "$@"

@@ -56,6 +56,10 @@ class Dl4jDifferentialTest {
             "NCHW Same k1x1 s1x1 p0x0 d1x1 bias relu 3x5x6x7 4",
             "NHWC Truncate k1x1 s2x2 p1x1 d1x1 bias identity 2x4x7x6 3",
             "NHWC Same k1x1 s2x2 p0x0 d1x1 bias relu 2x4x7x6 3",
+            // few input channels, NCHW, stride 1: the direct kernel (Conv2dKernel.DIRECT_FEW_CHANNELS) in float
+            "NCHW Same k3x3 s1x1 p0x0 d1x1 nobias identity 4x1x28x28 16",
+            "NCHW Truncate k5x3 s1x1 p2x1 d1x1 bias relu 2x2x9x10 3",
+            "NCHW Truncate k2x2 s1x1 p0x0 d1x1 bias tanh 3x1x5x4 2",
     };
 
     static Stream<String> cases() {

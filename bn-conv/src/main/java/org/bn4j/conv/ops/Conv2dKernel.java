@@ -3,13 +3,21 @@ package org.bn4j.conv.ops;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.nativeblas.NativeOpsHolder;
+import org.slf4j.LoggerFactory;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Which native code computes one convolution call of the ops backend, chosen per call from its geometry by
  * {@link #select}: {@link #POINTWISE_GEMM} ({@link Conv1x1Ops}) for a 1x1, stride-1, unpadded NHWC convolution when
  * libnd4j runs ONE OpenMP thread, the only setting where it measured faster than libnd4j's oneDNN ops (about 15 % less
- * CPU time; with 2 threads it was not faster: docs/convolution.md), and {@link #CONV2D_OPS} ({@link Conv2dOps}) for
- * everything else. Both compute the same function; the arguments are those of {@link Conv2dOps}.
+ * CPU time; with 2 threads it was not faster: docs/convolution.md), {@link #DIRECT_FEW_CHANNELS}
+ * ({@link DirectConvOps}) for a stride-1 NCHW float convolution of at most 4 input channels when the JVM has the
+ * Vector API ({@link #select(Conv2dGeometry, long, DataType)}; 17× DL4J's layer and 0.11× PyTorch's time on
+ * 64x1x32x32-32k3, docs/benchmarks.md), and {@link #CONV2D_OPS} ({@link Conv2dOps}) for everything else. All compute
+ * the same function; the arguments are those of {@link Conv2dOps}. The choice of the direct kernel, or the hint that
+ * the Vector API is missing for it, is logged once.
  */
 public enum Conv2dKernel {
 
@@ -68,7 +76,22 @@ public enum Conv2dKernel {
      * {@link #DIRECT_FEW_CHANNELS} where {@link DirectConvOps#applies}, else {@link #select(Conv2dGeometry)}.
      */
     public static Conv2dKernel select(Conv2dGeometry g, long channelsIn, DataType type) {
-        return DirectConvOps.applies(g, channelsIn, type) ? DIRECT_FEW_CHANNELS : select(g);
+        if (DirectConvOps.applies(g, channelsIn, type)) {
+            logOnce("computes stride-1 NCHW float layers of at most " + DirectConvOps.MAX_INPUT_CHANNELS
+                    + " input channels with its direct Vector API kernel (DirectConvOps)");
+            return DIRECT_FEW_CHANNELS;
+        }
+        if (DirectConvOps.shapeApplies(g, channelsIn, type)) {
+            logOnce("computes a " + channelsIn + "-channel layer through libnd4j's ops: start the JVM with "
+                    + "--add-modules " + DirectConvOps.VECTOR_MODULE + " for its faster direct kernel (DirectConvOps)");
+        }
+        return select(g);
+    }
+
+    private static void logOnce(String message) {
+        if (Logged.MESSAGES.add(message)) {
+            LoggerFactory.getLogger(Conv2dKernel.class).info("bn4j FastConvolution {}", message);
+        }
     }
 
     private static int nativeThreads() {
@@ -89,4 +112,9 @@ public enum Conv2dKernel {
     /** dL/dx, dL/dW, dL/db of {@link #forward}; see {@link Conv2dOps#backward}. */
     public abstract void backward(INDArray x, INDArray w, INDArray bias, INDArray dy, Conv2dGeometry g,
                                   INDArray dx, INDArray dw, INDArray db);
+
+    /** The messages logged so far (a holder: an enum's own static fields initialize after its constants). */
+    private static final class Logged {
+        static final Set<String> MESSAGES = ConcurrentHashMap.newKeySet();
+    }
 }
