@@ -15,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * CPU time; with 2 threads it was not faster: docs/convolution.md), {@link #DIRECT_FEW_CHANNELS}
  * ({@link DirectConvOps}) for a stride-1 NCHW float convolution of at most 4 input channels when the JVM has the
  * Vector API ({@link #select(Conv2dGeometry, long, DataType)}; 17× DL4J's layer and 0.11× PyTorch's time on
- * 64x1x32x32-32k3, docs/benchmarks.md), and {@link #CONV2D_OPS} ({@link Conv2dOps}) for everything else. All compute
+ * 64x1x32x32-32k3, docs/benchmarks.md), {@link #POINTWISE_NCHW} ({@link PointwiseConvOps}) for a 1x1 stride-1
+ * unpadded NCHW float convolution with the Vector API, and {@link #CONV2D_OPS} ({@link Conv2dOps}) for everything else. All compute
  * the same function; the arguments are those of {@link Conv2dOps}. The choice of the direct kernel, or the hint that
  * the Vector API is missing for it, is logged once.
  */
@@ -64,6 +65,23 @@ public enum Conv2dKernel {
                              INDArray dx, INDArray dw, INDArray db) {
             DirectConvOps.backward(x, w, dy, g, dx, dw, db, nativeThreads());
         }
+    },
+
+    /**
+     * A 1x1 stride-1 unpadded NCHW convolution as register-blocked products in Java ({@link PointwiseConvOps}), on
+     * as many threads as libnd4j's OpenMP uses; only for calls where {@link PointwiseConvOps#applies}.
+     */
+    POINTWISE_NCHW {
+        @Override
+        public void forward(INDArray x, INDArray w, INDArray bias, Conv2dGeometry g, INDArray y) {
+            PointwiseConvOps.forward(x, w, bias, y, nativeThreads());
+        }
+
+        @Override
+        public void backward(INDArray x, INDArray w, INDArray bias, INDArray dy, Conv2dGeometry g,
+                             INDArray dx, INDArray dw, INDArray db) {
+            PointwiseConvOps.backward(x, w, dy, dx, dw, db, nativeThreads());
+        }
     };
 
     /** The kernel for a call with geometry {@code g} with libnd4j's current OpenMP thread count. */
@@ -73,7 +91,8 @@ public enum Conv2dKernel {
 
     /**
      * The kernel for a call of {@code channelsIn} input channels of {@code type} with geometry {@code g}:
-     * {@link #DIRECT_FEW_CHANNELS} where {@link DirectConvOps#applies}, else {@link #select(Conv2dGeometry)}.
+     * {@link #DIRECT_FEW_CHANNELS} where {@link DirectConvOps#applies}, {@link #POINTWISE_NCHW} where
+     * {@link PointwiseConvOps#applies}, else {@link #select(Conv2dGeometry)}.
      */
     public static Conv2dKernel select(Conv2dGeometry g, long channelsIn, DataType type) {
         if (DirectConvOps.applies(g, channelsIn, type)) {
@@ -81,9 +100,13 @@ public enum Conv2dKernel {
                     + " input channels with its direct Vector API kernel (DirectConvOps)");
             return DIRECT_FEW_CHANNELS;
         }
-        if (DirectConvOps.shapeApplies(g, channelsIn, type)) {
-            logOnce("computes a " + channelsIn + "-channel layer through libnd4j's ops: start the JVM with "
-                    + "--add-modules " + DirectConvOps.VECTOR_MODULE + " for its faster direct kernel (DirectConvOps)");
+        if (PointwiseConvOps.applies(g, type)) {
+            logOnce("computes 1x1 stride-1 NCHW float layers with its pointwise Vector API kernel (PointwiseConvOps)");
+            return POINTWISE_NCHW;
+        }
+        if (DirectConvOps.shapeApplies(g, channelsIn, type) || PointwiseConvOps.shapeApplies(g, type)) {
+            logOnce("computes a layer through libnd4j's ops that its Java SIMD kernels would compute faster: start "
+                    + "the JVM with --add-modules " + DirectConvOps.VECTOR_MODULE);
         }
         return select(g);
     }

@@ -1,9 +1,15 @@
 package org.bn4j.conv.ops;
 
+import static org.bn4j.conv.ops.JavaKernelArrays.buffer;
+import static org.bn4j.conv.ops.JavaKernelArrays.inSliceOrder;
+import static org.bn4j.conv.ops.JavaKernelArrays.index;
+import static org.bn4j.conv.ops.JavaKernelArrays.requireVectorModule;
+import static org.bn4j.conv.ops.JavaKernelArrays.values;
+import static org.bn4j.conv.ops.JavaKernelArrays.write;
+
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
@@ -35,9 +41,9 @@ public final class DirectConvOps {
     public static final int MAX_INPUT_CHANNELS = 4;
 
     /** The JVM module of the Vector API. */
-    public static final String VECTOR_MODULE = "jdk.incubator.vector";
+    public static final String VECTOR_MODULE = JavaKernelArrays.VECTOR_MODULE;
 
-    private static final boolean VECTOR_MODULE_PRESENT = ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
+    private static final String KERNEL = "DirectConvOps";
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -46,7 +52,7 @@ public final class DirectConvOps {
 
     /** Whether this JVM resolved {@value #VECTOR_MODULE} (started with {@code --add-modules jdk.incubator.vector}). */
     public static boolean vectorModulePresent() {
-        return VECTOR_MODULE_PRESENT;
+        return JavaKernelArrays.VECTOR_MODULE_PRESENT;
     }
 
     /**
@@ -54,7 +60,7 @@ public final class DirectConvOps {
      * padding, dilation and mode) and at most {@link #MAX_INPUT_CHANNELS} input channels.
      */
     public static boolean applies(Conv2dGeometry g, long channelsIn, DataType type) {
-        return VECTOR_MODULE_PRESENT && shapeApplies(g, channelsIn, type);
+        return JavaKernelArrays.VECTOR_MODULE_PRESENT && shapeApplies(g, channelsIn, type);
     }
 
     /** {@link #applies} without the check for the Vector API module. */
@@ -75,12 +81,12 @@ public final class DirectConvOps {
      * @param threads threads to split the examples over
      */
     public static void forward(INDArray x, INDArray w, INDArray bias, Conv2dGeometry g, INDArray y, int threads) {
-        requireVectorModule();
+        requireVectorModule(KERNEL);
         DirectConvPlanes p = new DirectConvPlanes(x, w, g, DirectConvVectors.LENGTH);
-        float[] weights = values(w, "weights");
-        float[] b = bias == null ? null : values(bias, "bias");
-        FloatBuffer xb = buffer(x, "input");
-        FloatBuffer yb = buffer(y, "output");
+        float[] weights = values(w, KERNEL, "weights");
+        float[] b = bias == null ? null : values(bias, KERNEL, "bias");
+        FloatBuffer xb = buffer(x, KERNEL, "input");
+        FloatBuffer yb = buffer(y, KERNEL, "output");
         long xBase = x.offset();
         long yBase = y.offset();
         int slices = Math.max(1, Math.min(threads, p.n));
@@ -109,9 +115,9 @@ public final class DirectConvOps {
      */
     public static void backward(INDArray x, INDArray w, INDArray dy, Conv2dGeometry g, INDArray dx, INDArray dw,
                                 INDArray db, int threads) {
-        requireVectorModule();
+        requireVectorModule(KERNEL);
         DirectConvPlanes p = new DirectConvPlanes(x, w, g, DirectConvVectors.LENGTH);
-        float[] weights = values(w, "weights");
+        float[] weights = values(w, KERNEL, "weights");
         int kernel = p.planeShifts.length;
         int[] offsets = new int[p.cOut * kernel];
         float[][] byInputChannel = new float[p.cIn][p.cOut * kernel];
@@ -123,9 +129,9 @@ public final class DirectConvOps {
                 }
             }
         }
-        FloatBuffer xb = buffer(x, "input");
-        FloatBuffer gb = buffer(dy, "gradient");
-        FloatBuffer dxb = buffer(dx, "input gradient");
+        FloatBuffer xb = buffer(x, KERNEL, "input");
+        FloatBuffer gb = buffer(dy, KERNEL, "gradient");
+        FloatBuffer dxb = buffer(dx, KERNEL, "input gradient");
         long xBase = x.offset();
         long gBase = dy.offset();
         long dxBase = dx.offset();
@@ -149,9 +155,9 @@ public final class DirectConvOps {
             dwPartial[slice] = dwSum;
             dbPartial[slice] = dbSum;
         });
-        write(dw, inSliceOrder(dwPartial), "weight gradient");
+        write(dw, inSliceOrder(dwPartial), KERNEL, "weight gradient");
         if (db != null) {
-            write(db, inSliceOrder(dbPartial), "bias gradient");
+            write(db, inSliceOrder(dbPartial), KERNEL, "bias gradient");
         }
     }
 
@@ -187,58 +193,11 @@ public final class DirectConvOps {
         dx.put(index(to), dense, 0, p.cIn * p.inPlane);
     }
 
-    private static double[] inSliceOrder(double[][] partial) {
-        if (partial[0] == null) {
-            return null;
-        }
-        double[] sum = partial[0].clone();
-        for (int slice = 1; slice < partial.length; slice++) {
-            for (int i = 0; i < sum.length; i++) {
-                sum[i] += partial[slice][i];
-            }
-        }
-        return sum;
-    }
 
-    private static void requireVectorModule() {
-        if (!VECTOR_MODULE_PRESENT) {
-            throw new IllegalStateException("DirectConvOps needs the JDK's Vector API: start the JVM with "
-                    + "--add-modules " + VECTOR_MODULE);
-        }
-    }
 
-    private static int index(long at) {
-        return Math.toIntExact(at);
-    }
 
-    /** The values of a (small) parameter array in C order. */
-    private static float[] values(INDArray a, String role) {
-        if (a.dataType() != DataType.FLOAT) {
-            throw new IllegalArgumentException("DirectConvOps: the " + role + " must be FLOAT, got " + a.dataType());
-        }
-        return a.dup('c').data().asFloat();
-    }
 
-    private static void write(INDArray target, double[] values, String role) {
-        if (target.length() != values.length) {
-            throw new IllegalArgumentException("DirectConvOps: the " + role + " has " + target.length()
-                    + " values, expected " + values.length);
-        }
-        float[] f = new float[values.length];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (float) values[i];
-        }
-        target.assign(Nd4j.createFromArray(f).reshape(target.shape()));
-    }
 
-    /** The NIO view of a dense C-order FLOAT array's buffer (index = the array's offset + C-order index). */
-    private static FloatBuffer buffer(INDArray a, String role) {
-        if (a.dataType() != DataType.FLOAT || a.ordering() != 'c' || a.elementWiseStride() != 1) {
-            throw new IllegalArgumentException("DirectConvOps: the " + role + " must be a dense C-order FLOAT array,"
-                    + " got " + a.dataType() + " of shape " + Arrays.toString(a.shape()) + " order " + a.ordering());
-        }
-        return a.data().asNioFloat();
-    }
 
     /** One thread's buffers, grown as needed and reused across calls. */
     private static final class Scratch {

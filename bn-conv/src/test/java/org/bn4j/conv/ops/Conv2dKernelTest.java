@@ -114,16 +114,96 @@ class Conv2dKernelTest {
         INDArray[] expected = run(Conv2dKernel.CONV2D_OPS, x.castTo(DataType.DOUBLE), w.castTo(DataType.DOUBLE),
                 b == null ? null : b.castTo(DataType.DOUBLE), dy.castTo(DataType.DOUBLE), g);
         for (int threads : new int[] {1, 2, 3}) {
-            INDArray[] actual = runDirect(x, w, b, dy, g, threads);
-            String[] names = {"y", "dL/dx", "dL/dW", "dL/db"};
-            for (int i = 0; i < (bias ? 4 : 3); i++) {
-                assertArrayEquals(expected[i].shape(), actual[i].shape(), names[i]);
-                double scale = expected[i].amaxNumber().doubleValue();
-                double diff = expected[i].sub(actual[i].castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
-                assertTrue(diff <= 2e-5 * scale, names[i] + " (" + threads + " threads): max |difference| " + diff
-                        + " vs scale " + scale);
-            }
+            INDArray[] actual = runJava(x, w, b, dy, threads, (xx, ww, bb, yy, t) -> DirectConvOps.forward(xx, ww, bb,
+                    g, yy, t), (xx, ww, gg, dxx, dww, dbb, t) -> DirectConvOps.backward(xx, ww, gg, g, dxx, dww, dbb,
+                    t));
+            assertClose(expected, actual, bias, threads);
         }
+    }
+
+    @ParameterizedTest(name = "Cin={0} Cout={1} {2}x{3} {4} bias={5}")
+    @CsvSource({
+            "32, 32, 16, 16, Same,     true",     // the benchmark shape, smaller batch
+            "32, 32, 16, 16, Truncate, false",
+            "5,  7,  3,  5,  Same,     true",     // channels and pixels that fill no register block
+            "13, 6,  9,  9,  Strict,   true",
+            "8,  12, 1,  1,  Truncate, true",
+            "6,  3,  17, 3,  Same,     false",
+    })
+    void pointwiseKernelMatchesTheConv2dOps(int cIn, int cOut, int h, int wIn, ConvolutionMode mode, boolean bias) {
+        Nd4j.getRandom().setSeed(6);
+        int n = 5;
+        INDArray x = Nd4j.randn(DataType.FLOAT, n + 1, cIn, h, wIn).get(NDArrayIndex.interval(1, n + 1),
+                NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
+        INDArray w = Nd4j.randn(DataType.FLOAT, cOut, cIn, 1, 1);
+        INDArray b = bias ? Nd4j.randn(DataType.FLOAT, 1, cOut) : null;
+        Conv2dGeometry g = Conv2dGeometry.of(x, new int[] {1, 1}, new int[] {1, 1}, new int[] {0, 0},
+                new int[] {1, 1}, mode, CNN2DFormat.NCHW);
+        assertEquals(cIn <= DirectConvOps.MAX_INPUT_CHANNELS ? Conv2dKernel.DIRECT_FEW_CHANNELS
+                : Conv2dKernel.POINTWISE_NCHW, Conv2dKernel.select(g, cIn, DataType.FLOAT));
+        INDArray dy = Nd4j.randn(DataType.FLOAT, new long[] {n + 2, cOut, h, wIn})
+                .get(NDArrayIndex.interval(2, n + 2), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
+
+        INDArray[] expected = run(Conv2dKernel.CONV2D_OPS, x.castTo(DataType.DOUBLE), w.castTo(DataType.DOUBLE),
+                b == null ? null : b.castTo(DataType.DOUBLE), dy.castTo(DataType.DOUBLE), g);
+        for (int threads : new int[] {1, 2, 3}) {
+            INDArray[] actual = runJava(x, w, b, dy, threads, (xx, ww, bb, yy, t) -> PointwiseConvOps.forward(xx, ww,
+                    bb, yy, t), (xx, ww, gg, dxx, dww, dbb, t) -> PointwiseConvOps.backward(xx, ww, gg, dxx, dww,
+                    dbb, t));
+            assertClose(expected, actual, bias, threads);
+        }
+    }
+
+    @Test
+    void pointwiseKernelOnlyForUnpaddedStride1Nchw() {
+        assertEquals(Conv2dKernel.POINTWISE_NCHW,
+                Conv2dKernel.select(geometry(CNN2DFormat.NCHW, ConvolutionMode.Same, 1, 1, 0, 1), 5, DataType.FLOAT));
+        assertEquals(Conv2dKernel.CONV2D_OPS, Conv2dKernel.select(
+                geometry(CNN2DFormat.NCHW, ConvolutionMode.Truncate, 1, 1, 1, 1), 5, DataType.FLOAT));
+        assertEquals(Conv2dKernel.CONV2D_OPS, Conv2dKernel.select(
+                geometry(CNN2DFormat.NCHW, ConvolutionMode.Truncate, 1, 2, 0, 1), 5, DataType.FLOAT));
+        assertEquals(Conv2dKernel.CONV2D_OPS, Conv2dKernel.select(
+                geometry(CNN2DFormat.NCHW, ConvolutionMode.Same, 1, 1, 0, 1), 5, DataType.DOUBLE));
+        assertEquals(Conv2dKernel.CONV2D_OPS, Conv2dKernel.select(
+                geometry(CNN2DFormat.NCHW, ConvolutionMode.Same, 3, 1, 0, 1), 5, DataType.FLOAT));
+    }
+
+    private static void assertClose(INDArray[] expected, INDArray[] actual, boolean bias, int threads) {
+        String[] names = {"y", "dL/dx", "dL/dW", "dL/db"};
+        for (int i = 0; i < (bias ? 4 : 3); i++) {
+            assertArrayEquals(expected[i].shape(), actual[i].shape(), names[i]);
+            double scale = expected[i].amaxNumber().doubleValue();
+            double diff = expected[i].sub(actual[i].castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
+            assertTrue(diff <= 2e-5 * scale, names[i] + " (" + threads + " threads): max |difference| " + diff
+                    + " vs scale " + scale);
+        }
+    }
+
+    /** A Java kernel's forward: x, w, bias, y, threads. */
+    private interface JavaForward {
+        void run(INDArray x, INDArray w, INDArray b, INDArray y, int threads);
+    }
+
+    /** A Java kernel's backward: x, w, dy, dx, dw, db, threads. */
+    private interface JavaBackward {
+        void run(INDArray x, INDArray w, INDArray dy, INDArray dx, INDArray dw, INDArray db, int threads);
+    }
+
+    /** A Java kernel on {@code threads} threads, outputs written as in {@link #run}. */
+    private static INDArray[] runJava(INDArray x, INDArray w, INDArray b, INDArray dy, int threads,
+                                      JavaForward forward, JavaBackward backward) {
+        long cOut = w.size(0);
+        long weights = w.length();
+        INDArray y = Nd4j.createUninitialized(x.dataType(), dy.shape());
+        INDArray dx = Nd4j.valueArrayOf(x.shape(), Float.NaN, x.dataType());
+        INDArray flat = Nd4j.valueArrayOf(new long[] {1, 3 + weights + cOut}, 42.0, x.dataType());
+        INDArray dw = flat.get(NDArrayIndex.point(0), NDArrayIndex.interval(3, 3 + weights)).reshape('c', w.shape());
+        INDArray db = b == null ? null : flat.get(NDArrayIndex.interval(0, 1),
+                NDArrayIndex.interval(3 + weights, 3 + weights + cOut));
+        forward.run(x, w, b, y, threads);
+        backward.run(x, w, dy, dx, dw, db, threads);
+        assertEquals(42.0, flat.getDouble(0, 2), 0.0, "written outside dL/dW");
+        return new INDArray[] {y, dx, dw.dup(), db == null ? null : db.dup()};
     }
 
     @ParameterizedTest(name = "{0}")
@@ -133,23 +213,6 @@ class Conv2dKernelTest {
         assertEquals(Conv2dKernel.select(g), Conv2dKernel.select(g, cIn, type));
         Conv2dGeometry strided = geometry(CNN2DFormat.NCHW, ConvolutionMode.Same, 3, 2, 0, 1);
         assertEquals(Conv2dKernel.CONV2D_OPS, Conv2dKernel.select(strided, 1, DataType.FLOAT));
-    }
-
-    /** The direct kernel on {@code threads} threads, outputs written as in {@link #run}. */
-    private static INDArray[] runDirect(INDArray x, INDArray w, INDArray b, INDArray dy, Conv2dGeometry g,
-                                        int threads) {
-        long cOut = w.size(0);
-        long weights = w.length();
-        INDArray y = Nd4j.createUninitialized(x.dataType(), dy.shape());
-        INDArray dx = Nd4j.valueArrayOf(x.shape(), Float.NaN, x.dataType());
-        INDArray flat = Nd4j.valueArrayOf(new long[] {1, 3 + weights + cOut}, 42.0, x.dataType());
-        INDArray dw = flat.get(NDArrayIndex.point(0), NDArrayIndex.interval(3, 3 + weights)).reshape('c', w.shape());
-        INDArray db = b == null ? null : flat.get(NDArrayIndex.interval(0, 1),
-                NDArrayIndex.interval(3 + weights, 3 + weights + cOut));
-        DirectConvOps.forward(x, w, b, g, y, threads);
-        DirectConvOps.backward(x, w, dy, g, dx, dw, db, threads);
-        assertEquals(42.0, flat.getDouble(0, 2), 0.0, "written outside dL/dW");
-        return new INDArray[] {y, dx, dw.dup(), db == null ? null : db.dup()};
     }
 
     /** Runs both passes, with dL/dW and dL/db written into views at an offset of one flat vector (as in a layer). */
