@@ -218,20 +218,28 @@ final class PointwiseConvVectors {
             s32 = a3.fma(b2, s32);
             s33 = a3.fma(b3, s33);
         }
-        int row = (r * nB + c) * LENGTH;
+        // written out rather than in a helper: vectors passed to a call that is not inlined are boxed
+        int at = (r * nB + c) * LENGTH;
         int next = nB * LENGTH;
-        addLanes(lanes, row, s00, s01, s02, s03);
-        addLanes(lanes, row + next, s10, s11, s12, s13);
-        addLanes(lanes, row + 2 * next, s20, s21, s22, s23);
-        addLanes(lanes, row + 3 * next, s30, s31, s32, s33);
-    }
-
-    private static void addLanes(float[] lanes, int at, FloatVector s0, FloatVector s1, FloatVector s2,
-                                 FloatVector s3) {
-        FloatVector.fromArray(S, lanes, at).add(s0).intoArray(lanes, at);
-        FloatVector.fromArray(S, lanes, at + LENGTH).add(s1).intoArray(lanes, at + LENGTH);
-        FloatVector.fromArray(S, lanes, at + 2 * LENGTH).add(s2).intoArray(lanes, at + 2 * LENGTH);
-        FloatVector.fromArray(S, lanes, at + 3 * LENGTH).add(s3).intoArray(lanes, at + 3 * LENGTH);
+        FloatVector.fromArray(S, lanes, at).add(s00).intoArray(lanes, at);
+        FloatVector.fromArray(S, lanes, at + LENGTH).add(s01).intoArray(lanes, at + LENGTH);
+        FloatVector.fromArray(S, lanes, at + 2 * LENGTH).add(s02).intoArray(lanes, at + 2 * LENGTH);
+        FloatVector.fromArray(S, lanes, at + 3 * LENGTH).add(s03).intoArray(lanes, at + 3 * LENGTH);
+        at += next;
+        FloatVector.fromArray(S, lanes, at).add(s10).intoArray(lanes, at);
+        FloatVector.fromArray(S, lanes, at + LENGTH).add(s11).intoArray(lanes, at + LENGTH);
+        FloatVector.fromArray(S, lanes, at + 2 * LENGTH).add(s12).intoArray(lanes, at + 2 * LENGTH);
+        FloatVector.fromArray(S, lanes, at + 3 * LENGTH).add(s13).intoArray(lanes, at + 3 * LENGTH);
+        at += next;
+        FloatVector.fromArray(S, lanes, at).add(s20).intoArray(lanes, at);
+        FloatVector.fromArray(S, lanes, at + LENGTH).add(s21).intoArray(lanes, at + LENGTH);
+        FloatVector.fromArray(S, lanes, at + 2 * LENGTH).add(s22).intoArray(lanes, at + 2 * LENGTH);
+        FloatVector.fromArray(S, lanes, at + 3 * LENGTH).add(s23).intoArray(lanes, at + 3 * LENGTH);
+        at += next;
+        FloatVector.fromArray(S, lanes, at).add(s30).intoArray(lanes, at);
+        FloatVector.fromArray(S, lanes, at + LENGTH).add(s31).intoArray(lanes, at + LENGTH);
+        FloatVector.fromArray(S, lanes, at + 2 * LENGTH).add(s32).intoArray(lanes, at + 2 * LENGTH);
+        FloatVector.fromArray(S, lanes, at + 3 * LENGTH).add(s33).intoArray(lanes, at + 3 * LENGTH);
     }
 
     private static void cross1x1(float[] a, float[] b, int nB, int r, int c, int stride, float[] lanes) {
