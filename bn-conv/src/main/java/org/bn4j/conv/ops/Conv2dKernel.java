@@ -14,9 +14,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * libnd4j runs ONE OpenMP thread, the only setting where it measured faster than libnd4j's oneDNN ops (about 15 % less
  * CPU time; with 2 threads it was not faster: docs/convolution.md), {@link #DIRECT_FEW_CHANNELS}
  * ({@link DirectConvOps}) for a stride-1 NCHW float convolution of at most 4 input channels when the JVM has the
- * Vector API ({@link #select(Conv2dGeometry, long, DataType)}; 17× DL4J's layer and 0.11× PyTorch's time on
- * 64x1x32x32-32k3, docs/benchmarks.md), {@link #POINTWISE_NCHW} ({@link PointwiseConvOps}) for a 1x1 stride-1
- * unpadded NCHW float convolution with the Vector API, and {@link #CONV2D_OPS} ({@link Conv2dOps}) for everything else. All compute
+ * Vector API ({@link #select(Conv2dGeometry, long, DataType)}; training 17× faster than DL4J's layer and 0.63×
+ * PyTorch's time on 64x1x32x32-32k3), {@link #POINTWISE_NCHW} ({@link PointwiseConvOps}) for a 1x1 stride-1 unpadded
+ * NCHW float convolution with the Vector API (40× DL4J's layer, 0.94× PyTorch's time on 64x32x16x16-32k1; both JMH,
+ * 2 threads, docs/benchmarks.md), and {@link #CONV2D_OPS} ({@link Conv2dOps}) for everything else. All compute
  * the same function; the arguments are those of {@link Conv2dOps}. The choice of the direct kernel, or the hint that
  * the Vector API is missing for it, is logged once.
  */
