@@ -23,7 +23,7 @@ export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 # faster" taken to the length of this short run: the learning rate falls exponentially, every iteration, to 0.15x
 # over the run. Mini-batches of 128 with twice the recipe's rate (0.09): per image, a step of 128 costs ~20 % less
 # than two steps of 64. All 60,000 training images once, validation on all 10,000 test images: 90.33 % (90.40 %
-# with seed 7), in about 7 minutes (docs/inception.md, "The main job in one epoch"). The bundled sample (4,000 /
+# with seed 7), in about 7 minutes (docs/inception.md, "Measured: the default run"). The bundled sample (4,000 /
 # 1,000 images, used when the Debian package is absent) gets 8 passes with the same schedule: 88.8 %.
 if [ -d "$DEBIAN_DIR" ]; then EPOCHS=1; else EPOCHS=8; fi
 # JVM options (docs/inception.md, "JVM options"): transparent huge pages for the Java heap, so that a young

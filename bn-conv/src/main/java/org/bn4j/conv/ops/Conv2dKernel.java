@@ -18,8 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * PyTorch's time on 64x1x32x32-32k3), {@link #POINTWISE_NCHW} ({@link PointwiseConvOps}) for a 1x1 stride-1 unpadded
  * NCHW float convolution with the Vector API (40× DL4J's layer, 0.94× PyTorch's time on 64x32x16x16-32k1; both JMH,
  * 2 threads, docs/benchmarks.md), and {@link #CONV2D_OPS} ({@link Conv2dOps}) for everything else. All compute
- * the same function; the arguments are those of {@link Conv2dOps}. The choice of the direct kernel, or the hint that
- * the Vector API is missing for it, is logged once.
+ * the same function; the arguments are those of {@link Conv2dOps}. The choice of a Java SIMD kernel, or the hint that
+ * the Vector API is missing for one, is logged once.
  */
 public enum Conv2dKernel {
 
