@@ -5,6 +5,7 @@ import org.bn4j.PopulationAveraging;
 import org.bn4j.math.BatchNormKernels;
 import org.bn4j.math.FeatureLayout;
 import org.bn4j.math.PopulationUpdate;
+import org.bn4j.parallel.BatchStatisticsSync;
 import org.bn4j.params.BatchNormParamInitializer;
 import org.deeplearning4j.nn.api.TrainingConfig;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -69,8 +70,17 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         if (!populationForward) {
             InputValidator.checkTrainingBatch(x, layout, layerId());
             lastBatch = BatchStatistics.allocate(layerConf().getNOut(), layout, layout.valuesPerFeature(x));
-            kernels.trainForward(x, layout, gamma(), beta(), layerConf().getEps(), out,
-                    lastBatch.mean, lastBatch.variance);
+            BatchStatisticsSync.Participant sync = BatchStatisticsSync.current();
+            if (sync == null) {
+                kernels.trainForward(x, layout, gamma(), beta(), layerConf().getEps(), out,
+                        lastBatch.mean, lastBatch.variance);
+            } else {
+                // Synchronized BN (ParallelTrainer): this shard's moments, combined with the other replicas'
+                kernels.moments(x, layout, lastBatch.mean, lastBatch.variance);
+                lastBatch.combine(sync, syncKey());
+                kernels.normalize(x, layout, gamma(), beta(), layerConf().getEps(), lastBatch.mean,
+                        lastBatch.variance, out);
+            }
             lastBatch.computeInvStd(layerConf().getEps());
         } else {
             lastBatch = null;
@@ -101,7 +111,16 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         long features = layerConf().getNOut();
         INDArray dGamma = learned ? gradientViews.get(BatchNorm.GAMMA) : Nd4j.createUninitialized(dataType, features);
         INDArray dBeta = learned ? gradientViews.get(BatchNorm.BETA) : Nd4j.createUninitialized(dataType, features);
-        kernels.backward(x, dy, layout, batch.mean, batch.invStd, gamma(), dx, dGamma, dBeta);
+        if (batch.sync == null) {
+            kernels.backward(x, dy, layout, batch.mean, batch.invStd, gamma(), dx, dGamma, dBeta);
+        } else {
+            // Synchronized BN: γ/β get this shard's sums (ParallelTrainer sums gradients over replicas); the input
+            // gradient needs the sums over the whole mini-batch.
+            kernels.gradientSums(x, dy, layout, batch.mean, batch.invStd, dGamma, dBeta);
+            INDArray[] whole = batch.sumOverReplicas(dGamma, dBeta, syncKey());
+            kernels.inputGradient(x, dy, layout, batch.mean, batch.invStd, gamma(), whole[0], whole[1],
+                    batch.valuesPerFeature, dx);
+        }
 
         Gradient gradient = new DefaultGradient();
         if (learned) {
@@ -259,6 +278,11 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         return activation.getClass() == ActivationReLU.class && PLAIN_RELU.equals(activation);
     }
 
+    /** The name under which this layer meets its copies on the other replicas: the same on every replica. */
+    private String syncKey() {
+        return getIndex() + ":" + layerConf().getLayerName();
+    }
+
     private static INDArray contiguous(INDArray a) {
         if (a.ordering() == 'c' && !a.isView() && Shape.hasDefaultStridesForShape(a)) {
             return a;
@@ -269,10 +293,13 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
     /** Per-feature statistics of the last training batch, in double, kept outside any workspace until backprop. */
     private static final class BatchStatistics {
         final FeatureLayout layout;
-        final long valuesPerFeature;
+        /** Values per feature the statistics are over: the whole mini-batch's when synchronized over replicas. */
+        long valuesPerFeature;
         final INDArray mean;
         final INDArray variance;
         INDArray invStd;
+        /** The replicas' synchronization the statistics were combined with, or null. */
+        BatchStatisticsSync.Participant sync;
 
         private BatchStatistics(FeatureLayout layout, long valuesPerFeature, INDArray mean, INDArray variance) {
             this.layout = layout;
@@ -286,6 +313,28 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
             try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
                 return new BatchStatistics(layout, m, Nd4j.create(DataType.DOUBLE, features),
                         Nd4j.create(DataType.DOUBLE, features));
+            }
+        }
+
+        /** Replaces this shard's mean and variance with those of the whole mini-batch over all replicas. */
+        void combine(BatchStatisticsSync.Participant participant, String key) {
+            double[] mu = mean.toDoubleVector();
+            double[] var = variance.toDoubleVector();
+            valuesPerFeature = participant.combineMoments(key, valuesPerFeature, mu, var);
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                mean.assign(Nd4j.createFromArray(mu));
+                variance.assign(Nd4j.createFromArray(var));
+            }
+            sync = participant;
+        }
+
+        /** {@code [Σ dy·x̂, Σ dy]} over every replica's shard, in double, from this shard's sums. */
+        INDArray[] sumOverReplicas(INDArray dGamma, INDArray dBeta, String key) {
+            double[] dg = dGamma.toDoubleVector();
+            double[] db = dBeta.toDoubleVector();
+            sync.sumGradients(key, dg, db);
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                return new INDArray[] {Nd4j.createFromArray(dg), Nd4j.createFromArray(db)};
             }
         }
 

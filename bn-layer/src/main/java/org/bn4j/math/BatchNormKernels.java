@@ -27,6 +27,36 @@ public interface BatchNormKernels {
                       INDArray out, INDArray mean, INDArray variance);
 
     /**
+     * Pass 1 of Algorithm 1 alone: the batch mean {@code μ_B} into {@code mean} and the biased batch variance
+     * {@code σ²_B} into {@code variance}, of {@code x} only. With several replicas, each computes these of its shard,
+     * the replicas combine them into the whole batch's ({@link org.bn4j.math.BatchMoments}), and each then runs
+     * {@link #normalize} with the combined statistics: {@code trainForward} = {@code moments} + {@code normalize}.
+     */
+    void moments(INDArray x, FeatureLayout layout, INDArray mean, INDArray variance);
+
+    /**
+     * Pass 2 of Algorithm 1 alone, with given statistics (double arrays keep the mean exact): writes
+     * {@code out = γ·(x − mean)/√(variance + ε) + β}.
+     */
+    void normalize(INDArray x, FeatureLayout layout, INDArray gamma, INDArray beta, double eps, INDArray mean,
+                   INDArray variance, INDArray out);
+
+    /**
+     * Pass 1 of the backward pass alone: {@code dβ = Σ dy} and {@code dγ = Σ dy·x̂} over {@code x} only. Summed over
+     * replicas they are the whole batch's sums, which {@link #inputGradient} needs.
+     */
+    void gradientSums(INDArray x, INDArray dy, FeatureLayout layout, INDArray mean, INDArray invStd,
+                      INDArray dGamma, INDArray dBeta);
+
+    /**
+     * Pass 2 of the backward pass alone: {@code dx = γ·invStd/m · (m·dy − dβ − x̂·dγ)} with given sums {@code dγ},
+     * {@code dβ} over {@code m} values per feature ({@code m} is the whole batch's count when the sums are those of
+     * several replicas).
+     */
+    void inputGradient(INDArray x, INDArray dy, FeatureLayout layout, INDArray mean, INDArray invStd, INDArray gamma,
+                       INDArray dGamma, INDArray dBeta, double m, INDArray dx);
+
+    /**
      * The exact gradient through the batch statistics (§3, chain rule through μ_B and σ²_B), with
      * {@code x̂ = (x − μ_B)·invStd} recomputed from the input:
      * <pre>

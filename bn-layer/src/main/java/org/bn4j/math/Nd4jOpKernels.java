@@ -1,5 +1,6 @@
 package org.bn4j.math;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
@@ -70,6 +71,77 @@ public final class Nd4jOpKernels implements BatchNormKernels {
         exec(new BroadcastAddOp(dx, inType(dBeta, x).div(-m), dx, axis));    // − dβ/m
         INDArray factor = gamma == null ? s : s.mul(inType(gamma, x));
         exec(new BroadcastMulOp(dx, factor, dx, axis));                       // · γ·invStd
+    }
+
+    @Override
+    public void moments(INDArray x, FeatureLayout layout, INDArray mean, INDArray variance) {
+        int axis = layout.featureAxis();
+        int[] dims = layout.reductionDims();
+        double m = layout.valuesPerFeature(x);
+        INDArray shift = firstValuePerFeature(x, layout);
+        INDArray centred = Nd4j.createUninitialized(x.dataType(), x.shape(), 'c');
+        exec(new BroadcastSubOp(x, shift, centred, axis));             // x − K
+        INDArray shiftedMean = centred.mean(dims);
+        exec(new BroadcastSubOp(centred, shiftedMean, centred, axis)); // x − μ
+        mean.assign(shift.castTo(mean.dataType()).add(shiftedMean.castTo(mean.dataType())));
+        INDArray sumSquares = Nd4j.getExecutioner().exec(new SquaredNorm(centred, dims));
+        variance.assign(sumSquares.divi(m).castTo(variance.dataType()));
+    }
+
+    @Override
+    public void normalize(INDArray x, FeatureLayout layout, INDArray gamma, INDArray beta, double eps, INDArray mean,
+                          INDArray variance, INDArray out) {
+        INDArray mu = mean.castTo(DataType.DOUBLE);
+        INDArray scale = BatchNormKernels.invStd(variance.castTo(DataType.DOUBLE), eps);
+        if (gamma != null) {
+            scale.muli(gamma.castTo(DataType.DOUBLE));
+        }
+        INDArray meanInType = inType(mu, x);
+        // out = (x − μ_x)·scale + (β − (μ − μ_x)·scale): x − μ_x first, exact for values near the mean
+        INDArray offset = mu.sub(meanInType.castTo(DataType.DOUBLE)).muli(scale).negi();
+        if (beta != null) {
+            offset.addi(beta.castTo(DataType.DOUBLE));
+        }
+        int axis = layout.featureAxis();
+        exec(new BroadcastSubOp(x, meanInType, out, axis));
+        exec(new BroadcastMulOp(out, inType(scale, x), out, axis));
+        exec(new BroadcastAddOp(out, inType(offset, x), out, axis));
+    }
+
+    @Override
+    public void gradientSums(INDArray x, INDArray dy, FeatureLayout layout, INDArray mean, INDArray invStd,
+                             INDArray dGamma, INDArray dBeta) {
+        int[] dims = layout.reductionDims();
+        INDArray xHat = Nd4j.createUninitialized(x.dataType(), x.shape(), 'c');
+        normalizedInput(x, layout, mean, invStd, xHat);
+        dBeta.assign(dy.sum(dims));
+        dGamma.assign(xHat.muli(dy).sum(dims));
+    }
+
+    @Override
+    public void inputGradient(INDArray x, INDArray dy, FeatureLayout layout, INDArray mean, INDArray invStd,
+                              INDArray gamma, INDArray dGamma, INDArray dBeta, double m, INDArray dx) {
+        int axis = layout.featureAxis();
+        INDArray s = inType(invStd, x);
+        normalizedInput(x, layout, mean, invStd, dx);                                // dx holds x̂
+        exec(new BroadcastMulOp(dx, inType(dGamma, x).div(-m), dx, axis));   // −x̂·dγ/m
+        dx.addi(dy);                                                          // + dy
+        exec(new BroadcastAddOp(dx, inType(dBeta, x).div(-m), dx, axis));    // − dβ/m
+        INDArray factor = gamma == null ? s : s.mul(inType(gamma, x));
+        exec(new BroadcastMulOp(dx, factor, dx, axis));                       // · γ·invStd
+    }
+
+    /** {@code out = x̂ = (x − μ)·invStd}, with the rounding of a more precise mean to x's type put back. */
+    private static void normalizedInput(INDArray x, FeatureLayout layout, INDArray mean, INDArray invStd,
+                                        INDArray out) {
+        int axis = layout.featureAxis();
+        INDArray meanInType = inType(mean, x);
+        exec(new BroadcastSubOp(x, meanInType, out, axis));
+        exec(new BroadcastMulOp(out, inType(invStd, x), out, axis));
+        if (mean.dataType() != x.dataType()) {
+            INDArray correction = mean.sub(meanInType.castTo(mean.dataType())).muli(invStd.castTo(mean.dataType()));
+            exec(new BroadcastSubOp(out, inType(correction, x), out, axis));
+        }
     }
 
     @Override

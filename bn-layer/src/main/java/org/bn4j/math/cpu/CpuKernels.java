@@ -94,32 +94,65 @@ public final class CpuKernels implements BatchNormKernels {
             fallback.trainForward(x, layout, gamma, beta, eps, out, mean, variance);
             return;
         }
-        CpuGeometry g = CpuGeometry.of(x, layout, CpuParallel.threads());
+        CpuGeometry g = geometry(x, layout);
+        double[][] moments = localMoments(x, g);
+        affine(x, g, gamma, beta, eps, moments[0], moments[1], out);
+        CpuVectors.write(mean, moments[0]);
+        CpuVectors.write(variance, moments[1]);
+    }
+
+    @Override
+    public void moments(INDArray x, FeatureLayout layout, INDArray mean, INDArray variance) {
+        if (!usable(x)) {
+            fallback.moments(x, layout, mean, variance);
+            return;
+        }
+        double[][] moments = localMoments(x, geometry(x, layout));
+        CpuVectors.write(mean, moments[0]);
+        CpuVectors.write(variance, moments[1]);
+    }
+
+    @Override
+    public void normalize(INDArray x, FeatureLayout layout, INDArray gamma, INDArray beta, double eps, INDArray mean,
+                          INDArray variance, INDArray out) {
+        if (!usable(x, out)) {
+            fallback.normalize(x, layout, gamma, beta, eps, mean, variance, out);
+            return;
+        }
+        affine(x, geometry(x, layout), gamma, beta, eps, CpuVectors.read(mean), CpuVectors.read(variance), out);
+    }
+
+    /** Pass 1: {@code [μ, σ²]} per channel, in double. */
+    private static double[][] localMoments(INDArray x, CpuGeometry g) {
         int features = g.features;
         double m = g.valuesPerFeature();
         double[] shift = firstValues(x, g);
         double[] sums = CpuPasses.moments(g, x, shift);
-
-        double[] gammas = CpuVectors.read(gamma);
-        double[] betas = CpuVectors.read(beta);
         double[] mu = new double[features];
         double[] var = new double[features];
-        double[] muRounded = new double[features];
-        double[] scale = new double[features];
-        double[] offset = new double[features];
-        boolean isFloat = x.dataType() == DataType.FLOAT;
         for (int c = 0; c < features; c++) {
             double shiftedMean = sums[c] / m;
             mu[c] = shift[c] + shiftedMean;
             var[c] = Math.max(0.0, sums[features + c] / m - shiftedMean * shiftedMean);
+        }
+        return new double[][] {mu, var};
+    }
+
+    /** Pass 2: {@code out = (x − μ)·γs + β}, with the float rounding of μ folded into the offset. */
+    private static void affine(INDArray x, CpuGeometry g, INDArray gamma, INDArray beta, double eps, double[] mu,
+                               double[] var, INDArray out) {
+        int features = g.features;
+        double[] gammas = CpuVectors.read(gamma);
+        double[] betas = CpuVectors.read(beta);
+        double[] muRounded = rounded(x, mu);
+        double[] scale = new double[features];
+        double[] offset = new double[features];
+        for (int c = 0; c < features; c++) {
             double s = 1.0 / Math.sqrt(var[c] + eps);
             scale[c] = gammas == null ? s : gammas[c] * s;
-            muRounded[c] = isFloat ? (float) mu[c] : mu[c];
             offset[c] = (betas == null ? 0.0 : betas[c]) - (mu[c] - muRounded[c]) * scale[c];
         }
         CpuPasses.affine(g, x, out, muRounded, scale, offset);
-        CpuVectors.write(mean, mu);
-        CpuVectors.write(variance, var);
     }
 
     @Override
@@ -129,35 +162,85 @@ public final class CpuKernels implements BatchNormKernels {
             fallback.backward(x, dy, layout, mean, invStd, gamma, dx, dGamma, dBeta);
             return;
         }
-        CpuGeometry g = CpuGeometry.of(x, layout, CpuParallel.threads());
-        int features = g.features;
-        double m = g.valuesPerFeature();
+        CpuGeometry g = geometry(x, layout);
         double[] mu = CpuVectors.read(mean);
         double[] s = CpuVectors.read(invStd);
-        double[] gammas = CpuVectors.read(gamma);
-        boolean isFloat = x.dataType() == DataType.FLOAT;
-        double[] muRounded = new double[features];
-        for (int c = 0; c < features; c++) {
-            muRounded[c] = isFloat ? (float) mu[c] : mu[c];
-        }
-        double[] sums = CpuPasses.gradientSums(g, x, dy, muRounded);
+        double[][] sums = localGradientSums(x, dy, g, mu, s);
+        gradientMap(x, dy, g, mu, s, CpuVectors.read(gamma), sums[0], sums[1], g.valuesPerFeature(), dx);
+        CpuVectors.write(dGamma, sums[0]);
+        CpuVectors.write(dBeta, sums[1]);
+    }
 
+    @Override
+    public void gradientSums(INDArray x, INDArray dy, FeatureLayout layout, INDArray mean, INDArray invStd,
+                             INDArray dGamma, INDArray dBeta) {
+        if (!usable(x, dy)) {
+            fallback.gradientSums(x, dy, layout, mean, invStd, dGamma, dBeta);
+            return;
+        }
+        double[][] sums = localGradientSums(x, dy, geometry(x, layout), CpuVectors.read(mean),
+                CpuVectors.read(invStd));
+        CpuVectors.write(dGamma, sums[0]);
+        CpuVectors.write(dBeta, sums[1]);
+    }
+
+    @Override
+    public void inputGradient(INDArray x, INDArray dy, FeatureLayout layout, INDArray mean, INDArray invStd,
+                              INDArray gamma, INDArray dGamma, INDArray dBeta, double m, INDArray dx) {
+        if (!usable(x, dy, dx)) {
+            fallback.inputGradient(x, dy, layout, mean, invStd, gamma, dGamma, dBeta, m, dx);
+            return;
+        }
+        gradientMap(x, dy, geometry(x, layout), CpuVectors.read(mean), CpuVectors.read(invStd),
+                CpuVectors.read(gamma), CpuVectors.read(dGamma), CpuVectors.read(dBeta), m, dx);
+    }
+
+    /** Backward pass 1: {@code [dγ, dβ]} per channel, in double. */
+    private static double[][] localGradientSums(INDArray x, INDArray dy, CpuGeometry g, double[] mu, double[] s) {
+        int features = g.features;
+        double[] muRounded = rounded(x, mu);
+        double[] sums = CpuPasses.gradientSums(g, x, dy, muRounded);
         double[] dg = new double[features];
         double[] db = new double[features];
-        double[] k = new double[features];
-        double[] slope = new double[features];
-        double[] constant = new double[features];
         for (int c = 0; c < features; c++) {
             double delta = mu[c] - muRounded[c];                 // x − μ = (x − μ_f) − δ
             db[c] = sums[c];
             dg[c] = s[c] * (sums[features + c] - delta * sums[c]);
+        }
+        return new double[][] {dg, db};
+    }
+
+    /** Backward pass 2: {@code dx = γs·dy − γs²·dγ/m·(x − μ) − γs·dβ/m}, with sums over {@code m} values. */
+    private static void gradientMap(INDArray x, INDArray dy, CpuGeometry g, double[] mu, double[] s, double[] gammas,
+                                    double[] dg, double[] db, double m, INDArray dx) {
+        int features = g.features;
+        double[] muRounded = rounded(x, mu);
+        double[] k = new double[features];
+        double[] slope = new double[features];
+        double[] constant = new double[features];
+        for (int c = 0; c < features; c++) {
+            double delta = mu[c] - muRounded[c];
             k[c] = gammas == null ? s[c] : gammas[c] * s[c];
             slope[c] = -k[c] * s[c] * dg[c] / m;
             constant[c] = -k[c] * db[c] / m - slope[c] * delta;
         }
         CpuPasses.gradientMap(g, x, dy, dx, muRounded, k, slope, constant);
-        CpuVectors.write(dGamma, dg);
-        CpuVectors.write(dBeta, db);
+    }
+
+    /** The mean as the element loops use it: rounded to float for float input (see the class comment). */
+    private static double[] rounded(INDArray x, double[] mu) {
+        if (x.dataType() != DataType.FLOAT) {
+            return mu;
+        }
+        double[] r = new double[mu.length];
+        for (int c = 0; c < mu.length; c++) {
+            r[c] = (float) mu[c];
+        }
+        return r;
+    }
+
+    private static CpuGeometry geometry(INDArray x, FeatureLayout layout) {
+        return CpuGeometry.of(x, layout, CpuParallel.threads());
     }
 
     @Override
@@ -166,7 +249,7 @@ public final class CpuKernels implements BatchNormKernels {
             fallback.inference(x, layout, scale, shift, out);
             return;
         }
-        CpuGeometry g = CpuGeometry.of(x, layout, CpuParallel.threads());
+        CpuGeometry g = geometry(x, layout);
         CpuPasses.affine(g, x, out, null, CpuVectors.read(scale), CpuVectors.read(shift));
     }
 
@@ -177,7 +260,7 @@ public final class CpuKernels implements BatchNormKernels {
             fallback.reluGradient(x, dy, layout, scale, shift, out);
             return;
         }
-        CpuGeometry g = CpuGeometry.of(x, layout, CpuParallel.threads());
+        CpuGeometry g = geometry(x, layout);
         CpuPasses.reluGradient(g, x, dy, out, null, CpuVectors.read(scale), CpuVectors.read(shift));
     }
 

@@ -1,5 +1,7 @@
 package org.bn4j.math.cpu;
 
+import org.nd4j.linalg.factory.Nd4j;
+
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -12,7 +14,7 @@ import java.util.function.IntConsumer;
  * workers take task indices from a shared counter until none is left.
  *
  * <p>The number of threads defaults to {@link Runtime#availableProcessors()} and can be set with
- * {@code -Dbn4j.threads=N} (read once, when the class is loaded).
+ * {@code -Dbn4j.threads=N} (read once, when the class is loaded); libnd4j's thread count caps it ({@link #threads()}).
  *
  * <p>NOTE: a private fixed pool rather than {@code ForkJoinPool.commonPool()}: the common pool has
  * {@code cores − 1} workers (one on a 2-core machine) and is shared with unrelated parallel streams. Tasks are
@@ -34,9 +36,13 @@ final class CpuParallel {
     private CpuParallel() {
     }
 
-    /** Number of threads a parallel pass uses, the calling thread included. */
+    /**
+     * Number of threads a parallel pass uses, the calling thread included: the configured count, at most libnd4j's
+     * thread count per op ({@code Nd4j.getEnvironment().maxThreads()}, which {@code OMP_NUM_THREADS} and
+     * bn4j's ParallelTrainer set), so that one setting caps every kernel of a step.
+     */
     static int threads() {
-        return THREADS;
+        return Math.max(1, Math.min(THREADS, Nd4j.getEnvironment().maxThreads()));
     }
 
     /** Calls {@code body} once for every task index in {@code [0, tasks)}, in parallel when {@code parallel}. */
@@ -63,7 +69,7 @@ final class CpuParallel {
                 }
             }
         };
-        int helpers = Math.min(THREADS - 1, tasks - 1);
+        int helpers = Math.min(threads() - 1, tasks - 1);
         for (int i = 0; i < helpers; i++) {
             WORKERS.execute(worker);
         }
