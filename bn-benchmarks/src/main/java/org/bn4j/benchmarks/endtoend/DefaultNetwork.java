@@ -51,11 +51,16 @@ public final class DefaultNetwork {
 
     /** The builder the example uses for its default run, with the given convolution layer. */
     public static BnInceptionBuilder builder(ConvolutionKind convolution) {
+        return builder(convolution, SIZE, CHANNELS, WIDTH);
+    }
+
+    /** The same builder for {@code size}×{@code size}×{@code channels} images and width multiplier {@code width}. */
+    public static BnInceptionBuilder builder(ConvolutionKind convolution, int size, int channels, double width) {
         Recipe recipe = RecipeCatalog.bundled().get(RECIPE);
         BnInceptionBuilder builder = new BnInceptionBuilder()
-                .input(SIZE, SIZE, CHANNELS)
+                .input(size, size, channels)
                 .numClasses(CLASSES)
-                .widthMultiplier(WIDTH)
+                .widthMultiplier(width)
                 .stem(Stem.AUTO)
                 .seed(SEED)
                 .convolution(convolution);

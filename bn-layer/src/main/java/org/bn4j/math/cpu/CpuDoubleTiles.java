@@ -154,16 +154,23 @@ final class CpuDoubleTiles extends CpuTiles {
             double b = qb;
             double c = qc;
             for (int i = 0; i < n; i++) {
-                v[i] = (v[i] - a) * b + c > 0 ? g[i] : 0.0;
+                v[i] = Double.longBitsToDouble(Double.doubleToRawLongBits(g[i]) & positiveMask((v[i] - a) * b + c));
             }
         } else {
             double[] a = pa;
             double[] b = pb;
             double[] c = pc;
             for (int i = 0; i < n; i++) {
-                v[i] = (v[i] - a[i]) * b[i] + c[i] > 0 ? g[i] : 0.0;
+                v[i] = Double.longBitsToDouble(Double.doubleToRawLongBits(g[i])
+                        & positiveMask((v[i] - a[i]) * b[i] + c[i]));
             }
         }
         ((DoubleBuffer) out).put(pos, v, 0, n);
+    }
+
+    /** All ones where {@code z > 0}, else zero, without a branch (see {@code CpuFloatTiles.positiveMask}). */
+    private static long positiveMask(double z) {
+        long bits = Double.doubleToRawLongBits(z);
+        return ((0L - bits) & (bits - 0x7ff0000000000001L)) >> 63;
     }
 }
