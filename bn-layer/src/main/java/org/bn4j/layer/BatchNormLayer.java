@@ -68,16 +68,17 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         BatchNormKernels kernels = KernelSelector.select(x);
         populationForward = !training || layerConf().isFrozenStatistics();
         if (!populationForward) {
-            InputValidator.checkTrainingBatch(x, layout, layerId());
             lastBatch = BatchStatistics.allocate(layerConf().getNOut(), layout, layout.valuesPerFeature(x));
             BatchStatisticsSync.Participant sync = BatchStatisticsSync.current();
             if (sync == null) {
+                InputValidator.checkTrainingBatch(x, layout, layerId());
                 kernels.trainForward(x, layout, gamma(), beta(), layerConf().getEps(), out,
                         lastBatch.mean, lastBatch.variance);
             } else {
                 // Synchronized BN (ParallelTrainer): this shard's moments, combined with the other replicas'
                 kernels.moments(x, layout, lastBatch.mean, lastBatch.variance);
                 lastBatch.combine(sync, syncKey());
+                InputValidator.checkTrainingBatch(lastBatch.valuesPerFeature, x, layerId());   // the whole batch's
                 kernels.normalize(x, layout, gamma(), beta(), layerConf().getEps(), lastBatch.mean,
                         lastBatch.variance, out);
             }

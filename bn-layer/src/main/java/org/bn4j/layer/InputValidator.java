@@ -35,7 +35,11 @@ final class InputValidator {
 
     /** A training batch needs at least two values per feature: the batch variance of one value is meaningless. */
     static void checkTrainingBatch(INDArray x, FeatureLayout layout, String layerId) {
-        long m = layout.valuesPerFeature(x);
+        checkTrainingBatch(layout.valuesPerFeature(x), x, layerId);
+    }
+
+    /** The same check for {@code m} values per feature (over all replicas when statistics are synchronized). */
+    static void checkTrainingBatch(long m, INDArray x, String layerId) {
         if (m < 2) {
             throw new IllegalArgumentException(layerId + ": a training batch needs more than 1 value per feature "
                     + "(got input shape " + Arrays.toString(x.shape()) + ", " + m + " value per feature); use a "

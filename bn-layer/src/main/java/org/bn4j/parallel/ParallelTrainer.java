@@ -48,9 +48,9 @@ import java.util.concurrent.TimeUnit;
  * whole mini-batch's statistics, so they are those of single-network training; Algorithm 2
  * ({@code PopulationStatistics.estimate}) is unaffected.
  *
- * <p>While the trainer is open, every native op runs on {@code threadsPerReplica} threads (libnd4j, BLAS, OpenMP of
- * each replica's thread; see {@link NativeThreadLimit}); {@link #close()} restores the previous settings and ends
- * the replica threads.
+ * <p>During a step every native op runs on {@code threadsPerReplica} threads (libnd4j, BLAS, OpenMP of each
+ * replica's thread; see {@link NativeThreadLimit}); between steps the previous settings hold (inference, validation).
+ * {@link #close()} ends the replica threads.
  *
  * <p>NOTE: why replicas and not more threads per op: on small layers (the example's network at 28×28) a second
  * OpenMP thread per op costs about as much as it gains, while a replica per core keeps each core on whole layers of
@@ -70,7 +70,6 @@ public final class ParallelTrainer implements AutoCloseable {
     private final ReplicaStatistics statistics;
     private final int threadsPerReplica;
     private final GradientReduction reduction;
-    private final NativeThreadLimit nativeLimit;
     private final StepListener listener = new StepListener();
     private BatchStatisticsSync sync;
     private Step step;
@@ -84,7 +83,6 @@ public final class ParallelTrainer implements AutoCloseable {
                 : Math.max(1, Runtime.getRuntime().availableProcessors() / b.replicas);
         this.replicas = new ReplicaNetwork[b.replicas];
         this.threads = new ExecutorService[b.replicas];
-        this.nativeLimit = NativeThreadLimit.apply(threadsPerReplica);
         replicas[0] = network;
         for (int r = 1; r < b.replicas; r++) {
             replicas[r] = network.replicaSharingParameters();
@@ -94,7 +92,7 @@ public final class ParallelTrainer implements AutoCloseable {
                 thread.setDaemon(true);
                 return thread;
             });
-            threads[r].execute(nativeLimit::limitCurrentThread);
+            threads[r].execute(() -> NativeThreadLimit.limitCurrentThread(threadsPerReplica));
         }
         this.reduction = new GradientReduction(network);
         this.sync = new BatchStatisticsSync(b.replicas);
@@ -152,7 +150,8 @@ public final class ParallelTrainer implements AutoCloseable {
         }
         int[] sizes = Shards.sizes(n, replicas.length);
         MultiDataSet[] shards = Shards.split(batch, sizes);
-        int ompBefore = nativeLimit.limitCurrentThread();
+        NativeThreadLimit limit = NativeThreadLimit.apply(threadsPerReplica);
+        int ompBefore = NativeThreadLimit.limitCurrentThread(threadsPerReplica);
         try {
             if (replicas.length == 1) {
                 replicas[0].fit(shards[0]);
@@ -161,6 +160,7 @@ public final class ParallelTrainer implements AutoCloseable {
             runStep(shards, sizes);
         } finally {
             NativeThreadLimit.restoreCurrentThread(ompBefore);
+            limit.restore();
         }
     }
 
@@ -282,7 +282,7 @@ public final class ParallelTrainer implements AutoCloseable {
     }
 
     /**
-     * Ends the replica threads and restores the native thread settings; the network stays usable on its own.
+     * Ends the replica threads; the network stays usable on its own.
      * Idempotent.
      */
     @Override
@@ -309,7 +309,6 @@ public final class ParallelTrainer implements AutoCloseable {
                 }
             }
         }
-        nativeLimit.restore();
     }
 
     private void checkOpen() {

@@ -85,6 +85,7 @@ class ParallelTrainerTest {
             "DOUBLE, NCHW, 2, 12, MOVING_AVERAGE",
             "DOUBLE, NHWC, 3, 10, MOVING_AVERAGE",
             "DOUBLE, NCHW, 5, 11, CUMULATIVE",
+            "DOUBLE, NCHW, 4, 4, MOVING_AVERAGE",      // shards of one example: the dense BN sees 1 value each
             "FLOAT, NCHW, 2, 16, MOVING_AVERAGE",
             "FLOAT, NHWC, 4, 13, CUMULATIVE",
     })

@@ -34,9 +34,10 @@ import java.util.concurrent.Callable;
 public class TrainCommand implements Callable<Integer> {
 
     /** Options not saved with a run: where it is and how it is shown. */
-    private static final Set<String> NOT_SAVED = Set.of("--out", "--resume", "--no-progress");
+    private static final Set<String> NOT_SAVED = Set.of("--out", "--resume", "--no-progress", "--replicas");
     /** Options that {@code --resume} takes from the command line (the rest come from the saved run). */
-    private static final Set<String> SESSION_OPTIONS = Set.of("--out", "--resume", "--no-progress", "--epochs");
+    private static final Set<String> SESSION_OPTIONS = Set.of("--out", "--resume", "--no-progress", "--epochs",
+            "--replicas");
 
     @Mixin
     DataOptionsMixin dataOptions;
@@ -55,6 +56,9 @@ public class TrainCommand implements Callable<Integer> {
 
     @Mixin
     SparkOptionsMixin spark;
+
+    @Mixin
+    ReplicasOption replicas;
 
     @Option(names = "--recipe", defaultValue = "bn-x5",
             description = "inception, bn-baseline, bn-x5, bn-x30 or bn-x5-sigmoid (default: ${DEFAULT-VALUE}).")
@@ -132,6 +136,10 @@ public class TrainCommand implements Callable<Integer> {
             TrainingRun run = new TrainingRun(recipe, network, data, settings)
                     .arguments(ResumeArguments.of(spec, NOT_SAVED));
             Trainer trainer = run.trainer().progress(progress).populationBatches(finalStatistics.populationBatches());
+            if (sc == null) {
+                trainer.replicas(replicas.replicas());
+                out.println("training step on " + replicas.replicas() + " replica(s), synchronized batch statistics");
+            }
             listeners.forEach(trainer::addListener);
             if (sc != null) {
                 out.println("training through " + spark.describe());

@@ -1,6 +1,7 @@
 package org.bn4j.inception.train;
 
 import org.bn4j.inception.UserError;
+import org.bn4j.parallel.ParallelTrainer;
 import org.bn4j.statistics.PopulationEstimate;
 import org.bn4j.statistics.PopulationStatistics;
 import org.bn4j.inception.data.ImageBatches;
@@ -42,6 +43,9 @@ public final class Trainer {
     private ProgressReporter progress = ProgressReporter.SILENT;
     private int populationBatches;
     private EpochFitter epochFitter;
+    private int replicas = 1;
+    /** The replicas of the running {@link #train}, or null (one replica, or an epoch fitter). */
+    private ParallelTrainer parallel;
 
     /** A trainer for {@code data} (already scanned) converted to the network input by {@code batches}. */
     public Trainer(ImageFolderData data, ImageBatches batches, Recipe recipe, TrainingSettings settings) {
@@ -94,6 +98,19 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * Splits every training mini-batch over {@code replicas} replicas of the network on as many threads
+     * ({@link ParallelTrainer}, synchronized batch statistics: the same SGD step). 1 = the network's own {@code fit}.
+     * Ignored with an {@link #epochFitter}. Defaults to 1.
+     */
+    public Trainer replicas(int replicas) {
+        if (replicas < 1) {
+            throw new UserError("replicas must be >= 1, got " + replicas);
+        }
+        this.replicas = replicas;
+        return this;
+    }
+
     /** Where this trainer's checkpoints go: {@code checkpoint.zip} in the output folder. */
     public CheckpointStore checkpoints() {
         return checkpoints;
@@ -110,8 +127,14 @@ public final class Trainer {
      */
     public TrainingState train(ComputationGraph network, TrainingState state) throws IOException {
         network.addListeners(listeners.toArray(new TrainingListener[0]));
-        while (state.epoch() < settings.epochs()) {
-            state = trainEpoch(network, state);
+        try (ParallelTrainer replicated = epochFitter == null && replicas > 1
+                ? ParallelTrainer.builder(network).replicas(replicas).build() : null) {
+            parallel = replicated;
+            while (state.epoch() < settings.epochs()) {
+                state = trainEpoch(network, state);
+            }
+        } finally {
+            parallel = null;
         }
         return state;
     }
@@ -184,7 +207,11 @@ public final class Trainer {
         double secondsBefore = state.seconds();
         while (iterator.hasNext()) {
             DataSet batch = iterator.next();
-            network.fit(batch);
+            if (parallel != null && batch.numExamples() >= parallel.replicas()) {
+                parallel.fit(batch);
+            } else {
+                network.fit(batch);                 // a last batch smaller than the replica count
+            }
             double seconds = secondsBefore + (System.nanoTime() - epochStart) / 1e9;
             state = state.afterBatch(network.score(), batch.numExamples(), seconds - state.seconds());
             progress.batchDone(network.score(), state.imagesDone() / Math.max(1e-9, state.seconds()));
