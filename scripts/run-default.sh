@@ -15,7 +15,13 @@ if [ ! -d "$DEBIAN_DIR" ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" 
     || echo "note: could not install dataset-fashion-mnist; using the bundled sample"
 fi
 
-mvn -B -ntp -q package -DskipTests
+# Build the application and the modules it needs (not the benchmarks, whose jar alone takes about a minute to shade),
+# and only when a source or pom is newer than the jar.
+JAR=inception-example/target/inception-example.jar
+if [ ! -f "$JAR" ] || [ -n "$(find pom.xml ./*/pom.xml bn-layer/src bn-conv/src bn-arbiter/src bn-spark/src \
+    inception-example/src -newer "$JAR" -print -quit)" ]; then
+  mvn -B -ntp -q package -DskipTests -pl inception-example -am
+fi
 # One OpenMP thread unless the caller sets it: the training step is serial apart from oneDNN's small kernels, and on
 # two idle cores two OpenMP threads trained about a third slower (docs/inception.md, "OpenMP threads").
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"

@@ -2,12 +2,15 @@ package org.bn4j.statistics;
 
 import org.bn4j.BatchNorm;
 import org.bn4j.PopulationAveraging;
+import org.bn4j.math.BatchNormKernels;
+import org.bn4j.math.cpu.CpuKernels;
 import org.bn4j.math.FeatureLayout;
 import org.bn4j.math.PopulationUpdate;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
@@ -67,6 +70,10 @@ import java.util.function.Supplier;
  * {@code apply} on one machine; module bn-spark does the same on Spark executors.
  */
 public final class PopulationStatistics {
+
+    /** Per-feature mean and biased variance of a layer input (fast CPU kernels, ND4J ops otherwise). */
+    private static final BatchNormKernels MOMENTS = new CpuKernels();
+
 
     private static final Logger log = LoggerFactory.getLogger(PopulationStatistics.class);
     private static final IntConsumer NO_PROGRESS = batchesDone -> { };
@@ -346,10 +353,18 @@ public final class PopulationStatistics {
         FeatureLayout layout = entry.layout(input.rank());
         long features = layout.features(input);
         long m = layout.valuesPerFeature(input);
-        int[] dims = layout.reductionDims();
-        INDArray x = input.castTo(DataType.DOUBLE);
-        INDArray mean = x.mean(dims).reshape(features);
-        INDArray variance = x.var(false, dims).reshape(features).muli(PopulationUpdate.besselCorrection(m));
-        sums.addBatchStatistics(entry.name, mean.toDoubleVector(), variance.toDoubleVector());
+        // NOTE: the layer's own moments pass (double sums, one read of the input), not ND4J's mean and var over
+        // dimensions (0, 2, 3), which took longer than a training step of the example's network (docs/parallel.md)
+        INDArray x = CpuKernels.supports(input) ? input : input.castTo(DataType.DOUBLE).dup('c');
+        double[] mean;
+        double[] variance;
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            INDArray meanArray = Nd4j.create(DataType.DOUBLE, features);
+            INDArray varianceArray = Nd4j.create(DataType.DOUBLE, features);
+            MOMENTS.moments(x, layout, meanArray, varianceArray);
+            mean = meanArray.toDoubleVector();
+            variance = varianceArray.muli(PopulationUpdate.besselCorrection(m)).toDoubleVector();
+        }
+        sums.addBatchStatistics(entry.name, mean, variance);
     }
 }
