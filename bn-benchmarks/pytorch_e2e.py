@@ -283,7 +283,10 @@ def main():
           f"{statistics_count} running statistics = {trainable + statistics_count}; DL4J trainable {dl4j_trainable}")
     ok = loaded == index["numParams"] == trainable + statistics_count and trainable == dl4j_trainable
 
-    x = torch.from_numpy(read_floats(os.path.join(args.export, "input.bin"), (64, 1, 28, 28)))
+    shape_file = os.path.join(args.export, "input-shape.json")
+    shape = tuple(json.load(open(shape_file))) if os.path.exists(shape_file) else (64, 1, 28, 28)
+    batch = shape[0]
+    x = torch.from_numpy(read_floats(os.path.join(args.export, "input.bin"), shape))
     for mode, path in (("inference", "output-inference.bin"), ("training", "output-training.bin")):
         model.train(mode == "training")
         with torch.no_grad():
@@ -298,7 +301,7 @@ def main():
         ok = ok and error < 1e-4
 
     # timing: batch 64, Nesterov SGD with L2 on weights as the recipe bn-x5
-    labels = torch.randint(0, 10, (64,))
+    labels = torch.randint(0, 10, (batch,))
     decay = [p for n, p in model.named_parameters() if n.endswith("weight") and p.dim() > 1]
     rest = [p for n, p in model.named_parameters() if not (n.endswith("weight") and p.dim() > 1)]
     optimizer = torch.optim.SGD([{"params": decay, "weight_decay": 4e-5}, {"params": rest}], lr=0.0075,
@@ -317,11 +320,11 @@ def main():
     train_ms, train_p90, train_cpu = time_calls(train_step, 10, args.repeats)
     model.eval()
     infer_ms, infer_p90, infer_cpu = time_calls(inference, 10, args.repeats)
-    print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads, batch 64, median (p90) of "
+    print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads, input {list(shape)}, median (p90) of "
           f"{args.repeats} calls; median process CPU time per call")
-    print(f"| training step | {train_ms:.1f} ({train_p90:.1f}) ms | {64000 / train_ms:.0f} images/s "
+    print(f"| training step | {train_ms:.1f} ({train_p90:.1f}) ms | {batch * 1000 / train_ms:.0f} images/s "
           f"| CPU {train_cpu:.1f} ms |")
-    print(f"| inference | {infer_ms:.1f} ({infer_p90:.1f}) ms | {64000 / infer_ms:.0f} images/s "
+    print(f"| inference | {infer_ms:.1f} ({infer_p90:.1f}) ms | {batch * 1000 / infer_ms:.0f} images/s "
           f"| CPU {infer_cpu:.1f} ms |")
     print("checks: " + ("PASSED" if ok else "FAILED"))
     sys.exit(0 if ok else 1)

@@ -26,9 +26,27 @@ public final class BatchStatisticsSync {
     private final int replicas;
     private final Map<String, Rendezvous> points = new ConcurrentHashMap<>();
     private volatile Throwable aborted;
+    /** Nanoseconds each replica waited at meeting points (written by that replica's thread only). */
+    private final long[] waits;
 
     BatchStatisticsSync(int replicas) {
         this.replicas = replicas;
+        this.waits = new long[replicas];
+    }
+
+    /** A fresh synchronization after an abandoned step, keeping the waiting times of {@code previous}. */
+    BatchStatisticsSync(int replicas, BatchStatisticsSync previous) {
+        this(replicas);
+        System.arraycopy(previous.waits, 0, waits, 0, replicas);
+    }
+
+    /** Nanoseconds replica {@code replica} has waited at meeting points. */
+    long waitNanos(int replica) {
+        return waits[replica];
+    }
+
+    void resetWaits() {
+        java.util.Arrays.fill(waits, 0);
     }
 
     /** The synchronization of the step this thread is running as a replica, or null. */
@@ -84,7 +102,7 @@ public final class BatchStatisticsSync {
          */
         public long combineMoments(String layer, long m, double[] mean, double[] variance) {
             double[][] arrays = {{m}, mean, variance};
-            sync.point(layer + "/forward").exchange(replica, arrays, deposits -> {
+            sync.point(layer + "/forward").exchange(replica, arrays, sync.waits, deposits -> {
                 int n = deposits.length;
                 long[] counts = new long[n];
                 double[][] means = new double[n][];
@@ -105,7 +123,7 @@ public final class BatchStatisticsSync {
         /** Replaces this shard's per-feature sums {@code Σ dy·x̂} and {@code Σ dy} with their sums over replicas. */
         public void sumGradients(String layer, double[] dGamma, double[] dBeta) {
             double[][] arrays = {dGamma, dBeta};
-            sync.point(layer + "/backward").exchange(replica, arrays, deposits -> {
+            sync.point(layer + "/backward").exchange(replica, arrays, sync.waits, deposits -> {
                 double[][] sums = new double[2][dGamma.length];
                 for (double[][] deposit : deposits) {          // replica order: the same sums on every replica
                     for (int i = 0; i < 2; i++) {

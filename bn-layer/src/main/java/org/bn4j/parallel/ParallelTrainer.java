@@ -73,6 +73,8 @@ public final class ParallelTrainer implements AutoCloseable {
     private final StepListener listener = new StepListener();
     private BatchStatisticsSync sync;
     private Step step;
+    /** Nanoseconds summed over steps: wall, forward+backward, replica wait, reduction, update; and the step count. */
+    private final long[] nanos = new long[6];
     private boolean closed;
 
     private ParallelTrainer(Builder b) {
@@ -205,12 +207,21 @@ public final class ParallelTrainer implements AutoCloseable {
             int index = r;
             results[r] = threads[r].submit(() -> replicaStep(index, shards[index], stepSync, iteration, epoch));
         }
-        step = new Step(results, sizes);
+        long start = System.nanoTime();
+        step = new Step(results, sizes, start, new long[3]);
         if (stepSync != null) {
             stepSync.bind(0);
         }
         try {
             network.fit(shards[0]);
+            long end = System.nanoTime();
+            long[] marks = step.marks();
+            nanos[0] += end - start;
+            nanos[1] += marks[0] - start;
+            nanos[2] += marks[1] - marks[0];
+            nanos[3] += marks[2] - marks[1];
+            nanos[4] += end - marks[2];
+            nanos[5]++;
         } catch (RuntimeException | Error e) {
             throw abandon(results, stepSync, 0, e);
         } finally {
@@ -265,7 +276,7 @@ public final class ParallelTrainer implements AutoCloseable {
             }
         }
         if (stepSync != null) {
-            sync = new BatchStatisticsSync(replicas.length);   // a fresh meeting place for the next step
+            sync = new BatchStatisticsSync(replicas.length, sync);   // a fresh meeting place for the next step
         }
         if (seen instanceof ReplicaFailedException already) {
             return already;
@@ -351,8 +362,26 @@ public final class ParallelTrainer implements AutoCloseable {
         }
     }
 
-    /** The step in flight: the other replicas' results and the shard sizes. */
-    private record Step(Future<Double>[] results, int[] sizes) {
+    /**
+     * The step in flight: the other replicas' results, the shard sizes, its start and the times (nanoTime) when
+     * replica 0's gradient was ready, the other replicas' too, and the reduction was done.
+     */
+    private record Step(Future<Double>[] results, int[] sizes, long start, long[] marks) {
+    }
+
+    /**
+     * Where the steps' time went since the trainer was built or {@link #resetTimings()} (replicas &gt; 1; one
+     * replica runs the network's own {@code fit} and records nothing).
+     */
+    public StepTimings timings() {
+        return new StepTimings(nanos[5], nanos[0] / 1e9, nanos[1] / 1e9, sync.waitNanos(0) / 1e9, nanos[2] / 1e9,
+                nanos[3] / 1e9, nanos[4] / 1e9);
+    }
+
+    /** Starts {@link #timings()} afresh. */
+    public void resetTimings() {
+        java.util.Arrays.fill(nanos, 0);
+        sync.resetWaits();
     }
 
     /**
@@ -366,6 +395,7 @@ public final class ParallelTrainer implements AutoCloseable {
             if (current == null || model != replicas[0].model()) {
                 return;                     // a plain fit() of the network, not one of this trainer's steps
             }
+            current.marks()[0] = System.nanoTime();
             int n = 0;
             for (int size : current.sizes()) {
                 n += size;
@@ -383,8 +413,10 @@ public final class ParallelTrainer implements AutoCloseable {
                             statistics == ReplicaStatistics.SYNCHRONIZED ? sync : null, 0, e);
                 }
             }
+            current.marks()[1] = System.nanoTime();
             reduction.reduce(replicas, current.sizes(), statistics, replicas[0].dividesByMiniBatch());
             replicas[0].setScore(score);
+            current.marks()[2] = System.nanoTime();
         }
     }
 

@@ -36,11 +36,11 @@ final class Rendezvous {
 
     /**
      * Deposits {@code arrays} of {@code replica}, waits for the other replicas and overwrites {@code arrays} with the
-     * combined result.
+     * combined result; adds the time spent waiting to {@code waits[replica]}.
      *
      * @throws StepAbortedException when the step was aborted (another replica failed) while waiting
      */
-    void exchange(int replica, double[][] arrays, Combiner combiner) {
+    void exchange(int replica, double[][] arrays, long[] waits, Combiner combiner) {
         long myGeneration;
         synchronized (this) {
             checkAborted();
@@ -55,8 +55,9 @@ final class Rendezvous {
                 return;
             }
         }
+        long waitStart = System.nanoTime();
         if (spin) {
-            long deadline = System.nanoTime() + SPIN_NANOS;
+            long deadline = waitStart + SPIN_NANOS;
             while (generation == myGeneration && aborted == null && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }
@@ -78,6 +79,7 @@ final class Rendezvous {
             }
             copyResult(replica, arrays);
         }
+        waits[replica] += System.nanoTime() - waitStart;
     }
 
     private void copyResult(int replica, double[][] arrays) {

@@ -1,6 +1,7 @@
 package org.bn4j.benchmarks.endtoend;
 
 import org.bn4j.BatchNorm;
+import org.bn4j.inception.net.ConvolutionKind;
 import org.bn4j.params.BatchNormParamInitializer;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -35,7 +36,9 @@ import java.util.Map;
  *       network's softmax output in inference mode (population statistics) and in training mode (batch
  *       statistics).</li>
  * </ul>
- * Usage: {@code java -cp bn-benchmarks/target/benchmarks.jar org.bn4j.benchmarks.endtoend.ExportDefaultNetwork DIR}.
+ * Usage: {@code java -cp bn-benchmarks/target/benchmarks.jar org.bn4j.benchmarks.endtoend.ExportDefaultNetwork DIR
+ * [SIZE CHANNELS WIDTH BATCH]} (the same builder at another image size, e.g. {@code 112 3 0.5 32}; the input's shape
+ * is written to {@code input-shape.json}).
  */
 public final class ExportDefaultNetwork {
 
@@ -43,22 +46,29 @@ public final class ExportDefaultNetwork {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 1) {
-            System.err.println("usage: ExportDefaultNetwork OUTPUT_DIR");
+        if (args.length != 1 && args.length != 5) {
+            System.err.println("usage: ExportDefaultNetwork OUTPUT_DIR [SIZE CHANNELS WIDTH BATCH]");
             System.exit(2);
         }
         Path dir = Files.createDirectories(Path.of(args[0]));
+        int size = args.length > 1 ? Integer.parseInt(args[1]) : DefaultNetwork.SIZE;
+        int channels = args.length > 1 ? Integer.parseInt(args[2]) : DefaultNetwork.CHANNELS;
+        double width = args.length > 1 ? Double.parseDouble(args[3]) : DefaultNetwork.WIDTH;
+        int batch = args.length > 1 ? Integer.parseInt(args[4]) : DefaultNetwork.BATCH;
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
         Nd4j.getRandom().setSeed(2015);
-        ComputationGraphConfiguration conf = DefaultNetwork.configuration(DefaultNetwork.Variant.DL4J_CONV_BN4J);
+        ComputationGraphConfiguration conf = args.length > 1
+                ? DefaultNetwork.builder(ConvolutionKind.DL4J, size, channels, width).buildConfiguration()
+                : DefaultNetwork.configuration(DefaultNetwork.Variant.DL4J_CONV_BN4J);
         Files.writeString(dir.resolve("graph.json"), conf.toJson());
         ComputationGraph network = new ComputationGraph(conf);
         network.init();
         randomizeBatchNorm(network);
         writeParams(network, dir);
-        INDArray input = Nd4j.rand(DataType.FLOAT, DefaultNetwork.BATCH, DefaultNetwork.CHANNELS,
-                DefaultNetwork.SIZE, DefaultNetwork.SIZE);
+        INDArray input = Nd4j.rand(DataType.FLOAT, batch, channels, size, size);
         write(dir.resolve("input.bin"), input);
+        Files.writeString(dir.resolve("input-shape.json"), "[" + batch + ", " + channels + ", " + size + ", " + size
+                + "]\n");
         write(dir.resolve("output-inference.bin"), network.outputSingle(false, input));
         write(dir.resolve("output-training.bin"), network.outputSingle(true, input));
         System.out.printf("wrote %s: %d parameters%n", dir, network.numParams());

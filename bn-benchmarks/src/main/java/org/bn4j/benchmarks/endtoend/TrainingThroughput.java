@@ -3,7 +3,9 @@ package org.bn4j.benchmarks.endtoend;
 import org.bn4j.inception.net.ConvolutionKind;
 import org.bn4j.parallel.ParallelTrainer;
 import org.bn4j.parallel.ReplicaStatistics;
+import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.parallelism.ParallelWrapper;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -24,7 +26,9 @@ import java.util.Locale;
  * </pre>
  * MODE is {@code fit} (the network's own {@code fit}, libnd4j's threads as configured, e.g. by
  * {@code OMP_NUM_THREADS}) or {@code replicas=R} ({@link ParallelTrainer} with R replicas, one native thread each
- * when R equals the cores) or {@code ghost=R} (the same with per-replica batch statistics). Defaults: 28 1 0.25 64 (the example's default network), 20 steps, 5 repeats.
+ * when R equals the cores), {@code ghost=R} (the same with per-replica batch statistics), {@code independent=R} (R
+ * unsynchronized networks on half batches: the in-process ceiling) or {@code wrapper=W} (DL4J's ParallelWrapper).
+ * Defaults: 28 1 0.25 64 (the example's default network), 20 steps, 5 repeats.
  */
 public final class TrainingThroughput {
 
@@ -59,6 +63,10 @@ public final class TrainingThroughput {
                             : ReplicaStatistics.SYNCHRONIZED).build();
         }
         ParallelTrainer parallel = trainer;
+        if (mode.startsWith("wrapper=")) {
+            wrapper(network, batch, Integer.parseInt(mode.substring(8)), steps, repeats);
+            return;
+        }
         if (mode.startsWith("independent=")) {
             independent(Integer.parseInt(mode.substring(12)), size, channels, width, batchSize, steps, repeats);
             return;
@@ -71,6 +79,9 @@ public final class TrainingThroughput {
         for (int i = 0; i < Math.max(3, steps / 2); i++) {
             step.run();
         }
+        if (parallel != null) {
+            parallel.resetTimings();
+        }
         double[] train = new double[repeats];
         for (int r = 0; r < repeats; r++) {
             long start = System.nanoTime();
@@ -80,6 +91,7 @@ public final class TrainingThroughput {
             train[r] = steps * (double) batchSize / ((System.nanoTime() - start) / 1e9);
         }
         if (trainer != null) {
+            System.out.println("training step parts: " + trainer.timings());
             trainer.close();
         }
         for (int i = 0; i < 3; i++) {
@@ -152,6 +164,30 @@ public final class TrainingThroughput {
             }
         }
         report("training (sum of " + n + " independent networks)", total);
+        System.exit(0);
+    }
+
+    /**
+     * DL4J's {@code ParallelWrapper} (parameter averaging after every iteration, its default training mode) with
+     * {@code workers} workers, each fitting whole mini-batches: images/s over all workers.
+     */
+    private static void wrapper(ComputationGraph network, DataSet batch, int workers, int steps, int repeats) {
+        ParallelWrapper wrapper = new ParallelWrapper.Builder<>(network).workers(workers).prefetchBuffer(2)
+                .averagingFrequency(1).build();
+        java.util.List<DataSet> batches = java.util.Collections.nCopies(steps * workers, batch);
+        wrapper.fit(new ExistingDataSetIterator(batches.subList(0, Math.max(workers * 3, batches.size() / 2))));
+        double[] rates = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+            long start = System.nanoTime();
+            wrapper.fit(new ExistingDataSetIterator(batches));
+            rates[r] = batches.size() * (double) batch.numExamples() / ((System.nanoTime() - start) / 1e9);
+        }
+        try {
+            wrapper.close();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        report("training (ParallelWrapper, " + workers + " workers, averaging every iteration)", rates);
         System.exit(0);
     }
 
