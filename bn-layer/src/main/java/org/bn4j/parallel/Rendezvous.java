@@ -14,11 +14,12 @@ final class Rendezvous {
     }
 
     /**
-     * How long a replica spins before it sleeps, when every replica has a core of its own.
+     * How long a replica spins before it sleeps, when every replica has a core of its own: 200 µs, or
+     * {@code -Dbn4j.parallel.spinMicros=N}.
      * NOTE: a sleeping thread takes tens of microseconds to wake on a virtual machine, and a step of the example's
      * network meets here about 150 times; spinning briefly keeps the replicas in step (docs/parallel.md).
      */
-    private static final long SPIN_NANOS = 200_000;
+    private static final long SPIN_NANOS = 1000L * Long.getLong("bn4j.parallel.spinMicros", 200L);
 
     private final int parties;
     private final boolean spin;
