@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Synchronous data-parallel training of a DL4J network on every core of one machine: each mini-batch is split into
@@ -168,29 +169,24 @@ public final class ParallelTrainer implements AutoCloseable {
 
     /** One epoch over {@code iterator} (reset first when it is exhausted and can be reset), as {@code fit} does. */
     public void fit(DataSetIterator iterator) {
-        checkOpen();
-        if (!iterator.hasNext() && iterator.resetSupported()) {
-            iterator.reset();
-        }
-        ReplicaNetwork network = replicas[0];
-        network.onEpochStart();
-        while (iterator.hasNext()) {
-            fit(iterator.next());
-        }
-        network.onEpochEnd();
-        network.incrementEpochCount();
+        epoch(iterator::hasNext, iterator.resetSupported(), iterator::reset, () -> fit(iterator.next()));
     }
 
     /** One epoch over {@code iterator}; see {@link #fit(DataSetIterator)}. */
     public void fit(MultiDataSetIterator iterator) {
+        epoch(iterator::hasNext, iterator.resetSupported(), iterator::reset, () -> fit(iterator.next()));
+    }
+
+    /** An epoch as DL4J's {@code fit(iterator)} runs it: listeners' epoch start and end, then the epoch count. */
+    private void epoch(BooleanSupplier hasNext, boolean resettable, Runnable reset, Runnable fitNext) {
         checkOpen();
-        if (!iterator.hasNext() && iterator.resetSupported()) {
-            iterator.reset();
+        if (!hasNext.getAsBoolean() && resettable) {
+            reset.run();
         }
         ReplicaNetwork network = replicas[0];
         network.onEpochStart();
-        while (iterator.hasNext()) {
-            fit(iterator.next());
+        while (hasNext.getAsBoolean()) {
+            fitNext.run();
         }
         network.onEpochEnd();
         network.incrementEpochCount();

@@ -202,6 +202,23 @@ class ParallelTrainerTest {
     }
 
     @Test
+    void anEpochOverAnIteratorIsTheNetworksOwnEpoch() {
+        MultiLayerConfiguration conf = convNetwork(DataType.DOUBLE, CNN2DFormat.NCHW,
+                PopulationAveraging.MOVING_AVERAGE);
+        MultiLayerNetwork single = init(conf.clone());
+        MultiLayerNetwork parallel = init(conf.clone());
+        java.util.List<DataSet> batches = java.util.List.of(batch(DataType.DOUBLE, CNN2DFormat.NCHW, 9, 1),
+                batch(DataType.DOUBLE, CNN2DFormat.NCHW, 7, 2));
+        single.fit(new org.deeplearning4j.datasets.iterator.ExistingDataSetIterator(batches));
+        try (ParallelTrainer trainer = ParallelTrainer.builder(parallel).replicas(2).build()) {
+            trainer.fit(new org.deeplearning4j.datasets.iterator.ExistingDataSetIterator(batches));
+        }
+        assertClose(single.params(), parallel.params(), 1e-10);
+        assertEquals(single.getEpochCount(), parallel.getEpochCount());
+        assertEquals(2, parallel.getIterationCount());
+    }
+
+    @Test
     void fixedSeedAndReplicaCountGiveIdenticalResultsRunToRun() {
         MultiLayerConfiguration conf = convNetwork(DataType.FLOAT, CNN2DFormat.NCHW,
                 PopulationAveraging.MOVING_AVERAGE);

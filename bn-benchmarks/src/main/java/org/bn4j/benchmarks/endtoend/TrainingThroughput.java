@@ -49,12 +49,8 @@ public final class TrainingThroughput {
         ComputationGraph network = new ComputationGraph(
                 DefaultNetwork.builder(ConvolutionKind.FAST, size, channels, width).buildConfiguration());
         network.init();
-        INDArray features = Nd4j.rand(DataType.FLOAT, batchSize, channels, size, size);
-        INDArray labels = Nd4j.zeros(DataType.FLOAT, batchSize, DefaultNetwork.CLASSES);
-        for (int i = 0; i < batchSize; i++) {
-            labels.putScalar(i, i % DefaultNetwork.CLASSES, 1f);
-        }
-        DataSet batch = new DataSet(features, labels);
+        DataSet batch = randomBatch(batchSize, channels, size);
+        INDArray features = batch.getFeatures();
 
         ParallelTrainer trainer = null;
         if (mode.startsWith("replicas=") || mode.startsWith("ghost=")) {
@@ -126,12 +122,7 @@ public final class TrainingThroughput {
                 ComputationGraph net = new ComputationGraph(
                         DefaultNetwork.builder(ConvolutionKind.FAST, size, channels, width).buildConfiguration());
                 net.init();
-                INDArray x = Nd4j.rand(DataType.FLOAT, shard, channels, size, size);
-                INDArray y = Nd4j.zeros(DataType.FLOAT, shard, DefaultNetwork.CLASSES);
-                for (int i = 0; i < shard; i++) {
-                    y.putScalar(i, i % DefaultNetwork.CLASSES, 1f);
-                }
-                DataSet b = new DataSet(x, y);
+                DataSet b = randomBatch(shard, channels, size);
                 try {
                     for (int i = 0; i < Math.max(3, steps / 2); i++) {
                         net.fit(b);
@@ -189,6 +180,16 @@ public final class TrainingThroughput {
         }
         report("training (ParallelWrapper, " + workers + " workers, averaging every iteration)", rates);
         System.exit(0);
+    }
+
+    /** Random images in [0, 1) with labels cycling over the classes (the speed does not depend on the values). */
+    private static DataSet randomBatch(int examples, int channels, int size) {
+        INDArray features = Nd4j.rand(DataType.FLOAT, examples, channels, size, size);
+        INDArray labels = Nd4j.zeros(DataType.FLOAT, examples, DefaultNetwork.CLASSES);
+        for (int i = 0; i < examples; i++) {
+            labels.putScalar(i, i % DefaultNetwork.CLASSES, 1f);
+        }
+        return new DataSet(features, labels);
     }
 
     private static void report(String what, double[] imagesPerSecond) {
