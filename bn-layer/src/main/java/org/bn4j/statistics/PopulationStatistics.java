@@ -354,7 +354,8 @@ public final class PopulationStatistics {
         long features = layout.features(input);
         long m = layout.valuesPerFeature(input);
         // NOTE: the layer's own moments pass (double sums, one read of the input), not ND4J's mean and var over
-        // dimensions (0, 2, 3), which took longer than a training step of the example's network (docs/parallel.md)
+        // dimensions (0, 2, 3), which made Algorithm 2 about twice as slow (docs/inception.md, "Measured: the
+        // default run")
         INDArray x = CpuKernels.supports(input) ? input : input.castTo(DataType.DOUBLE).dup('c');
         double[] mean;
         double[] variance;

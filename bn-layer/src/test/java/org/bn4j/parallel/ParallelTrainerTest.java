@@ -126,15 +126,9 @@ class ParallelTrainerTest {
         MultiLayerConfiguration conf = convNetwork(DataType.DOUBLE, CNN2DFormat.NCHW,
                 PopulationAveraging.MOVING_AVERAGE);
         MultiLayerNetwork parallel = init(conf.clone());
-        MultiLayerNetwork shard0 = init(conf.clone());
-        MultiLayerNetwork shard1 = init(conf.clone());
         DataSet b = batch(DataType.DOUBLE, CNN2DFormat.NCHW, 8, 5);
-        shard0.setInput(b.getFeatures().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 4)).dup());
-        shard0.setLabels(b.getLabels().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 4)).dup());
-        shard0.computeGradientAndScore();
-        shard1.setInput(b.getFeatures().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(4, 8)).dup());
-        shard1.setLabels(b.getLabels().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(4, 8)).dup());
-        shard1.computeGradientAndScore();
+        MultiLayerNetwork shard0 = gradientOnShard(conf, b, 0, 4);
+        MultiLayerNetwork shard1 = gradientOnShard(conf, b, 4, 8);
         INDArray expected = shard0.getGradientsViewArray().add(shard1.getGradientsViewArray());
 
         // Capture the reduced gradient the updater receives: a listener after the trainer's own.
@@ -167,6 +161,15 @@ class ParallelTrainerTest {
             }
         }
         assertClose(sum.reshape(sum.length()), seen[0].reshape(seen[0].length()), 1e-12);
+    }
+
+    /** A fresh network of {@code conf} after a forward and backward pass of examples {@code [from, to)} of {@code b}. */
+    private static MultiLayerNetwork gradientOnShard(MultiLayerConfiguration conf, DataSet b, int from, int to) {
+        MultiLayerNetwork net = init(conf.clone());
+        net.setInput(b.getFeatures().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to)).dup());
+        net.setLabels(b.getLabels().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to)).dup());
+        net.computeGradientAndScore();
+        return net;
     }
 
     @Test

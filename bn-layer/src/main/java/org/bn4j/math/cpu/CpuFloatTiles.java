@@ -200,9 +200,10 @@ final class CpuFloatTiles extends CpuTiles {
 
     /**
      * All ones where {@code z > 0}, else zero (−0, +0, negative values and NaN give zero), without a branch.
-     * NOTE: {@code z > 0 ? g : 0} compiles to a branch that a ReLU mask mispredicts about half the time: it took
-     * about ten times the affine pass on the same array (BatchNormBenchmark's reluGradient, docs/benchmarks.md);
-     * the bit test does not branch.
+     * NOTE: {@code z > 0 ? g : 0} compiles to a branch that a ReLU mask mispredicts about half the time; the bit test
+     * does not branch. In a one-off development run the branching loop took about ten times the affine pass on a
+     * [64, 32, 14, 14] array; the bit test takes about four times (bn-benchmarks {@code KernelPassTimes},
+     * docs/benchmarks/kernel-pass-times-2026-12-07.txt), still scalar: C2 does not vectorize it.
      */
     private static int positiveMask(float z) {
         int bits = Float.floatToRawIntBits(z);

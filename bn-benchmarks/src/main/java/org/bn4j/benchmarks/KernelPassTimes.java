@@ -1,0 +1,84 @@
+package org.bn4j.benchmarks;
+
+import org.bn4j.benchmarks.endtoend.DefaultNetwork;
+import org.bn4j.inception.net.ConvolutionKind;
+import org.bn4j.math.FeatureLayout;
+import org.bn4j.math.cpu.CpuKernels;
+import org.bn4j.statistics.PopulationStatistics;
+import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Quick timings of single CPU kernel passes and of Algorithm 2, for the claims in the kernels' comments:
+ * <ul>
+ *   <li>the fused ReLU gradient against the affine (inference) pass and the moments pass over the same NCHW float
+ *       array, best of 30 × 10 calls, one thread as libnd4j's thread count allows;</li>
+ *   <li>{@code PopulationStatistics.estimate} over 20 batches of 128 of the example's default network against
+ *       inference over the same batches (3 repeats).</li>
+ * </ul>
+ * {@code OMP_NUM_THREADS=1 java --add-modules jdk.incubator.vector -cp bn-benchmarks/target/benchmarks.jar
+ * org.bn4j.benchmarks.KernelPassTimes}
+ */
+public final class KernelPassTimes {
+
+    private KernelPassTimes() {
+    }
+
+    public static void main(String[] args) {
+        Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
+        CpuKernels kernels = new CpuKernels();
+        for (long[] shape : new long[][] {{64, 32, 14, 14}, {32, 64, 56, 56}}) {
+            INDArray x = Nd4j.randn(DataType.FLOAT, shape);
+            INDArray dy = Nd4j.randn(DataType.FLOAT, shape);
+            INDArray out = Nd4j.create(DataType.FLOAT, shape);
+            INDArray scale = Nd4j.rand(DataType.FLOAT, shape[1]);
+            INDArray shift = Nd4j.randn(DataType.FLOAT, shape[1]);
+            INDArray mean = Nd4j.create(DataType.DOUBLE, shape[1]);
+            INDArray var = Nd4j.create(DataType.DOUBLE, shape[1]);
+            List<String> names = List.of("reluGradient", "affine", "moments");
+            List<Runnable> passes = List.of(
+                    () -> kernels.reluGradient(x, dy, FeatureLayout.NCHW, scale, shift, out),
+                    () -> kernels.inference(x, FeatureLayout.NCHW, scale, shift, out),
+                    () -> kernels.moments(x, FeatureLayout.NCHW, mean, var));
+            for (int p = 0; p < passes.size(); p++) {
+                long best = Long.MAX_VALUE;
+                for (int r = 0; r < 30; r++) {
+                    long t = System.nanoTime();
+                    for (int i = 0; i < 10; i++) {
+                        passes.get(p).run();
+                    }
+                    best = Math.min(best, System.nanoTime() - t);
+                }
+                System.out.printf(Locale.ROOT, "NCHW %s %s: %.3f ms%n", Arrays.toString(shape), names.get(p),
+                        best / 10 / 1e6);
+            }
+        }
+        ComputationGraph net = new ComputationGraph(DefaultNetwork.builder(ConvolutionKind.FAST)
+                .buildConfiguration());
+        net.init();
+        List<DataSet> batches = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            batches.add(new DataSet(Nd4j.rand(DataType.FLOAT, 128, 1, 28, 28), Nd4j.zeros(DataType.FLOAT, 128, 10)));
+        }
+        for (int r = 0; r < 3; r++) {
+            long t = System.nanoTime();
+            PopulationStatistics.estimate(net, new ExistingDataSetIterator(batches), 20);
+            System.out.printf(Locale.ROOT, "Algorithm 2, 20 batches of 128: %.1f s%n", (System.nanoTime() - t) / 1e9);
+        }
+        long t = System.nanoTime();
+        for (DataSet b : batches) {
+            net.outputSingle(false, b.getFeatures());
+        }
+        System.out.printf(Locale.ROOT, "inference of the same 20 batches: %.1f s%n", (System.nanoTime() - t) / 1e9);
+        System.exit(0);
+    }
+}
