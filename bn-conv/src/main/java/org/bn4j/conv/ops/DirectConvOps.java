@@ -83,8 +83,9 @@ public final class DirectConvOps {
     public static void forward(INDArray x, INDArray w, INDArray bias, Conv2dGeometry g, INDArray y, int threads) {
         requireVectorModule(KERNEL);
         DirectConvPlanes p = new DirectConvPlanes(x, w, g, DirectConvVectors.LENGTH);
-        float[] weights = values(w, KERNEL, "weights");
-        float[] b = bias == null ? null : values(bias, KERNEL, "bias");
+        KernelCallArrays call = KernelCallArrays.current();
+        float[] weights = call.weights = values(w, KERNEL, "weights", call.weights);
+        float[] b = bias == null ? null : (call.bias = values(bias, KERNEL, "bias", call.bias));
         FloatBuffer xb = buffer(x, KERNEL, "input");
         FloatBuffer yb = buffer(y, KERNEL, "output");
         long xBase = x.offset();
@@ -117,7 +118,8 @@ public final class DirectConvOps {
                                 INDArray db, int threads) {
         requireVectorModule(KERNEL);
         DirectConvPlanes p = new DirectConvPlanes(x, w, g, DirectConvVectors.LENGTH);
-        float[] weights = values(w, KERNEL, "weights");
+        KernelCallArrays call = KernelCallArrays.current();
+        float[] weights = call.weights = values(w, KERNEL, "weights", call.weights);
         int kernel = p.planeShifts.length;
         int[] offsets = new int[p.cOut * kernel];
         float[][] byInputChannel = new float[p.cIn][p.cOut * kernel];
@@ -136,14 +138,15 @@ public final class DirectConvOps {
         long gBase = dy.offset();
         long dxBase = dx.offset();
         int slices = Math.max(1, Math.min(threads, p.n));
-        double[][] dwPartial = new double[slices][];
-        double[][] dbPartial = new double[slices][];
+        int weightCount = p.cOut * p.shifts.length;
+        double[][] dwPartial = call.weightPartial(slices, weightCount);
+        double[][] dbPartial = db == null ? null : call.biasPartial(slices, p.cOut);
         SliceWorkers.run(slices, slice -> {
             Scratch s = SCRATCH.get().reserve(p);
             Arrays.fill(s.xp, 0f);
             Arrays.fill(s.g, 0f);               // the padding, front and scratch columns stay zero for the whole call
-            double[] dwSum = new double[p.cOut * p.shifts.length];
-            double[] dbSum = db == null ? null : new double[p.cOut];
+            double[] dwSum = dwPartial[slice];
+            double[] dbSum = db == null ? null : dbPartial[slice];
             for (int n = p.n * slice / slices, end = p.n * (slice + 1) / slices; n < end; n++) {
                 loadPadded(xb, xBase + (long) n * p.cIn * p.inPlane, s, p);
                 gb.get(index(gBase + (long) n * p.cOut * p.outPlane), s.dense, 0, p.cOut * p.outPlane);
@@ -152,12 +155,12 @@ public final class DirectConvOps {
                 DirectConvVectors.inputGradient(s.g, p.front, offsets, byInputChannel, p.plane, p.inSpan, s.dxp);
                 storeUnpadded(s, dxb, dxBase + (long) n * p.cIn * p.inPlane, p);
             }
-            dwPartial[slice] = dwSum;
-            dbPartial[slice] = dbSum;
         });
-        write(dw, inSliceOrder(dwPartial), KERNEL, "weight gradient");
+        call.weightSum = inSliceOrder(dwPartial, slices, weightCount, call.weightSum);
+        write(dw, call.weightSum, KERNEL, "weight gradient");
         if (db != null) {
-            write(db, inSliceOrder(dbPartial), KERNEL, "bias gradient");
+            call.biasSum = inSliceOrder(dbPartial, slices, p.cOut, call.biasSum);
+            write(db, call.biasSum, KERNEL, "bias gradient");
         }
     }
 

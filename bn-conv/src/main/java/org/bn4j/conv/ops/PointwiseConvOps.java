@@ -67,8 +67,9 @@ public final class PointwiseConvOps {
     public static void forward(INDArray x, INDArray w, INDArray bias, INDArray y, int threads) {
         requireVectorModule(KERNEL);
         Sizes z = new Sizes(x, w);
-        float[] weights = values(w, KERNEL, "weights");
-        float[] b = bias == null ? null : values(bias, KERNEL, "bias");
+        KernelCallArrays call = KernelCallArrays.current();
+        float[] weights = call.weights = values(w, KERNEL, "weights", call.weights);
+        float[] b = bias == null ? null : (call.bias = values(bias, KERNEL, "bias", call.bias));
         FloatBuffer xb = buffer(x, KERNEL, "input");
         FloatBuffer yb = buffer(y, KERNEL, "output");
         long xBase = x.offset();
@@ -99,8 +100,9 @@ public final class PointwiseConvOps {
                                 int threads) {
         requireVectorModule(KERNEL);
         Sizes z = new Sizes(x, w);
-        float[] weights = values(w, KERNEL, "weights");
-        float[] transposed = new float[weights.length];
+        KernelCallArrays call = KernelCallArrays.current();
+        float[] weights = call.weights = values(w, KERNEL, "weights", call.weights);
+        float[] transposed = call.transposed = KernelCallArrays.atLeast(call.transposed, z.cOut * z.cIn);
         for (int co = 0; co < z.cOut; co++) {
             for (int ci = 0; ci < z.cIn; ci++) {
                 transposed[ci * z.cOut + co] = weights[co * z.cIn + ci];
@@ -114,12 +116,12 @@ public final class PointwiseConvOps {
         long dxBase = dx.offset();
         int lanes = PointwiseConvVectors.LENGTH;
         int slices = Math.max(1, Math.min(threads, z.n));
-        double[][] dwPartial = new double[slices][];
-        double[][] dbPartial = new double[slices][];
+        double[][] dwPartial = call.weightPartial(slices, z.cOut * z.cIn);
+        double[][] dbPartial = db == null ? null : call.biasPartial(slices, z.cOut);
         SliceWorkers.run(slices, slice -> {
-            Scratch s = SCRATCH.get().reserve(z);
-            float[] dwLanes = new float[z.cOut * z.cIn * lanes];
-            float[] dbLanes = new float[z.cOut * lanes];
+            Scratch s = SCRATCH.get().reserve(z).clearLanes(z.cOut * z.cIn * lanes, z.cOut * lanes);
+            float[] dwLanes = s.weightLanes;
+            float[] dbLanes = s.biasLanes;
             for (int n = z.n * slice / slices, end = z.n * (slice + 1) / slices; n < end; n++) {
                 load(xb, xBase + (long) n * z.cIn * z.pixels, z.cIn, z, s.in);
                 load(gb, gBase + (long) n * z.cOut * z.pixels, z.cOut, z, s.gradient);
@@ -130,12 +132,16 @@ public final class PointwiseConvOps {
                 PointwiseConvVectors.product(s.gradient, transposed, null, z.cOut, z.cIn, z.stride, s.out);
                 store(s.out, z.cIn, z, dxb, dxBase + (long) n * z.cIn * z.pixels);
             }
-            dwPartial[slice] = sumLanes(dwLanes, lanes);
-            dbPartial[slice] = db == null ? null : sumLanes(dbLanes, lanes);
+            sumLanes(dwLanes, z.cOut * z.cIn, lanes, dwPartial[slice]);
+            if (db != null) {
+                sumLanes(dbLanes, z.cOut, lanes, dbPartial[slice]);
+            }
         });
-        write(dw, inSliceOrder(dwPartial), KERNEL, "weight gradient");
+        call.weightSum = inSliceOrder(dwPartial, slices, z.cOut * z.cIn, call.weightSum);
+        write(dw, call.weightSum, KERNEL, "weight gradient");
         if (db != null) {
-            write(db, inSliceOrder(dbPartial), KERNEL, "bias gradient");
+            call.biasSum = inSliceOrder(dbPartial, slices, z.cOut, call.biasSum);
+            write(db, call.biasSum, KERNEL, "bias gradient");
         }
     }
 
@@ -161,16 +167,15 @@ public final class PointwiseConvOps {
         }
     }
 
-    private static double[] sumLanes(float[] lanes, int length) {
-        double[] sums = new double[lanes.length / length];
-        for (int i = 0; i < sums.length; i++) {
+    /** The first {@code count} groups of {@code length} lanes, each summed in double into {@code sums}. */
+    private static void sumLanes(float[] lanes, int count, int length, double[] sums) {
+        for (int i = 0; i < count; i++) {
             double sum = 0;
             for (int lane = 0; lane < length; lane++) {
                 sum += lanes[i * length + lane];
             }
             sums[i] = sum;
         }
-        return sums;
     }
 
     /** The sizes of one call; rows (channels) are {@code stride ≥ P} values apart, a multiple of the vector. */
@@ -201,6 +206,17 @@ public final class PointwiseConvOps {
         float[] in = new float[0];
         float[] gradient = new float[0];
         float[] out = new float[0];
+        float[] weightLanes = new float[0];
+        float[] biasLanes = new float[0];
+
+        /** Zeroed lane sums for a backward call: {@code weights} for dL/dW, {@code bias} for dL/db. */
+        Scratch clearLanes(int weights, int bias) {
+            weightLanes = KernelCallArrays.atLeast(weightLanes, weights);
+            biasLanes = KernelCallArrays.atLeast(biasLanes, bias);
+            Arrays.fill(weightLanes, 0, weights, 0f);
+            Arrays.fill(biasLanes, 0, bias, 0f);
+            return this;
+        }
 
         Scratch reserve(Sizes z) {
             // rows are padded with zeros past P (never written afterwards), so dL/dW's sums over them add nothing

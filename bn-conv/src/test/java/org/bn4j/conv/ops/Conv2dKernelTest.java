@@ -155,6 +155,46 @@ class Conv2dKernelTest {
     }
 
     @Test
+    void pointwiseKernelReadsAndWritesParametersInAnyLayoutAndReusesItsArraysAcrossSizes() {
+        Nd4j.getRandom().setSeed(8);
+        INDArray x = Nd4j.randn(DataType.FLOAT, 3, 9, 5, 5);
+        INDArray w = Nd4j.randn(DataType.FLOAT, 6, 9, 1, 1);
+        INDArray dy = Nd4j.randn(DataType.FLOAT, 3, 6, 5, 5);
+        INDArray[] dense = pointwise(x, w, dy, Nd4j.create(DataType.FLOAT, 6, 9, 1, 1));
+        // a bigger call first leaves longer reused arrays behind; the smaller call must not read their tails
+        pointwise(Nd4j.randn(DataType.FLOAT, 2, 17, 6, 6), Nd4j.randn(DataType.FLOAT, 13, 17, 1, 1),
+                Nd4j.randn(DataType.FLOAT, 2, 13, 6, 6), Nd4j.create(DataType.FLOAT, 13, 17, 1, 1));
+        INDArray fOrderWeights = w.dup('f');
+        INDArray fOrderGradient = Nd4j.create(DataType.FLOAT, new long[] {6, 9, 1, 1}, 'f');
+        INDArray[] strided = pointwise(x, fOrderWeights, dy, fOrderGradient);
+        for (int i = 0; i < dense.length; i++) {
+            assertEquals(dense[i], strided[i], "output " + i);
+        }
+    }
+
+    @Test
+    void kernelsReadAndWriteDL4JParameterViewsInPlace() {
+        INDArray flat = Nd4j.create(DataType.FLOAT, 1, 1000);
+        assertTrue(JavaKernelArrays.dense(flat.get(NDArrayIndex.point(0), NDArrayIndex.interval(3, 99))
+                .reshape('c', 8, 12, 1, 1)), "a C-order weight view");
+        assertTrue(JavaKernelArrays.dense(flat.get(NDArrayIndex.interval(0, 1), NDArrayIndex.interval(200, 208))),
+                "a row vector view (ordering flag f)");
+        assertTrue(!JavaKernelArrays.dense(Nd4j.create(DataType.FLOAT, new long[] {6, 9, 1, 1}, 'f')),
+                "an F-order matrix");
+        assertTrue(!JavaKernelArrays.dense(Nd4j.create(DataType.FLOAT, 5, 4).get(NDArrayIndex.all(),
+                NDArrayIndex.point(1))), "a column of a C-order matrix");
+    }
+
+    private static INDArray[] pointwise(INDArray x, INDArray w, INDArray dy, INDArray dw) {
+        INDArray y = Nd4j.create(DataType.FLOAT, dy.shape());
+        INDArray dx = Nd4j.create(DataType.FLOAT, x.shape());
+        INDArray db = Nd4j.create(DataType.FLOAT, 1, w.size(0));
+        PointwiseConvOps.forward(x, w, db.add(1f), y, 1);
+        PointwiseConvOps.backward(x, w, dy, dx, dw, db, 1);
+        return new INDArray[] {y, dx, dw.dup('c'), db};
+    }
+
+    @Test
     void pointwiseKernelOnlyForUnpaddedStride1Nchw() {
         assertEquals(Conv2dKernel.POINTWISE_NCHW,
                 Conv2dKernel.select(geometry(CNN2DFormat.NCHW, ConvolutionMode.Same, 1, 1, 0, 1), 5, DataType.FLOAT));
