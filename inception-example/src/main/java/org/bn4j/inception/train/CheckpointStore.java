@@ -22,6 +22,8 @@ public final class CheckpointStore {
     private static final String STATE_ENTRY = "bn4j-training-state.json";
 
     private final Path file;
+    /** Iterations done when this run last wrote (or read) the checkpoint; -1 before that. */
+    private int iteration = -1;
 
     /** The checkpoint of the run writing to {@code outDir}. */
     public CheckpointStore(Path outDir) {
@@ -38,13 +40,24 @@ public final class CheckpointStore {
         return file;
     }
 
-    /** Atomically replaces the checkpoint with this network and state. */
+    /** Where the run can restart from, in words: the last checkpoint written or read, or none. */
+    public String describe() {
+        return iteration < 0 ? "no checkpoint was written" : "the last checkpoint, " + file + " at iteration "
+                + iteration + ", is intact";
+    }
+
+    /**
+     * Atomically replaces the checkpoint with this network and state; a {@link TrainingDiverged} instead when a weight
+     * is not finite, so a diverged run never replaces its last good checkpoint.
+     */
     public void save(ComputationGraph network, TrainingState state) throws IOException {
+        TrainingDiverged.requireFiniteWeights(network, describe());
         String stateJson = Json.MAPPER.writeValueAsString(state);
         AtomicFiles.writeFile(file, tmp -> {
             ModelSerializer.writeModel(network, tmp.toFile(), true);
             ModelSerializer.addObjectToFile(tmp.toFile(), STATE_ENTRY, stateJson);
         });
+        iteration = network.getIterationCount();
     }
 
     /** The saved network (with updater state) and training state, if a checkpoint exists. */
@@ -54,6 +67,7 @@ public final class CheckpointStore {
         }
         ComputationGraph network = ModelSerializer.restoreComputationGraph(file.toFile(), true);
         String stateJson = ModelSerializer.getObjectFromFile(file.toFile(), STATE_ENTRY);
+        iteration = network.getIterationCount();
         return Optional.of(new Checkpoint(network, Json.MAPPER.readValue(stateJson, TrainingState.class)));
     }
 
