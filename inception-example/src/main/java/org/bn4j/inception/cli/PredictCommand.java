@@ -1,5 +1,6 @@
 package org.bn4j.inception.cli;
 
+import org.bn4j.inception.data.BitDepthImageLoader;
 import org.bn4j.inception.data.ImageFileCheck;
 import org.bn4j.inception.data.ImageShape;
 import org.bn4j.inception.data.InvalidDataException;
@@ -44,7 +45,7 @@ public class PredictCommand implements Callable<Integer> {
         SavedModel model = SavedModel.load(modelFile);
         ImageShape shape = model.manifest().network().imageShape();
         List<String> labels = model.manifest().data().labels();
-        NativeImageLoader loader = new NativeImageLoader(shape.height(), shape.width(), shape.channels());
+        NativeImageLoader loader = new BitDepthImageLoader(shape.height(), shape.width(), shape.channels());
         ImagePreProcessingScaler scaler = new ImagePreProcessingScaler(0, 1);
         List<Path> skipped = new ArrayList<>();
         for (Path file : imagesAt(path)) {
