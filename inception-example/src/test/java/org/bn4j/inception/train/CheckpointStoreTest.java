@@ -30,11 +30,11 @@ class CheckpointStoreTest {
     void aFailedWriteSaysTheLastCheckpointIsIntactAndLeavesItLoadable() throws IOException {
         ComputationGraph network = tinyNetwork();
         CheckpointStore store = new CheckpointStore(dir);
-        network.setIterationCount(4);
+        network.getConfiguration().setIterationCount(4);
         store.save(network, TrainingState.fresh());
         // the rename of the old checkpoint fails (as a write on a full disk would): a folder is in its way
         Files.writeString(Files.createDirectories(dir.resolve(CheckpointStore.PREVIOUS_FILE_NAME)).resolve("x"), "x");
-        network.setIterationCount(8);
+        network.getConfiguration().setIterationCount(8);
         UserError failed = assertThrows(UserError.class, () -> store.save(network, TrainingState.fresh()));
         assertTrue(failed.getMessage().contains("cannot write the checkpoint at iteration 8"), failed.getMessage());
         assertTrue(failed.getMessage().contains("at iteration 4, is intact"), failed.getMessage());
