@@ -53,6 +53,15 @@ public final class AtomicFiles {
 
     /** Atomically replaces {@code target} with the file {@code writer} creates at the temporary path it is given. */
     public static void writeFile(Path target, FileWriter writer) throws IOException {
+        writeFile(target, null, writer);
+    }
+
+    /**
+     * As {@link #writeFile(Path, FileWriter)}, but once the new content is complete on disk the old {@code target}
+     * (if any) is first renamed to {@code previous}: a damaged target then never leaves the reader without a copy.
+     * Null {@code previous} keeps no copy.
+     */
+    public static void writeFile(Path target, Path previous, FileWriter writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
@@ -63,6 +72,9 @@ public final class AtomicFiles {
                 channel.force(true);
             }
             readableByAll(tmp);
+            if (previous != null && Files.exists(target)) {
+                Files.move(target, previous, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);

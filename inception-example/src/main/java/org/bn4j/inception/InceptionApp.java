@@ -41,6 +41,8 @@ public final class InceptionApp implements Runnable {
                 .addSubcommand(new SearchCommand())
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setOverwrittenOptionsAllowed(true); // the last value wins: wrappers can pass defaults first
+        commandLine.registerConverter(Double.class, InceptionApp::finiteNumber);
+        commandLine.registerConverter(Double.TYPE, InceptionApp::finiteNumber);
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             if (e instanceof UserError) {
                 cmd.getErr().println("error: " + e.getMessage());
@@ -49,6 +51,20 @@ public final class InceptionApp implements Runnable {
             throw e;
         });
         return commandLine;
+    }
+
+    /** An option's number: NaN and infinities are rejected when the command line is parsed. */
+    private static Double finiteNumber(String text) {
+        double value;
+        try {
+            value = Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            throw new CommandLine.TypeConversionException("'" + text + "' is not a number");
+        }
+        if (!Double.isFinite(value)) {
+            throw new CommandLine.TypeConversionException("'" + text + "' is not a finite number");
+        }
+        return value;
     }
 
     /** Runs the command line and exits with its status. */

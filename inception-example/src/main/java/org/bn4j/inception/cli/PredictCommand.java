@@ -1,5 +1,7 @@
 package org.bn4j.inception.cli;
 
+import org.bn4j.inception.UserError;
+import org.bn4j.inception.data.BitDepthImageLoader;
 import org.bn4j.inception.data.ImageFileCheck;
 import org.bn4j.inception.data.ImageShape;
 import org.bn4j.inception.data.InvalidDataException;
@@ -41,12 +43,16 @@ public class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
+        if (topK < 1) {
+            throw new UserError("--top-k must be at least 1, got " + topK);
+        }
         SavedModel model = SavedModel.load(modelFile);
         ImageShape shape = model.manifest().network().imageShape();
         List<String> labels = model.manifest().data().labels();
-        NativeImageLoader loader = new NativeImageLoader(shape.height(), shape.width(), shape.channels());
+        NativeImageLoader loader = new BitDepthImageLoader(shape.height(), shape.width(), shape.channels());
         ImagePreProcessingScaler scaler = new ImagePreProcessingScaler(0, 1);
         List<Path> skipped = new ArrayList<>();
+        int predicted = 0;
         for (Path file : imagesAt(path)) {
             if (!ImageFileCheck.check(file).readable()) {
                 skipped.add(file);
@@ -56,9 +62,14 @@ public class PredictCommand implements Callable<Integer> {
             scaler.transform(image);
             INDArray probabilities = model.network().outputSingle(image);
             out.println(file + ": " + topClasses(probabilities, labels));
+            predicted++;
         }
         if (!skipped.isEmpty()) {
             System.err.println("skipped " + skipped.size() + " unreadable or non-image files: " + skipped);
+        }
+        if (predicted == 0) {
+            throw new UserError("no readable image in " + path + (skipped.isEmpty() ? " (no files)" : "")
+                    + ": nothing to predict");
         }
         return 0;
     }
@@ -66,7 +77,7 @@ public class PredictCommand implements Callable<Integer> {
     private String topClasses(INDArray probabilities, List<String> labels) {
         return IntStream.range(0, labels.size()).boxed()
                 .sorted(Comparator.comparingDouble(i -> -probabilities.getDouble(0, i)))
-                .limit(Math.max(1, topK))
+                .limit(topK)
                 .map(i -> String.format(Locale.ROOT, "%s %.3f", labels.get(i), probabilities.getDouble(0, i)))
                 .collect(Collectors.joining(", "));
     }

@@ -8,6 +8,7 @@ import org.bn4j.inception.search.InceptionSearch;
 import org.bn4j.inception.search.InceptionSearchSpace;
 import org.bn4j.inception.search.SearchCandidate;
 import org.bn4j.inception.search.SearchData;
+import org.bn4j.inception.search.SearchFolder;
 import org.bn4j.inception.search.SearchResults;
 import org.bn4j.inception.train.Trainer;
 import picocli.CommandLine.Command;
@@ -86,6 +87,7 @@ public class SearchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream console = System.out;
         long start = System.nanoTime();
+        SearchFolder.requireNewOrEmpty(out);
         Recipe base = RecipeCatalog.bundled().get(recipeName);
         InceptionSearchSpace space = spaceOptions.space();
         DataOptionsMixin.Resolved resolved = dataOptions.resolve(seed, console);

@@ -9,6 +9,7 @@ import org.bn4j.inception.recipe.RecipeCatalog;
 import org.bn4j.inception.train.ConsoleProgress;
 import org.bn4j.inception.train.NetworkSettings;
 import org.bn4j.inception.train.ProgressReporter;
+import org.bn4j.inception.train.RunFolder;
 import org.bn4j.inception.train.Trainer;
 import org.bn4j.inception.train.TrainingRun;
 import org.bn4j.inception.train.TrainingSettings;
@@ -106,13 +107,15 @@ public class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<String> saved = resume ? ResumeArguments.savedIn(out) : null;
-        if (saved == null) {
-            return train();
+        try (RunFolder folder = RunFolder.claim(out, resume)) {        // one writer, never someone else's folder
+            List<String> saved = resume ? ResumeArguments.savedIn(out) : null;
+            if (saved == null) {
+                return train();
+            }
+            TrainCommand restored = ResumeArguments.restore(spec, saved, SESSION_OPTIONS, TrainCommand::new);
+            restored.listeners.addAll(listeners);
+            return restored.train();
         }
-        TrainCommand restored = ResumeArguments.restore(spec, saved, SESSION_OPTIONS, TrainCommand::new);
-        restored.listeners.addAll(listeners);
-        return restored.train();
     }
 
     private int train() throws IOException {

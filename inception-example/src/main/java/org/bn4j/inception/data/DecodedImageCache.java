@@ -12,8 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Images decoded once and kept in memory as network input, up to a byte budget.
  *
  * <p>Each image is decoded by DataVec's {@link NativeImageLoader} (OpenCV, the decoder and converter DataVec's
- * ImageRecordReader uses: resized to the {@link ImageShape}, converted to its channels), so its pixels are exactly
- * those the record reader would produce, unscaled (0-255 for 8-bit images). The first request decodes the file and
+ * ImageRecordReader uses: resized to the {@link ImageShape}, converted to its channels; 16-bit images brought to 8
+ * bits by {@link BitDepthImageLoader}), so its pixels are exactly those the record reader of {@link ImageBatches}
+ * would produce, unscaled (0-255). The first request decodes the file and
  * keeps the pixels while the budget allows; later requests (the next epoch, the next validation) reuse them. Once the
  * budget is spent, further images are decoded on every request and not kept: memory stays bounded and a data set
  * larger than the budget streams from disk as before. A budget of 0 keeps nothing.
@@ -27,7 +28,7 @@ public final class DecodedImageCache {
     private final ConcurrentHashMap<Path, float[]> pixels = new ConcurrentHashMap<>();
     private final AtomicLong keptBytes = new AtomicLong();
     private final AtomicLong decodes = new AtomicLong();
-    private final ThreadLocal<NativeImageLoader> loaders;
+    private final ThreadLocal<BitDepthImageLoader> loaders;
 
     /** A cache of images converted to {@code shape} that keeps at most {@code budgetBytes} of pixels. */
     public DecodedImageCache(ImageShape shape, long budgetBytes) {
@@ -36,7 +37,7 @@ public final class DecodedImageCache {
         }
         this.shape = shape;
         this.budgetBytes = budgetBytes;
-        this.loaders = ThreadLocal.withInitial(() -> new NativeImageLoader(shape.height(), shape.width(),
+        this.loaders = ThreadLocal.withInitial(() -> new BitDepthImageLoader(shape.height(), shape.width(),
                 shape.channels()));
     }
 

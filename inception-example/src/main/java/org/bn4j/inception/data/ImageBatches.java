@@ -2,6 +2,7 @@ package org.bn4j.inception.data;
 
 import org.datavec.api.io.labels.ParentPathLabelGenerator;
 import org.datavec.api.split.CollectionInputSplit;
+import org.datavec.api.split.InputSplit;
 import org.datavec.image.recordreader.ImageRecordReader;
 import org.datavec.image.transform.CropImageTransform;
 import org.datavec.image.transform.FlipImageTransform;
@@ -79,8 +80,7 @@ public final class ImageBatches {
         if (images.isEmpty()) {
             throw new IllegalArgumentException("no images to iterate over");
         }
-        ImageRecordReader reader = new ImageRecordReader(shape.height(), shape.width(), shape.channels(),
-                new ParentPathLabelGenerator());
+        ImageRecordReader reader = new BitDepthRecordReader(shape, new ParentPathLabelGenerator());
         List<URI> locations = images.stream().map(i -> i.file().toUri()).collect(Collectors.toList());
         try {
             reader.initialize(new CollectionInputSplit(locations), augmentSeed == null ? null
@@ -92,6 +92,20 @@ public final class ImageBatches {
         RecordReaderDataSetIterator iterator = new RecordReaderDataSetIterator(reader, batchSize, 1, labels.size());
         iterator.setPreProcessor(new ImagePreProcessingScaler(0, 1));
         return iterator;
+    }
+
+    /** DataVec's ImageRecordReader decoding through a {@link BitDepthImageLoader} (16-bit images scaled to 8 bits). */
+    private static final class BitDepthRecordReader extends ImageRecordReader {
+
+        BitDepthRecordReader(ImageShape shape, ParentPathLabelGenerator labels) {
+            super(shape.height(), shape.width(), shape.channels(), labels);
+        }
+
+        @Override
+        public void initialize(InputSplit split) throws IOException {
+            super.initialize(split);
+            imageLoader = new BitDepthImageLoader(height, width, channels, imageTransform);
+        }
     }
 
     private ImageTransform augmentation(long seed) {

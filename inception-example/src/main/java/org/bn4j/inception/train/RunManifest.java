@@ -3,6 +3,12 @@ package org.bn4j.inception.train;
 import org.bn4j.inception.data.DataProvenance;
 import org.bn4j.inception.recipe.Recipe;
 
+import org.bn4j.inception.Json;
+import org.bn4j.inception.UserError;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -28,4 +34,22 @@ public record RunManifest(int formatVersion, Recipe recipe, NetworkSettings netw
 
     /** Current layout version; a different one is rejected when a model is loaded. */
     public static final int FORMAT_VERSION = 1;
+
+    /**
+     * Reads the manifest {@code run.json} of a run being resumed; a {@link UserError} saying what to do when it is
+     * missing or damaged.
+     */
+    public static RunManifest readForResume(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new UserError("cannot resume: " + file + " is missing, so the run's settings are unknown; start "
+                    + "over (delete " + file.getParent() + " or give another --out)");
+        }
+        try {
+            return Json.read(file, RunManifest.class);
+        } catch (IOException | RuntimeException e) {
+            throw new UserError("cannot resume: " + file + " is damaged (" + e.getClass().getSimpleName()
+                    + "), so the run's settings are unknown; restore the file from a copy, or start over (delete "
+                    + file.getParent() + " or give another --out)", e);
+        }
+    }
 }

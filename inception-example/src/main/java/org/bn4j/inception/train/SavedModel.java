@@ -22,19 +22,29 @@ public record SavedModel(ComputationGraph network, RunManifest manifest) {
     public static final String FILE_NAME = "model.zip";
     private static final String MANIFEST_ENTRY = "bn4j-run.json";
 
-    /** Atomically writes network and manifest to {@code file}. */
+    /** Atomically writes network, manifest and a {@link ZipChecksum} to {@code file}. */
     public void save(Path file) throws IOException {
         String json = Json.MAPPER.writeValueAsString(manifest);
         AtomicFiles.writeFile(file, tmp -> {
             ModelSerializer.writeModel(network, tmp.toFile(), false);
             ModelSerializer.addObjectToFile(tmp.toFile(), MANIFEST_ENTRY, json);
+            ZipChecksum.add(tmp);
         });
     }
 
-    /** Loads a model written by {@link #save}; IllegalArgumentException for a missing or foreign file. */
+    /**
+     * Loads a model written by {@link #save}; a {@link UserError} naming the file when it is missing, damaged (its
+     * checksum does not match, or it does not unzip) or not a bn4j model.
+     */
     public static SavedModel load(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new UserError("model file " + file + " does not exist");
+        }
+        try {
+            ZipChecksum.verify(file);
+        } catch (IOException | RuntimeException e) {
+            throw new UserError("model file " + file + " is damaged (" + e.getMessage() + "); train the model again "
+                    + "or use another copy of the file", e);
         }
         String json;
         try {
@@ -47,6 +57,11 @@ public record SavedModel(ComputationGraph network, RunManifest manifest) {
             throw new UserError(file + " has manifest format " + manifest.formatVersion()
                     + "; this version reads format " + RunManifest.FORMAT_VERSION);
         }
-        return new SavedModel(ModelSerializer.restoreComputationGraph(file.toFile(), false), manifest);
+        try {
+            return new SavedModel(ModelSerializer.restoreComputationGraph(file.toFile(), false), manifest);
+        } catch (IOException | RuntimeException e) {
+            throw new UserError("model file " + file + " is damaged (" + e + "); train the model again or use "
+                    + "another copy of the file", e);
+        }
     }
 }

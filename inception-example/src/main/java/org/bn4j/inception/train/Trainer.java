@@ -173,6 +173,7 @@ public final class Trainer {
         if (populationBatches > 0 && epoch + 1 == settings.epochs()) {
             estimatePopulationStatistics(network, order);
         }
+        TrainingDiverged.requireFiniteWeights(network, checkpoints.describe()); // before validation can choke on NaN
         double accuracy = validationAccuracy(network);
         EpochMetrics metrics = new EpochMetrics(epoch + 1, network.getIterationCount(),
                 state.lossSum() / Math.max(1, state.imagesDone()), state.imagesDone() / Math.max(1e-9,
@@ -213,6 +214,8 @@ public final class Trainer {
                 network.fit(batch);                 // a last batch smaller than the replica count
             }
             double seconds = secondsBefore + (System.nanoTime() - epochStart) / 1e9;
+            TrainingDiverged.requireFiniteLoss(network.score(), network.getIterationCount(),
+                    recipe.learningRateAt(state.epoch()), checkpoints.describe());
             state = state.afterBatch(network.score(), batch.numExamples(), seconds - state.seconds());
             progress.batchDone(network.score(), state.imagesDone() / Math.max(1e-9, state.seconds()));
             if (network.getIterationCount() % settings.checkpointEvery() == 0) {

@@ -81,7 +81,7 @@ public final class TrainingRun {
         TrainingState state;
         Optional<CheckpointStore.Checkpoint> checkpoint = resume ? checkpoints.load() : Optional.empty();
         if (checkpoint.isPresent()) {
-            RunManifest saved = Json.read(settings.outDir().resolve(MANIFEST_FILE), RunManifest.class);
+            RunManifest saved = RunManifest.readForResume(settings.outDir().resolve(MANIFEST_FILE));
             requireSameRun(saved, manifest);
             manifest = new RunManifest(saved.formatVersion(), saved.recipe(), saved.network(), saved.data(),
                     settings.epochs(), saved.batchSize(), saved.seed(), saved.augment(), saved.iterationsPerEpoch(),
