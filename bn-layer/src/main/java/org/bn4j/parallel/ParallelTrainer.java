@@ -219,6 +219,11 @@ public final class ParallelTrainer implements AutoCloseable {
             nanos[4] += end - marks[2];
             nanos[5]++;
         } catch (RuntimeException | Error e) {
+            if (step.marks()[2] != 0) {
+                // every replica had finished and the gradient was reduced: the network's updater or one of its
+                // listeners threw (a listener that stops training, say), not a replica; it propagates as thrown
+                throw e;
+            }
             throw abandon(results, stepSync, 0, e);
         } finally {
             BatchStatisticsSync.unbind();

@@ -262,6 +262,45 @@ class ParallelTrainerTest {
     }
 
     @Test
+    void anExceptionOfTheNetworksListenerAfterTheUpdatePropagatesAsThrownAsWithFit() {
+        MultiLayerConfiguration conf = convNetwork(DataType.DOUBLE, CNN2DFormat.NCHW,
+                PopulationAveraging.MOVING_AVERAGE);
+        MultiLayerNetwork single = init(conf.clone());
+        MultiLayerNetwork parallel = init(conf.clone());
+        single.addListeners(new StopOnSecondStep());
+        parallel.addListeners(new StopOnSecondStep());
+        try (ParallelTrainer trainer = ParallelTrainer.builder(parallel).replicas(2).build()) {
+            for (int step = 1; step <= 3; step++) {
+                DataSet batch = batch(DataType.DOUBLE, CNN2DFormat.NCHW, 6, step);
+                if (step == 2) {
+                    assertThrows(StopOnSecondStep.Stop.class, () -> single.fit(batch));
+                    assertThrows(StopOnSecondStep.Stop.class, () -> trainer.fit(batch));
+                } else {
+                    single.fit(batch);
+                    trainer.fit(batch);                 // and the trainer goes on after it
+                }
+            }
+        }
+        assertEquals(single.getIterationCount(), parallel.getIterationCount());
+        assertClose(single.params(), parallel.params(), 1e-10);
+    }
+
+    /** Throws after the second update, as the search's stop signal does after a diverged step. */
+    private static final class StopOnSecondStep extends org.deeplearning4j.optimize.api.BaseTrainingListener {
+        static final class Stop extends RuntimeException {
+        }
+
+        private int calls;
+
+        @Override
+        public void iterationDone(org.deeplearning4j.nn.api.Model model, int iteration, int epoch) {
+            if (++calls == 2) {
+                throw new Stop();
+            }
+        }
+    }
+
+    @Test
     void noReplicaThreadIsLeftRunningAfterClose() {
         MultiLayerNetwork net = init(convNetwork(DataType.FLOAT, CNN2DFormat.NCHW,
                 PopulationAveraging.MOVING_AVERAGE));
