@@ -49,6 +49,9 @@ public final class Fig3Command implements Callable<Integer> {
     @Mixin
     ConvolutionOption convolution;
 
+    @Mixin
+    ReplicasOption replicas;
+
     @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
             description = "ND4J threads; 0 keeps ND4J's default (default: ${DEFAULT-VALUE}).")
     int threads;
@@ -64,7 +67,7 @@ public final class Fig3Command implements Callable<Integer> {
         DataSourceMixin.Resolved resolved = dataSource.resolve();
         ImageFolderData images = ImageFolderData.load(new DataOptions(resolved.root(), 0.1, false,
                 settings.trainLimit(), settings.valLimit(), settings.seed()), resolved.source());
-        Fig3Result result = Fig3Experiment.run(settings, images, out, commandLine());
+        Fig3Result result = Fig3Experiment.run(settings, images, out, commandLine(), replicas.replicas());
         System.out.printf(Locale.ROOT, "fig3: %.1f min; report %s%n", result.totalSeconds() / 60,
                 out.resolve(Fig3Report.FILE));
         return 0;
@@ -84,6 +87,9 @@ public final class Fig3Command implements Callable<Integer> {
         }
         if (trainLimit != null) {
             line.append(" --train-limit ").append(trainLimit);
+        }
+        if (replicas.replicas != 0) {
+            line.append(" --replicas ").append(replicas.replicas);
         }
         if (dataSource.data() != null) {
             line.append(" --data ").append(dataSource.data());

@@ -41,6 +41,9 @@ public class SearchCommand implements Callable<Integer> {
     DataOptionsMixin dataOptions;
 
     @Mixin
+    ReplicasOption replicas;
+
+    @Mixin
     FinalStatisticsMixin finalStatistics;
 
     @Mixin
@@ -100,7 +103,7 @@ public class SearchCommand implements Callable<Integer> {
         console.println("space: " + space);
 
         CandidateTrainer trainer = new CandidateTrainer(base, epochs, inputShape.stem(), seed,
-                finalStatistics.populationBatches(), convolution.convolution());
+                finalStatistics.populationBatches(), convolution.convolution(), replicas.replicas());
         console.println("final statistics of every candidate (as in train): "
                 + Trainer.describeFinalStatistics(finalStatistics.populationBatches()));
         InceptionSearch search = new InceptionSearch(space, trainer, opened,

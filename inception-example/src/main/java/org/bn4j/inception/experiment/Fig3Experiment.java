@@ -33,9 +33,13 @@ public final class Fig3Experiment {
     private Fig3Experiment() {
     }
 
-    /** Runs every recipe of {@code settings} on {@code data} and writes the files and report into {@code outDir}. */
-    public static Fig3Result run(Fig3Settings settings, ImageFolderData data, Path outDir, String command)
-            throws IOException {
+    /**
+     * Runs every recipe of {@code settings} on {@code data} and writes the files and report into {@code outDir}, each
+     * training step split over {@code replicas} replicas of the network (bn4j's ParallelTrainer; 1 = the network's
+     * own fit).
+     */
+    public static Fig3Result run(Fig3Settings settings, ImageFolderData data, Path outDir, String command,
+                                 int replicas) throws IOException {
         Files.createDirectories(outDir);
         long start = System.nanoTime();
         RecipeCatalog catalog = RecipeCatalog.bundled();
@@ -50,7 +54,9 @@ public final class Fig3Experiment {
             TrainingSettings training = new TrainingSettings(settings.epochs(), settings.batchSize(),
                     Integer.MAX_VALUE, outDir.resolve("runs").resolve(recipe.name()), settings.seed(), false);
             LOG.info("fig3: training {}", recipe.describe());
-            TrainingRun.Result result = new TrainingRun(recipe, network, data, training).run(true);
+            TrainingRun run = new TrainingRun(recipe, network, data, training);
+            run.trainer().replicas(replicas);
+            TrainingRun.Result result = run.run(true);
             Curve curve = new Curve(recipe.name(), List.of());
             for (EpochMetrics epoch : result.state().history()) {
                 curve = curve.plus(epoch.iterations(), epoch.valAccuracy());

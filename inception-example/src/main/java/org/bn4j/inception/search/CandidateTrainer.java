@@ -31,11 +31,17 @@ import java.time.Instant;
  * @param convolution which convolution layer every candidate's network uses
  */
 public record CandidateTrainer(Recipe baseRecipe, int epochs, Stem stem, long seed, int populationBatches,
-                               ConvolutionKind convolution) {
+                               ConvolutionKind convolution, int replicas) {
+
+    /** A trainer whose candidates train with the network's own fit on one thread. */
+    public CandidateTrainer(Recipe baseRecipe, int epochs, Stem stem, long seed, int populationBatches,
+                            ConvolutionKind convolution) {
+        this(baseRecipe, epochs, stem, seed, populationBatches, convolution, 1);
+    }
 
     /** A trainer whose candidates use bn4j's fast convolution. */
     public CandidateTrainer(Recipe baseRecipe, int epochs, Stem stem, long seed, int populationBatches) {
-        this(baseRecipe, epochs, stem, seed, populationBatches, ConvolutionKind.FAST);
+        this(baseRecipe, epochs, stem, seed, populationBatches, ConvolutionKind.FAST, 1);
     }
 
     /** A trained candidate and how it was made. */
@@ -56,6 +62,7 @@ public record CandidateTrainer(Recipe baseRecipe, int epochs, Stem stem, long se
                 false);
         Trainer trainer = new Trainer(data.data(), data.batches(), recipe, settings)
                 .populationBatches(populationBatches)
+                .replicas(replicas)
                 .addListener(stop);
         ComputationGraphConfiguration conf = network.configuration(recipe, data.data().labels().size(),
                 trainer.iterationsPerEpoch(), seed);
