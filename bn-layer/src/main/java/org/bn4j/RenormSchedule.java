@@ -1,5 +1,6 @@
 package org.bn4j;
 
+import java.io.Serializable;
 import java.util.Objects;
 
 /**
@@ -17,7 +18,9 @@ import java.util.Objects;
  *
  * <p>Immutable; part of the {@link BatchNorm} configuration and its JSON.
  */
-public final class RenormSchedule {
+public final class RenormSchedule implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     /** r_max after the ramp: 3 (the paper's). */
     public static final double DEFAULT_R_MAX = 3.0;
