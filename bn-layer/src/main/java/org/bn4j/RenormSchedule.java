@@ -1,5 +1,7 @@
 package org.bn4j;
 
+import org.nd4j.shade.jackson.annotation.JsonProperty;
+
 import java.io.Serializable;
 import java.util.Objects;
 
@@ -33,11 +35,16 @@ public final class RenormSchedule implements Serializable {
     /** Iteration at which d_max is reached: 25000 (the paper's). */
     public static final long DEFAULT_D_MAX_AT = 25000;
 
-    // Not final, and a private no-arg constructor: DL4J's JSON mapper writes and reads fields.
+    // Not final, and a private no-arg constructor: DL4J's JSON mapper writes getters and reads fields; a field is
+    // matched to its getter by name, which "getRMax" (Jackson: "rmax") would miss without the annotations.
+    @JsonProperty("rMax")
     private double rMax;
+    @JsonProperty("dMax")
     private double dMax;
     private long warmup;
+    @JsonProperty("rMaxAt")
     private long rMaxAt;
+    @JsonProperty("dMaxAt")
     private long dMaxAt;
 
     private RenormSchedule() {
@@ -113,11 +120,13 @@ public final class RenormSchedule implements Serializable {
     }
 
     /** r_max after the ramp. */
+    @JsonProperty("rMax")   // NOTE: Jackson would name the getter "rmax", not the field's name
     public double getRMax() {
         return rMax;
     }
 
     /** d_max after the ramp. */
+    @JsonProperty("dMax")   // NOTE: Jackson would name the getter "dmax", not the field's name
     public double getDMax() {
         return dMax;
     }
@@ -128,11 +137,13 @@ public final class RenormSchedule implements Serializable {
     }
 
     /** Iteration at which r_max is reached. */
+    @JsonProperty("rMaxAt")   // NOTE: Jackson would name the getter "rmaxat", not the field's name
     public long getRMaxAt() {
         return rMaxAt;
     }
 
     /** Iteration at which d_max is reached. */
+    @JsonProperty("dMaxAt")   // NOTE: Jackson would name the getter "dmaxat", not the field's name
     public long getDMaxAt() {
         return dMaxAt;
     }
