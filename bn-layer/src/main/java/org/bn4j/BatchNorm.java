@@ -439,8 +439,9 @@ public class BatchNorm extends FeedForwardLayer {
         /**
          * Batch Renormalization (Ioffe 2017): train with the batch statistics corrected by r and d toward the moving
          * averages, with limits from {@link #renormSchedule(RenormSchedule)}. Adds the parameter
-         * {@link BatchNorm#RENORM_STEP}. Not with {@link #frozenStatistics(boolean) frozen statistics}. Defaults to
-         * false.
+         * {@link BatchNorm#RENORM_STEP}. {@link #frozenStatistics(boolean) Frozen statistics} take precedence: a frozen
+         * layer trains with the population map and its renorm step stays where it is (so that
+         * {@link org.bn4j.deploy.BatchNormFreezer} works on renormalized networks too). Defaults to false.
          */
         public Builder batchRenorm(boolean batchRenorm) {
             this.batchRenorm = batchRenorm;

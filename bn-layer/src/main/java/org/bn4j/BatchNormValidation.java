@@ -39,10 +39,6 @@ final class BatchNormValidation {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(bn.describe() + ": " + e.getMessage(), e);
         }
-        if (bn.isBatchRenorm() && bn.isFrozenStatistics()) {
-            throw new IllegalArgumentException(bn.describe() + ": batchRenorm and frozenStatistics exclude each "
-                    + "other (frozen statistics train with the population statistics only)");
-        }
         if (bn.getNIn() > 0 && bn.getNOut() > 0 && bn.getNIn() != bn.getNOut()) {
             throw new IllegalArgumentException(bn.describe() + ": nIn (" + bn.getNIn() + ") and nOut ("
                     + bn.getNOut() + ") must be equal: batch normalization keeps the number of features");

@@ -129,10 +129,9 @@ class BatchRenormEquivalenceTest {
 
     @Test
     void inconsistentOptionsAreRejectedWithTheLayerName() {
-        IllegalArgumentException frozen = assertThrows(IllegalArgumentException.class, () -> new BatchNorm.Builder()
-                .name("bn3").batchRenorm(true).frozenStatistics(true).build());
-        assertTrue(frozen.getMessage().contains("bn3"), frozen.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new BatchNorm.Builder().ghostBatchSize(-1).build());
+        IllegalArgumentException ghost = assertThrows(IllegalArgumentException.class, () -> new BatchNorm.Builder()
+                .name("bn3").ghostBatchSize(-1).build());
+        assertTrue(ghost.getMessage().contains("bn3"), ghost.getMessage());
         assertThrows(IllegalArgumentException.class, () -> RenormSchedule.of(0.5, 1, 0, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> RenormSchedule.of(2, -1, 0, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> RenormSchedule.of(2, 1, 10, 5, 20));
@@ -140,6 +139,24 @@ class BatchRenormEquivalenceTest {
         IllegalArgumentException tiny = assertThrows(IllegalArgumentException.class,
                 () -> net.fit(data("DENSE", DataType.DOUBLE, 4, 0)));
         assertTrue(tiny.getMessage().contains("more than 1 value per feature"), tiny.getMessage());
+    }
+
+    @Test
+    void frozenStatisticsTakePrecedenceOverRenormAndKeepTheRenormStep() {
+        MultiLayerNetwork renorm = network("NCHW", DataType.DOUBLE, b -> b.batchRenorm(true)
+                .renormSchedule(RenormSchedule.constant(2, 1)).ghostBatchSize(2));
+        renorm.fit(data("NCHW", DataType.DOUBLE, 6, 0));
+        org.bn4j.deploy.BatchNormFreezer.freeze(renorm);
+        INDArray mean = renorm.getLayer(1).getParam(BatchNorm.MEAN).dup();
+        DataSet data = data("NCHW", DataType.DOUBLE, 6, 1);
+        assertEquals(renorm.output(data.getFeatures()), renorm.feedForward(data.getFeatures(), true).get(4),
+                "frozen: training forward is the population map");
+        renorm.fit(data);
+        assertEquals(mean, renorm.getLayer(1).getParam(BatchNorm.MEAN));
+        assertEquals(1.0, renorm.getLayer(1).getParam(BatchNorm.RENORM_STEP).getDouble(0));
+        MultiLayerNetwork reloaded = new MultiLayerNetwork(renorm.getLayerWiseConfigurations().clone());
+        reloaded.init(renorm.params().dup(), false);       // a frozen renorm configuration still instantiates
+        assertEquals(renorm.output(data.getFeatures()), reloaded.output(data.getFeatures()));
     }
 
     @Test
