@@ -114,6 +114,23 @@ class BatchRenormEquivalenceTest {
     }
 
     @Test
+    void renormWithSynchronizedReplicasIsRenormOverTheWholeBatch() {
+        UnaryOperator<BatchNorm.Builder> renorm = b -> b.batchRenorm(true)
+                .renormSchedule(RenormSchedule.constant(1.5, 0.3));
+        MultiLayerNetwork single = network("NHWC", DataType.DOUBLE, renorm);
+        MultiLayerNetwork replicated = network("NHWC", DataType.DOUBLE, renorm);
+        try (ParallelTrainer trainer = ParallelTrainer.builder(replicated).replicas(2).build()) {  // synchronized
+            for (int i = 0; i < 3; i++) {
+                DataSet data = data("NHWC", DataType.DOUBLE, 8, i);
+                single.fit(data);
+                trainer.fit(data);
+            }
+        }
+        assertClose(single.params(), replicated.params(), 1e-10);
+        assertEquals(3.0, replicated.getLayer(1).getParam(BatchNorm.RENORM_STEP).getDouble(0));
+    }
+
+    @Test
     void inferenceIgnoresRenormAndGhostBatches() {
         MultiLayerNetwork plain = network("NHWC", DataType.DOUBLE, b -> b);
         MultiLayerNetwork both = network("NHWC", DataType.DOUBLE, b -> b.batchRenorm(true)
