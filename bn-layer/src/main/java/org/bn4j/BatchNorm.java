@@ -54,6 +54,22 @@ import java.util.Objects;
  * gradient through it ({@code dx = γ/√(Var[x]+ε)·dy}), and leaves the population statistics unchanged; for
  * fine-tuning with small batches after {@link org.bn4j.statistics.PopulationStatistics#estimate Algorithm 2}.
  *
+ * <p><b>Batch Renormalization</b> ({@link Builder#batchRenorm(boolean)}; Ioffe, "Batch Renormalization: Towards
+ * Reducing Minibatch Dependence in Batch-Normalized Models", NIPS 2017): training normalizes with the batch statistics
+ * and corrects toward the moving averages E[x], σ = √(Var[x]+ε),
+ * {@code y = γ·(x̂·r + d) + β} with {@code r = clip(σ_B/σ, 1/r_max, r_max)}, {@code d = clip((μ_B − E[x])/σ,
+ * −d_max, d_max)}, {@code σ_B = √(σ²_B+ε)}, r and d constants in the backward pass; the limits follow a
+ * {@link RenormSchedule} over the layer's own iteration count (parameter {@link #RENORM_STEP}). Inference is
+ * unchanged: the population map. The moving averages are the layer's usual ones (mean and unbiased variance, decay
+ * {@link #getDecay()}): the paper averages σ_B itself; averaging the variance keeps one set of population statistics
+ * for inference, Algorithm 2, folding and freezing, and makes {@code r_max = 1, d_max = 0} plain batch normalization
+ * exactly.
+ *
+ * <p><b>Ghost batches</b> ({@link Builder#ghostBatchSize(int)}; Hoffer, Hubara &amp; Soudry 2017): training splits
+ * each mini-batch into {@code ⌈N/g⌉} near-equal sub-batches of at most g examples
+ * ({@link org.bn4j.math.SubBatches}) and normalizes each with its own statistics; the population statistics move by
+ * the average of the sub-batches' updates (as with replicas' per-replica statistics). Inference is unchanged.
+ *
  * <p>Usage: {@code new BatchNorm.Builder().eps(1e-5).decay(0.9).build()}; nIn is inferred from the previous layer
  * when the network's input type is set. Parameters: {@link #GAMMA}, {@link #BETA} (learned, absent when
  * {@link Builder#learnGammaBeta(boolean) fixed}), {@link #MEAN}, {@link #VAR}, and {@link #COUNT} for cumulative
@@ -75,6 +91,8 @@ public class BatchNorm extends FeedForwardLayer {
     public static final String VAR = BatchNormParamInitializer.VAR;
     /** Parameter key of the batch count of a cumulative average (init 0; cumulative averaging only). */
     public static final String COUNT = BatchNormParamInitializer.COUNT;
+    /** Parameter key of the iteration count of Batch Renormalization's schedule (init 0; batch renorm only). */
+    public static final String RENORM_STEP = BatchNormParamInitializer.RENORM_STEP;
 
     /** Default ε: 1e-5. */
     public static final double DEFAULT_EPS = 1e-5;
@@ -88,6 +106,9 @@ public class BatchNorm extends FeedForwardLayer {
     private boolean learnGammaBeta;
     private CNN2DFormat dataFormat;
     private boolean frozenStatistics;
+    private boolean batchRenorm;
+    private RenormSchedule renormSchedule;
+    private int ghostBatchSize;
 
     /** For JSON deserialization; equals {@code new Builder().build()}. */
     public BatchNorm() {
@@ -102,6 +123,9 @@ public class BatchNorm extends FeedForwardLayer {
         this.learnGammaBeta = builder.learnGammaBeta;
         this.dataFormat = builder.dataFormat;
         this.frozenStatistics = builder.frozenStatistics;
+        this.batchRenorm = builder.batchRenorm;
+        this.renormSchedule = builder.renormSchedule;
+        this.ghostBatchSize = builder.ghostBatchSize;
         initializeConstraints(builder);
     }
 
@@ -200,7 +224,7 @@ public class BatchNorm extends FeedForwardLayer {
         long numParams = initializer().numParams(this);
         long updaterState = 0;
         for (String key : initializer().paramKeys(this)) {
-            updaterState += getUpdaterByParam(key).stateSize(BatchNormParamInitializer.COUNT.equals(key) ? 1 : nOut);
+            updaterState += getUpdaterByParam(key).stateSize(BatchNormParamInitializer.isScalar(key) ? 1 : nOut);
         }
         // Training keeps only per-feature mean and 1/σ for backprop; inference needs no working memory.
         return new LayerMemoryReport.Builder(layerName, BatchNorm.class, inputType, outputType)
@@ -277,6 +301,36 @@ public class BatchNorm extends FeedForwardLayer {
         this.frozenStatistics = frozenStatistics;
     }
 
+    /**
+     * True for Batch Renormalization (Ioffe 2017) in training: batch statistics corrected by r and d toward the moving
+     * averages. Defaults to false.
+     */
+    public boolean isBatchRenorm() {
+        return batchRenorm;
+    }
+
+    public void setBatchRenorm(boolean batchRenorm) {
+        this.batchRenorm = batchRenorm;
+    }
+
+    /** The r_max/d_max schedule of Batch Renormalization. Defaults to {@link RenormSchedule#paper()}. */
+    public RenormSchedule getRenormSchedule() {
+        return renormSchedule;
+    }
+
+    public void setRenormSchedule(RenormSchedule renormSchedule) {
+        this.renormSchedule = renormSchedule;
+    }
+
+    /** Examples per ghost batch in training; 0 normalizes over the whole mini-batch. Defaults to 0. */
+    public int getGhostBatchSize() {
+        return ghostBatchSize;
+    }
+
+    public void setGhostBatchSize(int ghostBatchSize) {
+        this.ghostBatchSize = ghostBatchSize;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -288,19 +342,23 @@ public class BatchNorm extends FeedForwardLayer {
         BatchNorm that = (BatchNorm) o;
         return Double.compare(eps, that.eps) == 0 && Double.compare(decay, that.decay) == 0
                 && averaging == that.averaging && learnGammaBeta == that.learnGammaBeta
-                && dataFormat == that.dataFormat && frozenStatistics == that.frozenStatistics;
+                && dataFormat == that.dataFormat && frozenStatistics == that.frozenStatistics
+                && batchRenorm == that.batchRenorm && Objects.equals(renormSchedule, that.renormSchedule)
+                && ghostBatchSize == that.ghostBatchSize;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), eps, decay, averaging, learnGammaBeta, dataFormat, frozenStatistics);
+        return Objects.hash(super.hashCode(), eps, decay, averaging, learnGammaBeta, dataFormat, frozenStatistics,
+                batchRenorm, renormSchedule, ghostBatchSize);
     }
 
     @Override
     public String toString() {
         return "BatchNorm(name=" + layerName + ", nIn=" + nIn + ", nOut=" + nOut + ", eps=" + eps + ", decay=" + decay
                 + ", averaging=" + averaging + ", learnGammaBeta=" + learnGammaBeta + ", dataFormat=" + dataFormat
-                + ", frozenStatistics=" + frozenStatistics
+                + ", frozenStatistics=" + frozenStatistics + ", batchRenorm=" + batchRenorm
+                + (batchRenorm ? ", renormSchedule=" + renormSchedule : "") + ", ghostBatchSize=" + ghostBatchSize
                 + ")";
     }
 
@@ -312,6 +370,9 @@ public class BatchNorm extends FeedForwardLayer {
         private boolean learnGammaBeta = true;
         private CNN2DFormat dataFormat = CNN2DFormat.NCHW;
         private boolean frozenStatistics = false;
+        private boolean batchRenorm = false;
+        private RenormSchedule renormSchedule = RenormSchedule.paper();
+        private int ghostBatchSize = 0;
 
         /**
          * A builder with every default. The activation defaults to identity here (DL4J's network-wide default,
@@ -372,6 +433,34 @@ public class BatchNorm extends FeedForwardLayer {
          */
         public Builder frozenStatistics(boolean frozenStatistics) {
             this.frozenStatistics = frozenStatistics;
+            return this;
+        }
+
+        /**
+         * Batch Renormalization (Ioffe 2017): train with the batch statistics corrected by r and d toward the moving
+         * averages, with limits from {@link #renormSchedule(RenormSchedule)}. Adds the parameter
+         * {@link BatchNorm#RENORM_STEP}. {@link #frozenStatistics(boolean) Frozen statistics} take precedence: a frozen
+         * layer trains with the population map and its renorm step stays where it is (so that
+         * {@link org.bn4j.deploy.BatchNormFreezer} works on renormalized networks too). Defaults to false.
+         */
+        public Builder batchRenorm(boolean batchRenorm) {
+            this.batchRenorm = batchRenorm;
+            return this;
+        }
+
+        /** The r_max/d_max schedule of Batch Renormalization. Defaults to {@link RenormSchedule#paper()}. */
+        public Builder renormSchedule(RenormSchedule renormSchedule) {
+            this.renormSchedule = renormSchedule;
+            return this;
+        }
+
+        /**
+         * Ghost batch normalization: in training, statistics over sub-batches of at most {@code size} examples
+         * ({@code ⌈N/size⌉} near-equal parts of a mini-batch of N); at inference the population statistics, as
+         * without. 0 (or a size &ge; N) normalizes over the whole mini-batch. Defaults to 0.
+         */
+        public Builder ghostBatchSize(int size) {
+            this.ghostBatchSize = size;
             return this;
         }
 

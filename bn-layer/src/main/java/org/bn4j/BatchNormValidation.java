@@ -27,6 +27,18 @@ final class BatchNormValidation {
         if (bn.getDataFormat() == null) {
             throw new IllegalArgumentException(bn.describe() + ": dataFormat must not be null");
         }
+        if (bn.getGhostBatchSize() < 0) {
+            throw new IllegalArgumentException(bn.describe() + ": ghostBatchSize must be >= 0 (0 = the whole "
+                    + "mini-batch), got " + bn.getGhostBatchSize());
+        }
+        if (bn.getRenormSchedule() == null) {
+            throw new IllegalArgumentException(bn.describe() + ": renormSchedule must not be null");
+        }
+        try {
+            bn.getRenormSchedule().check();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(bn.describe() + ": " + e.getMessage(), e);
+        }
         if (bn.getNIn() > 0 && bn.getNOut() > 0 && bn.getNIn() != bn.getNOut()) {
             throw new IllegalArgumentException(bn.describe() + ": nIn (" + bn.getNIn() + ") and nOut ("
                     + bn.getNOut() + ") must be equal: batch normalization keeps the number of features");

@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import static org.bn4j.testutil.ArrayAssertions.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Configuration JSON, ModelSerializer round trips, and a frozen saved model that must keep loading. */
@@ -51,6 +52,42 @@ class SerializationTest {
         assertEquals(CNN2DFormat.NHWC, restored.getDataFormat());
         assertEquals(conf, back);
         assertEquals(conf.toJson(), back.toJson());
+    }
+
+    @Test
+    void renormAndGhostBatchOptionsSurviveJsonAndModelSerializerRoundTrips(@TempDir Path dir) throws Exception {
+        RenormSchedule schedule = RenormSchedule.of(2.5, 1.5, 10, 300, 200);
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).updater(new Adam(0.01)).list()
+                .layer(new ConvolutionLayer.Builder(2, 2).nOut(4).activation(Activation.IDENTITY).build())
+                .layer(new BatchNorm.Builder().batchRenorm(true).renormSchedule(schedule).ghostBatchSize(3)
+                        .activation(Activation.RELU).build())
+                .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(5, 5, 2)).build();
+        MultiLayerConfiguration back = MultiLayerConfiguration.fromJson(conf.toJson());
+        assertEquals(conf, back);
+        BatchNorm restoredLayer = (BatchNorm) back.getConf(1).getLayer();
+        assertTrue(restoredLayer.isBatchRenorm());
+        assertEquals(schedule, restoredLayer.getRenormSchedule());
+        assertEquals(3, restoredLayer.getGhostBatchSize());
+
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        DataSet data = new DataSet(Nd4j.rand(DataType.FLOAT, 6, 2, 5, 5).muli(3),
+                Nd4j.eye(3).getRows(0, 1, 2, 0, 1, 2).castTo(DataType.FLOAT));
+        for (int i = 0; i < 12; i++) {
+            net.fit(data);
+        }
+        assertEquals(12.0, net.getLayer(1).getParam(BatchNorm.RENORM_STEP).getDouble(0));
+        File file = dir.resolve("renorm.zip").toFile();
+        ModelSerializer.writeModel(net, file, true);
+        MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(file, true);
+        assertEquals(net.params(), restored.params());
+        assertEquals(12.0, restored.getLayer(1).getParam(BatchNorm.RENORM_STEP).getDouble(0), "schedule clock kept");
+        net.fit(data);
+        restored.fit(data);
+        assertClose(net.params(), restored.params(), 1e-6);
     }
 
     @Test
@@ -90,6 +127,12 @@ class SerializationTest {
             assertClose(expected, net.output(input), 1e-5);
             BatchNorm bn = (BatchNorm) net.getLayer(1).conf().getLayer();
             assertEquals(1e-4, bn.getEps());
+            // options added later read as their defaults: no renorm (no renormStep parameter), no ghost batches
+            assertFalse(bn.isBatchRenorm());
+            assertEquals(RenormSchedule.paper(), bn.getRenormSchedule());
+            assertEquals(0, bn.getGhostBatchSize());
+            assertEquals(java.util.List.of(BatchNorm.GAMMA, BatchNorm.BETA, BatchNorm.MEAN, BatchNorm.VAR),
+                    new java.util.ArrayList<>(net.getLayer(1).paramTable().keySet()));
             assertTrue(net.getLayer(1).getParam(BatchNorm.VAR).minNumber().doubleValue() > 0);
         }
     }

@@ -2,6 +2,7 @@ package org.bn4j.arbiter;
 
 import org.bn4j.BatchNorm;
 import org.bn4j.PopulationAveraging;
+import org.bn4j.RenormSchedule;
 import org.deeplearning4j.arbiter.layers.FeedForwardLayerSpace;
 import org.deeplearning4j.arbiter.optimize.api.ParameterSpace;
 import org.deeplearning4j.arbiter.optimize.parameter.FixedValue;
@@ -13,7 +14,8 @@ import java.util.Objects;
 
 /**
  * Arbiter layer space for bn4j's {@link BatchNorm}: each candidate network gets a {@code BatchNorm} layer whose ε,
- * moving-average decay, averaging mode and learned-or-fixed γ/β are drawn from this space. It plugs into Arbiter's
+ * moving-average decay, averaging mode, learned-or-fixed γ/β, Batch Renormalization (on/off and its r_max/d_max
+ * schedule) and ghost batch size are drawn from this space. It plugs into Arbiter's
  * {@code MultiLayerSpace} and {@code ComputationGraphSpace} exactly like Arbiter's own {@code BatchNormalizationSpace},
  * and round-trips through their JSON/YAML.
  *
@@ -23,11 +25,14 @@ import java.util.Objects;
  *         .decay(new ContinuousParameterSpace(0.8, 0.99))
  *         .averaging(PopulationAveraging.MOVING_AVERAGE, PopulationAveraging.CUMULATIVE)
  *         .learnGammaBeta(new BooleanSpace())
+ *         .batchRenorm(new BooleanSpace())
+ *         .renormSchedule(RenormSchedule.of(3, 5, 500, 4000, 2500))
+ *         .ghostBatchSize(new DiscreteParameterSpace<>(0, 8, 16))
  *         .build();
  * }</pre>
  *
  * <p>An option left unset keeps {@link BatchNorm.Builder}'s default (ε 1e-5, decay 0.9, moving average, learned γ/β,
- * identity activation); the other layer options (nIn/nOut, activation, updater, ...) come from Arbiter's base builder.
+ * identity activation, no renorm, no ghost batches); the other layer options (nIn/nOut, activation, updater, ...) come from Arbiter's base builder.
  * Arbiter's JSON writes the fields directly with {@code @class} type names; the enum choices come back as enums
  * because the fields declare their value type.
  */
@@ -38,6 +43,9 @@ public class BatchNormLayerSpace extends FeedForwardLayerSpace<BatchNorm> {
     protected ParameterSpace<PopulationAveraging> averaging;
     protected ParameterSpace<Boolean> learnGammaBeta;
     protected ParameterSpace<CNN2DFormat> dataFormat;
+    protected ParameterSpace<Boolean> batchRenorm;
+    protected ParameterSpace<RenormSchedule> renormSchedule;
+    protected ParameterSpace<Integer> ghostBatchSize;
 
     /** For Arbiter's Jackson JSON/YAML deserialization (fields are read directly). */
     private BatchNormLayerSpace() {
@@ -50,6 +58,9 @@ public class BatchNormLayerSpace extends FeedForwardLayerSpace<BatchNorm> {
         this.averaging = builder.averaging;
         this.learnGammaBeta = builder.learnGammaBeta;
         this.dataFormat = builder.dataFormat;
+        this.batchRenorm = builder.batchRenorm;
+        this.renormSchedule = builder.renormSchedule;
+        this.ghostBatchSize = builder.ghostBatchSize;
         this.numParameters = LeafUtils.countUniqueParameters(collectLeaves());
     }
 
@@ -78,6 +89,15 @@ public class BatchNormLayerSpace extends FeedForwardLayerSpace<BatchNorm> {
         if (dataFormat != null) {
             builder.dataFormat(dataFormat.getValue(values));
         }
+        if (batchRenorm != null) {
+            builder.batchRenorm(batchRenorm.getValue(values));
+        }
+        if (renormSchedule != null) {
+            builder.renormSchedule(renormSchedule.getValue(values));
+        }
+        if (ghostBatchSize != null) {
+            builder.ghostBatchSize(ghostBatchSize.getValue(values));
+        }
     }
 
     /** Space of ε, or null for BatchNorm's default. */
@@ -105,6 +125,21 @@ public class BatchNormLayerSpace extends FeedForwardLayerSpace<BatchNorm> {
         return dataFormat;
     }
 
+    /** Space of the Batch Renormalization on/off choice, or null for BatchNorm's default (off). */
+    public ParameterSpace<Boolean> getBatchRenorm() {
+        return batchRenorm;
+    }
+
+    /** Space of the renorm r_max/d_max schedule, or null for BatchNorm's default (the paper's). */
+    public ParameterSpace<RenormSchedule> getRenormSchedule() {
+        return renormSchedule;
+    }
+
+    /** Space of the ghost batch size (0 = whole mini-batch), or null for BatchNorm's default (0). */
+    public ParameterSpace<Integer> getGhostBatchSize() {
+        return ghostBatchSize;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -116,7 +151,9 @@ public class BatchNormLayerSpace extends FeedForwardLayerSpace<BatchNorm> {
         BatchNormLayerSpace that = (BatchNormLayerSpace) o;
         return Objects.equals(eps, that.eps) && Objects.equals(decay, that.decay)
                 && Objects.equals(averaging, that.averaging) && Objects.equals(learnGammaBeta, that.learnGammaBeta)
-                && Objects.equals(dataFormat, that.dataFormat);
+                && Objects.equals(dataFormat, that.dataFormat) && Objects.equals(batchRenorm, that.batchRenorm)
+                && Objects.equals(renormSchedule, that.renormSchedule)
+                && Objects.equals(ghostBatchSize, that.ghostBatchSize);
     }
 
     @Override
@@ -126,7 +163,8 @@ public class BatchNormLayerSpace extends FeedForwardLayerSpace<BatchNorm> {
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), eps, decay, averaging, learnGammaBeta, dataFormat);
+        return Objects.hash(super.hashCode(), eps, decay, averaging, learnGammaBeta, dataFormat, batchRenorm,
+                renormSchedule, ghostBatchSize);
     }
 
     @Override
@@ -147,6 +185,9 @@ public class BatchNormLayerSpace extends FeedForwardLayerSpace<BatchNorm> {
         protected ParameterSpace<PopulationAveraging> averaging;
         protected ParameterSpace<Boolean> learnGammaBeta;
         protected ParameterSpace<CNN2DFormat> dataFormat;
+        protected ParameterSpace<Boolean> batchRenorm;
+        protected ParameterSpace<RenormSchedule> renormSchedule;
+        protected ParameterSpace<Integer> ghostBatchSize;
 
         /** Fixed ε. Defaults to BatchNorm's 1e-5. */
         public Builder eps(double eps) {
@@ -203,6 +244,43 @@ public class BatchNormLayerSpace extends FeedForwardLayerSpace<BatchNorm> {
         /** Data format drawn from a space. */
         public Builder dataFormat(ParameterSpace<CNN2DFormat> dataFormat) {
             this.dataFormat = dataFormat;
+            return this;
+        }
+
+        /** Fixed Batch Renormalization on (true) or off (false). Defaults to BatchNorm's false. */
+        public Builder batchRenorm(boolean batchRenorm) {
+            return batchRenorm(new FixedValue<>(batchRenorm));
+        }
+
+        /** Batch Renormalization on/off drawn from a space, e.g. {@code new BooleanSpace()}. */
+        public Builder batchRenorm(ParameterSpace<Boolean> batchRenorm) {
+            this.batchRenorm = batchRenorm;
+            return this;
+        }
+
+        /** One renorm schedule (fixed) or several to choose from. Defaults to BatchNorm's (the paper's). */
+        public Builder renormSchedule(RenormSchedule... schedules) {
+            if (schedules.length == 0) {
+                throw new IllegalArgumentException("give at least one renorm schedule");
+            }
+            return renormSchedule(schedules.length == 1 ? new FixedValue<>(schedules[0])
+                    : new DiscreteParameterSpace<>(schedules));
+        }
+
+        /** Renorm schedule drawn from a space. */
+        public Builder renormSchedule(ParameterSpace<RenormSchedule> renormSchedule) {
+            this.renormSchedule = renormSchedule;
+            return this;
+        }
+
+        /** Fixed ghost batch size (0 = the whole mini-batch). Defaults to BatchNorm's 0. */
+        public Builder ghostBatchSize(int ghostBatchSize) {
+            return ghostBatchSize(new FixedValue<>(ghostBatchSize));
+        }
+
+        /** Ghost batch size drawn from a space, e.g. {@code new DiscreteParameterSpace<>(0, 8, 16)}. */
+        public Builder ghostBatchSize(ParameterSpace<Integer> ghostBatchSize) {
+            this.ghostBatchSize = ghostBatchSize;
             return this;
         }
 

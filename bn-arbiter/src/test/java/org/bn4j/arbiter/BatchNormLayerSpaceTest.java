@@ -2,6 +2,7 @@ package org.bn4j.arbiter;
 
 import org.bn4j.BatchNorm;
 import org.bn4j.PopulationAveraging;
+import org.bn4j.RenormSchedule;
 import org.deeplearning4j.arbiter.ComputationGraphSpace;
 import org.deeplearning4j.arbiter.MultiLayerSpace;
 import org.deeplearning4j.arbiter.layers.ConvolutionLayerSpace;
@@ -21,6 +22,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.arbiter.optimize.parameter.discrete.DiscreteParameterSpace;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
@@ -193,6 +195,51 @@ class BatchNormLayerSpaceTest {
         assertEquals(0.5, fixed.getDecay());
         assertEquals(PopulationAveraging.CUMULATIVE, fixed.getAveraging());
         assertFalse(fixed.isLearnGammaBeta());
+    }
+
+    @Test
+    void renormAndGhostBatchOptionsAreSearchedAndSurviveJsonRoundTrip() {
+        RenormSchedule quick = RenormSchedule.of(2, 1, 10, 100, 50);
+        BatchNormLayerSpace bn = new BatchNormLayerSpace.Builder()
+                .batchRenorm(new BooleanSpace())
+                .renormSchedule(RenormSchedule.paper(), quick)
+                .ghostBatchSize(new DiscreteParameterSpace<>(0, 2, 3))
+                .build();
+        assertEquals(3, bn.numParameters());
+        MultiLayerSpace space = new MultiLayerSpace.Builder().seed(7).updater(new Sgd(0.1))
+                .addLayer(new DenseLayerSpace.Builder().nOut(8).activation(Activation.IDENTITY).build())
+                .addLayer(bn)
+                .addLayer(new OutputLayerSpace.Builder().nOut(3).activation(Activation.SOFTMAX)
+                        .lossFunction(LossFunctions.LossFunction.MCXENT).build())
+                .setInputType(InputType.feedForward(4)).build();
+        MultiLayerSpace restored = MultiLayerSpace.fromJson(space.toJson());
+        assertEquals(space, restored);
+
+        java.util.Set<Object> renorm = new java.util.HashSet<>();
+        java.util.Set<Object> schedules = new java.util.HashSet<>();
+        java.util.Set<Object> ghosts = new java.util.HashSet<>();
+        List<Object> original = candidates(seeded(space, 3), 12);
+        List<Object> fromJson = candidates(seeded(restored, 3), 12);
+        for (int i = 0; i < original.size(); i++) {
+            BatchNorm layer = (BatchNorm) ((DL4JConfiguration) original.get(i)).getMultiLayerConfiguration()
+                    .getConf(1).getLayer();
+            assertEquals(layer, ((DL4JConfiguration) fromJson.get(i)).getMultiLayerConfiguration().getConf(1)
+                    .getLayer(), "candidate " + i);
+            renorm.add(layer.isBatchRenorm());
+            schedules.add(layer.getRenormSchedule());
+            ghosts.add(layer.getGhostBatchSize());
+        }
+        assertEquals(java.util.Set.of(true, false), renorm);
+        assertEquals(java.util.Set.of(RenormSchedule.paper(), quick), schedules);
+        assertEquals(java.util.Set.of(0, 2, 3), ghosts);
+
+        // a renormalized candidate with ghost batches trains
+        for (Object candidate : original) {
+            MultiLayerNetwork net = new MultiLayerNetwork(((DL4JConfiguration) candidate).getMultiLayerConfiguration());
+            net.init();
+            net.fit(new DataSet(Nd4j.rand(6, 4), Nd4j.eye(3).repeat(0, 2)));
+            assertTrue(Double.isFinite(net.score()));
+        }
     }
 
     @Test

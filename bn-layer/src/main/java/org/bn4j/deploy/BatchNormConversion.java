@@ -148,6 +148,10 @@ public final class BatchNormConversion {
             log.warn("{}: cumulative averaging becomes DL4J's moving average with decay {}", bn.describe(),
                     bn.getDecay());
         }
+        if (bn.isBatchRenorm() || bn.getGhostBatchSize() > 0) {
+            log.warn("{}: Batch Renormalization / ghost batches change training only; DL4J's BatchNormalization "
+                    + "trains plain batch normalization (inference is the same)", bn.describe());
+        }
         BatchNormalization dl4j = new BatchNormalization.Builder().nIn(bn.getNOut()).nOut(bn.getNOut())
                 .eps(bn.getEps()).decay(bn.getDecay()).lockGammaBeta(!bn.isLearnGammaBeta()).gamma(1.0).beta(0.0)
                 .dataFormat(bn.getDataFormat()).useLogStd(false).build();

@@ -3,8 +3,10 @@ package org.bn4j.layer;
 import org.bn4j.BatchNorm;
 import org.bn4j.PopulationAveraging;
 import org.bn4j.math.BatchNormKernels;
+import org.bn4j.math.BatchRenorm;
 import org.bn4j.math.FeatureLayout;
 import org.bn4j.math.PopulationUpdate;
+import org.bn4j.math.SubBatches;
 import org.bn4j.parallel.BatchStatisticsSync;
 import org.bn4j.params.BatchNormParamInitializer;
 import org.deeplearning4j.nn.api.TrainingConfig;
@@ -23,6 +25,8 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Runtime of a {@link BatchNorm} layer: chooses training or inference mode, validates input, keeps the per-feature
@@ -33,6 +37,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * feature (x̂ is recomputed from the input, which DL4J keeps anyway), in double whatever the network's data type:
  * a float32 mean of input like 10000 + N(0,1) is off by up to half a float spacing (5e-4), which would drop the
  * mean correction from the backward pass and leave dγ with a relative error of ~1e-4.
+ *
+ * <p>Batch Renormalization and ghost batches take the sub-batch path: per sub-batch (the whole mini-batch without
+ * ghost batches) {@link BatchNormKernels#moments}, r and d ({@link BatchRenorm}), then {@link BatchNormKernels#normalize}
+ * with {@code γ' = γ·r, β' = β + γ·d}; backward is batch normalization's with γ' per sub-batch. Without either, and
+ * during Batch Renormalization's warm-up (r_max = 1, d_max = 0, so r ≡ 1, d ≡ 0), the layer runs Algorithm 1 of 2015
+ * unchanged.
  */
 public class BatchNormLayer extends BaseLayer<BatchNorm> {
 
@@ -40,6 +50,8 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
     private static final ActivationReLU PLAIN_RELU = new ActivationReLU();
 
     private transient BatchStatistics lastBatch;
+    /** The sub-batches of the last training forward pass with ghost batches or an active renorm correction. */
+    private transient BatchStatistics[] subBatches;
     /** The minibatch size DL4J's updater divides gradients by, when a MultiLayerNetwork has told it; else 0. */
     private transient int networkMiniBatchSize;
     /** True after a forward pass with the population map (inference, or training with frozen statistics). */
@@ -67,9 +79,21 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape(), 'c');
         BatchNormKernels kernels = KernelSelector.select(x);
         populationForward = !training || layerConf().isFrozenStatistics();
+        lastBatch = null;
+        subBatches = null;
         if (!populationForward) {
-            lastBatch = BatchStatistics.allocate(layerConf().getNOut(), layout, layout.valuesPerFeature(x));
             BatchStatisticsSync.Participant sync = BatchStatisticsSync.current();
+            int[] ghosts = SubBatches.ghostSizes(Math.toIntExact(x.size(0)), layerConf().getGhostBatchSize());
+            boolean renorm = renormActive();
+            if (sync == null && (ghosts.length > 1 || renorm)) {
+                subBatches = subBatchForward(x, layout, ghosts, renorm, out);
+                return activation().getActivation(out, training);
+            }
+            if (sync != null && ghosts.length > 1) {
+                throw new IllegalStateException(layerId() + ": ghost batches with synchronized replicas; use "
+                        + "ReplicaStatistics.PER_REPLICA (ghost batches of the shards) or no ghostBatchSize");
+            }
+            lastBatch = BatchStatistics.allocate(layerConf().getNOut(), layout, layout.valuesPerFeature(x));
             if (sync == null) {
                 InputValidator.checkTrainingBatch(x, layout, layerId());
                 kernels.trainForward(x, layout, gamma(), beta(), layerConf().getEps(), out,
@@ -79,12 +103,16 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
                 kernels.moments(x, layout, lastBatch.mean, lastBatch.variance);
                 lastBatch.combine(sync, syncKey());
                 InputValidator.checkTrainingBatch(lastBatch.valuesPerFeature, x, layerId());   // the whole batch's
-                kernels.normalize(x, layout, gamma(), beta(), layerConf().getEps(), lastBatch.mean,
+                if (renorm) {
+                    lastBatch.correct(getParam(BatchNorm.MEAN), getParam(BatchNorm.VAR), layerConf().getEps(),
+                            renormStep(), layerConf().getRenormSchedule());
+                }
+                kernels.normalize(x, layout, lastBatch.scale(gamma(), dataType),
+                        lastBatch.shift(gamma(), beta(), dataType), layerConf().getEps(), lastBatch.mean,
                         lastBatch.variance, out);
             }
             lastBatch.computeInvStd(layerConf().getEps());
         } else {
-            lastBatch = null;
             LinearMap map = inferenceMap();
             kernels.inference(x, layout, map.scale, map.shift, out);
         }
@@ -94,6 +122,9 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
+        if (subBatches != null) {
+            return subBatchBackprop(epsilon, workspaceMgr);
+        }
         if (lastBatch == null && populationForward) {
             return populationBackprop(epsilon, workspaceMgr);
         }
@@ -104,7 +135,9 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         BatchStatistics batch = lastBatch;
         FeatureLayout layout = batch.layout;
         INDArray x = contiguous(input.castTo(dataType));
-        INDArray dy = contiguous(activationGradient(x, epsilon.castTo(dataType), layout, batch.mean, batch.invStd));
+        INDArray scale = batch.scale(gamma(), dataType);
+        INDArray dy = contiguous(activationGradient(x, epsilon.castTo(dataType), layout, scale,
+                batch.shift(gamma(), beta(), dataType), batch.mean, batch.invStd));
         BatchNormKernels kernels = KernelSelector.select(x);
 
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
@@ -119,17 +152,127 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
             // gradient needs the sums over the whole mini-batch.
             kernels.gradientSums(x, dy, layout, batch.mean, batch.invStd, dGamma, dBeta);
             INDArray[] whole = batch.sumOverReplicas(dGamma, dBeta, syncKey());
-            kernels.inputGradient(x, dy, layout, batch.mean, batch.invStd, gamma(), whole[0], whole[1],
+            kernels.inputGradient(x, dy, layout, batch.mean, batch.invStd, scale, whole[0], whole[1],
                     batch.valuesPerFeature, dx);
+            if (batch.r != null) {
+                // Batch renorm: dγ = r·Σ dy·x̂ + d·Σ dy, of this shard (the replicas' γ gradients are summed)
+                dGamma.assign(Nd4j.createFromArray(BatchRenorm.gammaGradient(dGamma.toDoubleVector(),
+                        dBeta.toDoubleVector(), batch.r, batch.d)).castTo(dGamma.dataType()));
+            }
         }
 
         Gradient gradient = new DefaultGradient();
         if (learned) {
             gammaBetaGradient(dGamma, dBeta, gradient);
         }
-        populationStatisticsGradient(batch, gradient);
+        populationStatisticsGradient(gradient, batch);
         lastBatch = null;
         return new Pair<>(gradient, dx);
+    }
+
+    /** Iterations trained with Batch Renormalization so far (its schedule's clock). */
+    private long renormStep() {
+        return (long) getParam(BatchNorm.RENORM_STEP).getDouble(0);
+    }
+
+    /** True when this iteration corrects with r and d: Batch Renormalization after the warm-up of its schedule. */
+    private boolean renormActive() {
+        return layerConf().isBatchRenorm() && !layerConf().getRenormSchedule().isPlainAt(renormStep());
+    }
+
+    /**
+     * Forward over sub-batches of the given sizes (ghost batches; one for the whole batch): each normalized with its
+     * own statistics, corrected by r and d when {@code renorm}.
+     */
+    private BatchStatistics[] subBatchForward(INDArray x, FeatureLayout layout, int[] sizes, boolean renorm,
+                                              INDArray out) {
+        double eps = layerConf().getEps();
+        BatchStatistics[] batches = new BatchStatistics[sizes.length];
+        int start = 0;
+        for (int s = 0; s < sizes.length; s++) {
+            boolean whole = sizes.length == 1;
+            INDArray xs = whole ? x : examples(x, start, sizes[s]).dup('c');
+            InputValidator.checkTrainingBatch(xs, layout, layerId());
+            BatchNormKernels kernels = KernelSelector.select(xs);
+            BatchStatistics batch = BatchStatistics.allocate(layerConf().getNOut(), layout,
+                    layout.valuesPerFeature(xs));
+            batch.start = start;
+            batch.size = sizes[s];
+            kernels.moments(xs, layout, batch.mean, batch.variance);
+            batch.computeInvStd(eps);
+            if (renorm) {
+                batch.correct(getParam(BatchNorm.MEAN), getParam(BatchNorm.VAR), eps, renormStep(),
+                        layerConf().getRenormSchedule());
+            }
+            INDArray outs = whole ? out : Nd4j.createUninitialized(dataType, xs.shape(), 'c');
+            kernels.normalize(xs, layout, batch.scale(gamma(), dataType), batch.shift(gamma(), beta(), dataType),
+                    eps, batch.mean, batch.variance, outs);
+            if (!whole) {
+                examples(out, start, sizes[s]).assign(outs);
+            }
+            batches[s] = batch;
+            start += sizes[s];
+        }
+        return batches;
+    }
+
+    /**
+     * Backward over the sub-batches of {@link #subBatchForward}: batch normalization's backward pass per sub-batch
+     * with {@code γ' = γ·r}; {@code dγ = Σ_s (r_s·Σ dy·x̂ + d_s·Σ dy)}, {@code dβ = Σ dy}.
+     */
+    private Pair<Gradient, INDArray> subBatchBackprop(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        BatchStatistics[] batches = subBatches;
+        FeatureLayout layout = batches[0].layout;
+        INDArray x = contiguous(input.castTo(dataType));
+        INDArray gradIn = epsilon.castTo(dataType);
+        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
+        int features = Math.toIntExact(layerConf().getNOut());
+        double[] dGammaSum = new double[features];
+        double[] dBetaSum = new double[features];
+        boolean whole = batches.length == 1;
+        for (BatchStatistics batch : batches) {
+            INDArray xs = whole ? x : examples(x, batch.start, batch.size).dup('c');
+            INDArray gs = whole ? gradIn : examples(gradIn, batch.start, batch.size);
+            INDArray scale = batch.scale(gamma(), dataType);
+            INDArray dy = contiguous(activationGradient(xs, gs, layout, scale, batch.shift(gamma(), beta(), dataType),
+                    batch.mean, batch.invStd));
+            INDArray dxs = whole ? dx : Nd4j.createUninitialized(dataType, xs.shape(), 'c');
+            INDArray sumDyXHat = Nd4j.createUninitialized(dataType, features);
+            INDArray sumDy = Nd4j.createUninitialized(dataType, features);
+            KernelSelector.select(xs).backward(xs, dy, layout, batch.mean, batch.invStd, scale, dxs, sumDyXHat,
+                    sumDy);
+            if (!whole) {
+                examples(dx, batch.start, batch.size).assign(dxs);
+            }
+            double[] s1 = sumDyXHat.toDoubleVector();
+            double[] s0 = sumDy.toDoubleVector();
+            double[] dGamma = batch.r == null ? s1 : BatchRenorm.gammaGradient(s1, s0, batch.r, batch.d);
+            for (int c = 0; c < features; c++) {
+                dGammaSum[c] += dGamma[c];
+                dBetaSum[c] += s0[c];
+            }
+        }
+        Gradient gradient = new DefaultGradient();
+        if (layerConf().isLearnGammaBeta()) {
+            INDArray dGamma = gradientViews.get(BatchNorm.GAMMA);
+            INDArray dBeta = gradientViews.get(BatchNorm.BETA);
+            dGamma.assign(Nd4j.createFromArray(dGammaSum).castTo(dGamma.dataType()));
+            dBeta.assign(Nd4j.createFromArray(dBetaSum).castTo(dBeta.dataType()));
+            gammaBetaGradient(dGamma, dBeta, gradient);
+        }
+        populationStatisticsGradient(gradient, batches);
+        subBatches = null;
+        return new Pair<>(gradient, dx);
+    }
+
+    /** The examples {@code [start, start + size)} of {@code a}, as a view. */
+    private static INDArray examples(INDArray a, int start, int size) {
+        INDArrayIndex[] index = new INDArrayIndex[a.rank()];
+        index[0] = NDArrayIndex.interval(start, start + size);
+        for (int d = 1; d < index.length; d++) {
+            index[d] = NDArrayIndex.all();
+        }
+        return a.get(index);
     }
 
     /**
@@ -142,7 +285,8 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         FeatureLayout layout = InputValidator.layoutOf(x, layerConf(), layerId());
         INDArray mean = getParam(BatchNorm.MEAN);
         INDArray invStd = populationInvStd();
-        INDArray dy = contiguous(activationGradient(x, epsilon.castTo(dataType), layout, mean, invStd));
+        INDArray dy = contiguous(activationGradient(x, epsilon.castTo(dataType), layout, gamma(), beta(), mean,
+                invStd));
 
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
         boolean learned = layerConf().isLearnGammaBeta();
@@ -154,7 +298,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         if (learned) {
             gammaBetaGradient(dGamma, dBeta, gradient);
         }
-        for (String key : new String[] {BatchNorm.MEAN, BatchNorm.VAR, BatchNorm.COUNT}) {
+        for (String key : new String[] {BatchNorm.MEAN, BatchNorm.VAR, BatchNorm.COUNT, BatchNorm.RENORM_STEP}) {
             INDArray view = gradientViews.get(key);
             if (view != null) {
                 view.assign(0.0);
@@ -193,8 +337,12 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         networkMiniBatchSize = size;
     }
 
-    /** Pseudo-gradients {@code old − new} for mean, var (and count), applied by their NoOp updater during fit. */
-    private void populationStatisticsGradient(BatchStatistics batch, Gradient gradient) {
+    /**
+     * Pseudo-gradients {@code old − new} for mean, var (and count, renorm step), applied by their NoOp updater during
+     * fit. Several sub-batches (ghost batches) move the statistics by the average of their updates, as replicas with
+     * per-replica statistics do.
+     */
+    private void populationStatisticsGradient(Gradient gradient, BatchStatistics... batches) {
         INDArray dMean = gradientViews.get(BatchNorm.MEAN);
         INDArray dVar = gradientViews.get(BatchNorm.VAR);
         double weight;
@@ -203,8 +351,25 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         } else {
             weight = PopulationUpdate.movingAverageWeight(layerConf().getDecay());
         }
-        PopulationUpdate.pseudoGradient(weight, batch.valuesPerFeature, getParam(BatchNorm.MEAN),
-                getParam(BatchNorm.VAR), batch.mean, batch.variance, dMean, dVar);
+        if (batches.length == 1) {
+            BatchStatistics batch = batches[0];
+            PopulationUpdate.pseudoGradient(weight, batch.valuesPerFeature, getParam(BatchNorm.MEAN),
+                    getParam(BatchNorm.VAR), batch.mean, batch.variance, dMean, dVar);
+        } else {
+            long features = layerConf().getNOut();
+            INDArray meanSum = Nd4j.zeros(DataType.DOUBLE, features);
+            INDArray varSum = Nd4j.zeros(DataType.DOUBLE, features);
+            INDArray meanStep = Nd4j.create(DataType.DOUBLE, features);
+            INDArray varStep = Nd4j.create(DataType.DOUBLE, features);
+            for (BatchStatistics batch : batches) {
+                PopulationUpdate.pseudoGradient(weight, batch.valuesPerFeature, getParam(BatchNorm.MEAN),
+                        getParam(BatchNorm.VAR), batch.mean, batch.variance, meanStep, varStep);
+                meanSum.addi(meanStep);
+                varSum.addi(varStep);
+            }
+            dMean.assign(meanSum.divi(batches.length).castTo(dMean.dataType()));
+            dVar.assign(varSum.divi(batches.length).castTo(dVar.dataType()));
+        }
         gradient.setGradientFor(BatchNorm.MEAN, dMean);
         gradient.setGradientFor(BatchNorm.VAR, dVar);
         if (layerConf().getAveraging() == PopulationAveraging.CUMULATIVE) {
@@ -212,20 +377,26 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
             dCount.assign(-1.0);
             gradient.setGradientFor(BatchNorm.COUNT, dCount);
         }
+        if (layerConf().isBatchRenorm()) {
+            INDArray dStep = gradientViews.get(BatchNorm.RENORM_STEP);
+            dStep.assign(-1.0);
+            gradient.setGradientFor(BatchNorm.RENORM_STEP, dStep);
+        }
     }
 
     /**
-     * Gradient with respect to the normalized output {@code y = γ·(x − mean)·invStd + β}, through the configured
+     * Gradient with respect to the normalized output {@code y = γ·(x − mean)·invStd + β} (γ, β: γ', β' of a
+     * renormalized batch), through the configured
      * activation (identity by default). Both backward passes use it, with the batch or the population statistics.
      */
-    private INDArray activationGradient(INDArray x, INDArray epsilon, FeatureLayout layout, INDArray mean,
-                                        INDArray invStd) {
+    private INDArray activationGradient(INDArray x, INDArray epsilon, FeatureLayout layout, INDArray gamma,
+                                        INDArray beta, INDArray mean, INDArray invStd) {
         IActivation activation = activation();
         if (activation instanceof ActivationIdentity) {
             return epsilon;
         }
         // Recompute the pre-activation y rather than keeping a copy of it from the forward pass.
-        LinearMap map = LinearMap.of(gamma(), beta(), mean, invStd);
+        LinearMap map = LinearMap.of(gamma, beta, mean, invStd);
         INDArray out = Nd4j.createUninitialized(dataType, x.shape(), 'c');
         if (isPlainRelu(activation)) {
             // NOTE: one fused pass (mask from the recomputed y, applied to the incoming gradient) instead of writing
@@ -258,6 +429,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
     public void clear() {
         super.clear();
         lastBatch = null;
+        subBatches = null;
         populationForward = false;
     }
 
@@ -301,6 +473,12 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         INDArray invStd;
         /** The replicas' synchronization the statistics were combined with, or null. */
         BatchStatisticsSync.Participant sync;
+        /** First example and number of examples of a sub-batch (ghost batch). */
+        int start;
+        int size;
+        /** Batch renorm's r and d per feature, or null (r ≡ 1, d ≡ 0). */
+        double[] r;
+        double[] d;
 
         private BatchStatistics(FeatureLayout layout, long valuesPerFeature, INDArray mean, INDArray variance) {
             this.layout = layout;
@@ -337,6 +515,34 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
             try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
                 return new INDArray[] {Nd4j.createFromArray(dg), Nd4j.createFromArray(db)};
             }
+        }
+
+        /** Computes r and d against the moving averages, with the schedule's limits at iteration {@code step}. */
+        void correct(INDArray populationMean, INDArray populationVar, double eps, long step,
+                     org.bn4j.RenormSchedule schedule) {
+            int features = Math.toIntExact(mean.length());
+            r = new double[features];
+            d = new double[features];
+            BatchRenorm.correction(mean.toDoubleVector(), variance.toDoubleVector(), populationMean.toDoubleVector(),
+                    populationVar.toDoubleVector(), eps, schedule.rMaxAt(step), schedule.dMaxAt(step), r, d);
+        }
+
+        /** γ' = γ·r in {@code type}; γ itself (null for γ = 1) without a correction. */
+        INDArray scale(INDArray gamma, DataType type) {
+            if (r == null) {
+                return gamma;
+            }
+            return Nd4j.createFromArray(BatchRenorm.scale(gamma == null ? null : gamma.toDoubleVector(), r))
+                    .castTo(type);
+        }
+
+        /** β' = β + γ·d in {@code type}; β itself (null for β = 0) without a correction. */
+        INDArray shift(INDArray gamma, INDArray beta, DataType type) {
+            if (d == null) {
+                return beta;
+            }
+            return Nd4j.createFromArray(BatchRenorm.shift(gamma == null ? null : gamma.toDoubleVector(),
+                    beta == null ? null : beta.toDoubleVector(), d)).castTo(type);
         }
 
         void computeInvStd(double eps) {

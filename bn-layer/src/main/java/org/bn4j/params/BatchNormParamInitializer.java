@@ -21,7 +21,8 @@ import java.util.Map;
  * <p>Order: {@code gamma} (nOut, init 1) and {@code beta} (nOut, init 0) when γ/β are learned; then the population
  * statistics {@code mean} (nOut, init 0) and {@code var} (nOut, init 1, stored as a variance); then, for
  * {@link PopulationAveraging#CUMULATIVE} only, {@code count} (1 value, init 0): the number of batches averaged so
- * far. Population statistics are parameters so that serialization and parameter averaging carry them; they have a
+ * far; then, for Batch Renormalization only, {@code renormStep} (1 value, init 0): the iterations trained, the clock
+ * of its {@link org.bn4j.RenormSchedule}. Population statistics are parameters so that serialization and parameter averaging carry them; they have a
  * NoOp updater and no regularization (see {@link BatchNorm#getUpdaterByParam(String)}).
  */
 public final class BatchNormParamInitializer implements ParamInitializer {
@@ -36,6 +37,8 @@ public final class BatchNormParamInitializer implements ParamInitializer {
     public static final String VAR = "var";
     /** Number of batches in a cumulative average (cumulative averaging only). */
     public static final String COUNT = "count";
+    /** Iterations trained with Batch Renormalization (its schedule's clock; batch renorm only). */
+    public static final String RENORM_STEP = "renormStep";
 
     private static final BatchNormParamInitializer INSTANCE = new BatchNormParamInitializer();
 
@@ -55,7 +58,7 @@ public final class BatchNormParamInitializer implements ParamInitializer {
     public long numParams(Layer layer) {
         BatchNorm bn = (BatchNorm) layer;
         long perFeature = bn.isLearnGammaBeta() ? 4 : 2;
-        return perFeature * bn.getNOut() + (hasCount(bn) ? 1 : 0);
+        return perFeature * bn.getNOut() + (hasCount(bn) ? 1 : 0) + (bn.isBatchRenorm() ? 1 : 0);
     }
 
     @Override
@@ -70,6 +73,9 @@ public final class BatchNormParamInitializer implements ParamInitializer {
         keys.add(VAR);
         if (hasCount(bn)) {
             keys.add(COUNT);
+        }
+        if (bn.isBatchRenorm()) {
+            keys.add(RENORM_STEP);
         }
         return keys;
     }
@@ -123,15 +129,24 @@ public final class BatchNormParamInitializer implements ParamInitializer {
             case BETA:
             case MEAN:
             case COUNT:
+            case RENORM_STEP:
                 return 0.0;
             default:
                 throw new IllegalArgumentException("Unknown BatchNorm parameter \"" + key + "\"");
         }
     }
 
-    /** True for the population statistics (mean, var, count), which the optimizer never changes. */
+    /**
+     * True for the population statistics (mean, var, count) and the renorm step count, which the optimizer never
+     * changes.
+     */
     public static boolean isPopulationStatistic(String key) {
-        return MEAN.equals(key) || VAR.equals(key) || COUNT.equals(key);
+        return MEAN.equals(key) || VAR.equals(key) || COUNT.equals(key) || RENORM_STEP.equals(key);
+    }
+
+    /** True for the one-value parameters (count, renorm step). */
+    public static boolean isScalar(String key) {
+        return COUNT.equals(key) || RENORM_STEP.equals(key);
     }
 
     private static boolean hasCount(BatchNorm bn) {
@@ -144,7 +159,7 @@ public final class BatchNormParamInitializer implements ParamInitializer {
         Map<String, INDArray> out = new LinkedHashMap<>();
         long offset = 0;
         for (String key : paramKeys(bn)) {
-            long size = COUNT.equals(key) ? 1 : nOut;
+            long size = isScalar(key) ? 1 : nOut;
             out.put(key, vector.get(NDArrayIndex.interval(offset, offset + size)));
             offset += size;
         }

@@ -4,13 +4,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code experiment fig1|fig3}: the paper's experiments (Ioffe &amp; Szegedy 2015, §4.1 and §4.2.1) with their
- * CSVs, plots and Markdown reports.
+ * {@code experiment fig1|fig3|small-batch}: the paper's experiments (Ioffe &amp; Szegedy 2015, §4.1 and §4.2.1), and
+ * small mini-batches with Batch Renormalization and ghost batches (Ioffe 2017), with their CSVs, plots and reports.
  */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = "Reproduce the paper's experiments: fig1 (section 4.1, MLP) and fig3 (section 4.2.1, "
-                + "Inception recipes).",
-        subcommands = {Fig1Command.class, Fig3Command.class})
+                + "Inception recipes); small-batch (BN vs Batch Renorm vs ghost batches at batch sizes 4, 8, 32).",
+        subcommands = {Fig1Command.class, Fig3Command.class, SmallBatchCommand.class})
 public final class ExperimentCommand implements Runnable {
 
     @CommandLine.Spec

@@ -1,5 +1,6 @@
 package org.bn4j.inception.cli;
 
+import org.bn4j.inception.recipe.BatchNormOptions;
 import org.bn4j.inception.recipe.RecipeOverrides;
 import org.bn4j.inception.recipe.ShuffleMode;
 import org.nd4j.linalg.activations.Activation;
@@ -38,9 +39,24 @@ public class RecipeOverridesMixin {
     @Option(names = "--shuffle", description = "ONCE or EVERY_EPOCH.")
     ShuffleMode shuffle;
 
+    @Option(names = "--bn-renorm", arity = "1", paramLabel = "true|false",
+            description = "Batch Renormalization (Ioffe 2017) in every BatchNorm layer.")
+    Boolean batchRenorm;
+
+    @Option(names = "--renorm-schedule", paramLabel = "R_MAX,D_MAX,WARMUP,R_MAX_AT,D_MAX_AT",
+            description = "Batch Renormalization's limits: r_max and d_max, relaxed linearly from 1 and 0 after "
+                    + "WARMUP iterations, reached at iterations R_MAX_AT and D_MAX_AT (paper: 3,5,5000,40000,25000).")
+    String renormSchedule;
+
+    @Option(names = "--ghost-batch", paramLabel = "N",
+            description = "Ghost batch normalization: training statistics over sub-batches of at most N images "
+                    + "(0: the whole mini-batch).")
+    Integer ghostBatch;
+
     /** The overrides given on the command line. */
     RecipeOverrides overrides() {
         return new RecipeOverrides(batchNorm, activation, learningRate, momentum, lrDecayRate, lrDecayEpochs, dropout,
-                l2, localResponseNorm, shuffle);
+                l2, localResponseNorm, shuffle, batchRenorm,
+                renormSchedule == null ? null : BatchNormOptions.parseSchedule(renormSchedule), ghostBatch);
     }
 }

@@ -2,6 +2,7 @@ package org.bn4j.inception.net;
 
 import org.bn4j.inception.UserError;
 import org.bn4j.BatchNorm;
+import org.bn4j.RenormSchedule;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -68,6 +69,9 @@ public final class BnInceptionBuilder {
     private double l2 = 0.0;
     private long seed = 42;
     private ConvolutionKind convolution = ConvolutionKind.FAST;
+    private boolean batchRenorm = false;
+    private RenormSchedule renormSchedule = RenormSchedule.paper();
+    private int ghostBatchSize = 0;
 
     /** Input height, width and channels (1 or 3). Defaults to 224×224×3. */
     public BnInceptionBuilder input(int height, int width, int channels) {
@@ -128,6 +132,27 @@ public final class BnInceptionBuilder {
     /** L2 weight decay on convolution and classifier weights (not on biases or BN parameters). Defaults to 0. */
     public BnInceptionBuilder l2(double l2) {
         this.l2 = l2;
+        return this;
+    }
+
+    /**
+     * Batch Renormalization (Ioffe 2017) in every BatchNorm layer, with the {@link #renormSchedule} of r_max/d_max.
+     * Defaults to false.
+     */
+    public BnInceptionBuilder batchRenorm(boolean batchRenorm) {
+        this.batchRenorm = batchRenorm;
+        return this;
+    }
+
+    /** The r_max/d_max schedule of {@link #batchRenorm(boolean)}. Defaults to {@link RenormSchedule#paper()}. */
+    public BnInceptionBuilder renormSchedule(RenormSchedule renormSchedule) {
+        this.renormSchedule = Objects.requireNonNull(renormSchedule, "renormSchedule");
+        return this;
+    }
+
+    /** Ghost batches of at most this many examples in every BatchNorm layer (0: none). Defaults to 0. */
+    public BnInceptionBuilder ghostBatchSize(int ghostBatchSize) {
+        this.ghostBatchSize = ghostBatchSize;
         return this;
     }
 
@@ -277,7 +302,8 @@ public final class BnInceptionBuilder {
         }
         graph.addLayer(name, convolution.hasBias(false).activation(Activation.IDENTITY).build(), input);
         String bn = name + "/bn";
-        graph.addLayer(bn, new BatchNorm.Builder().activation(activation).build(), name);
+        graph.addLayer(bn, new BatchNorm.Builder().activation(activation).batchRenorm(batchRenorm)
+                .renormSchedule(renormSchedule).ghostBatchSize(ghostBatchSize).build(), name);
         return bn;
     }
 

@@ -28,13 +28,18 @@ import org.nd4j.linalg.schedule.ScheduleType;
  * @param l2                L2 weight decay on weights
  * @param localResponseNorm GoogLeNet's LRN in the stem
  * @param shuffle           example ordering across epochs
+ * @param bnOptions         Batch Renormalization and ghost batches in the BatchNorm layers; absent in recipes and
+ *                          run.json files written before they existed, which means neither
  */
 public record Recipe(String name, String description, boolean batchNorm, Activation activation, double learningRate,
                      double momentum, double lrDecayRate, double lrDecayEpochs, double dropout, double l2,
-                     boolean localResponseNorm, ShuffleMode shuffle) {
+                     boolean localResponseNorm, ShuffleMode shuffle, BatchNormOptions bnOptions) {
 
     /** Throws IllegalArgumentException naming the first out-of-range value. */
     public Recipe {
+        if (bnOptions == null) {
+            bnOptions = BatchNormOptions.defaults();
+        }
         require(learningRate > 0, "learning rate must be > 0, got " + learningRate);
         require(momentum >= 0 && momentum < 1, "momentum must be in [0, 1), got " + momentum);
         require(lrDecayRate > 0 && lrDecayRate <= 1, "lr decay rate must be in (0, 1], got " + lrDecayRate);
@@ -61,6 +66,9 @@ public record Recipe(String name, String description, boolean batchNorm, Activat
                 .activation(activation)
                 .localResponseNorm(localResponseNorm)
                 .dropout(dropout)
+                .batchRenorm(bnOptions.batchRenorm())
+                .renormSchedule(bnOptions.schedule())
+                .ghostBatchSize(bnOptions.ghostBatchSize())
                 .l2(l2)
                 .updater(new Nesterovs(learningRateSchedule(iterationsPerEpoch), momentum));
     }
@@ -69,9 +77,9 @@ public record Recipe(String name, String description, boolean batchNorm, Activat
     public String describe() {
         return String.format(java.util.Locale.ROOT,
                 "recipe %s: %s%n  batchNorm=%s activation=%s lr=%g momentum=%s lrDecay=%s every %.4g epochs"
-                        + "%n  dropout=%s l2=%g lrn=%s shuffle=%s",
+                        + "%n  dropout=%s l2=%g lrn=%s shuffle=%s%n  %s",
                 name, description, batchNorm, activation, learningRate, momentum, lrDecayRate, lrDecayEpochs,
-                dropout, l2, localResponseNorm, shuffle);
+                dropout, l2, localResponseNorm, shuffle, bnOptions.describe());
     }
 
     private static void require(boolean condition, String message) {
