@@ -171,19 +171,23 @@ class ConversionTest {
         INDArray x = Nd4j.linspace(DataType.FLOAT, -1.0, 2.0 / n, n).reshape(INPUT_SHAPE);
         double[] expected = fast.output(x).ravel().toDoubleVector();
 
-        List<String> printed = runPlainDl4j(dir, model);
+        List<String> printed = runPlainDl4j(dir, model, INPUT_SHAPE);
         assertEquals(expected.length, printed.size(), "values printed by the plain-DL4J JVM: " + printed);
         for (int i = 0; i < expected.length; i++) {
             assertEquals(expected[i], Double.parseDouble(printed.get(i)), 1e-5, "output " + i);
         }
     }
 
-    /** Runs PlainDl4jLoader in a new JVM whose class path is this one minus bn-conv and the oneDNN build. */
-    private static List<String> runPlainDl4j(Path dir, File model) throws IOException, InterruptedException {
+    /**
+     * Runs PlainDl4jLoader in a new JVM whose class path is this one minus bn-conv, bn-layer (main and test classes)
+     * and the oneDNN build, on the input of {@code shape}; returns the printed output values.
+     */
+    static List<String> runPlainDl4j(Path dir, File model, long[] shape) throws IOException, InterruptedException {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         String plain = Stream.of(classPath.split(File.pathSeparator))
-                .filter(e -> !e.contains("bn-conv") && !e.contains("onednn"))
+                .filter(e -> !e.contains("bn-conv") && !e.contains("bn-layer") && !e.contains("onednn"))
                 .collect(Collectors.joining(File.pathSeparator));
+        assertFalse(plain.contains("/org/bn4j/"), "no bn4j artifact on the plain class path: " + plain);
         assertTrue(plain.contains("deeplearning4j-nn"), "DL4J stays on the class path");
         Path source = dir.resolve("PlainDl4jLoader.java");
         try (var in = ConversionTest.class.getResourceAsStream("/plain-dl4j/PlainDl4jLoader.java")) {
@@ -193,7 +197,7 @@ class ConversionTest {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", plain, source.toString(),
                 model.getAbsolutePath()));
-        for (long s : INPUT_SHAPE) {
+        for (long s : shape) {
             command.add(Long.toString(s));
         }
         Path stdout = dir.resolve("stdout.txt");
