@@ -20,7 +20,8 @@ fi
 JAR=inception-example/target/inception-example.jar
 if [ ! -f "$JAR" ] || [ -n "$(find pom.xml ./*/pom.xml bn-layer/src bn-conv/src bn-arbiter/src bn-spark/src \
     inception-example/src -newer "$JAR" -print -quit)" ]; then
-  mvn -B -ntp -q package -DskipTests -pl inception-example -am
+  # (the libraries' -sources/-javadoc jars are for releases, not for this run)
+  mvn -B -ntp -q package -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true -pl inception-example -am
 fi
 # One OpenMP thread per op unless the caller sets it: every training step runs one replica of the network per core
 # (ParallelTrainer, `train --replicas`, docs/parallel.md), each with one thread; more threads per op measured slower

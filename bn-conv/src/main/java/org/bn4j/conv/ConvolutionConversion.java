@@ -29,8 +29,12 @@ import java.util.function.UnaryOperator;
  *
  * <p>The parameters of both layers have the same keys, shapes and order, so a network converts with one copy of its
  * flattened parameter vector; the updater state (e.g. Adam's moments) and the iteration/epoch counts are carried
- * over too, so training continues exactly. {@link #toDl4j} gives a network that loads and runs where only DL4J is
- * on the class path (for deployment).
+ * over too, so training continues exactly. {@link #toDl4jConvolution} gives a network that loads and runs where only
+ * DL4J is on the class path (for deployment; {@code BatchNormFolding.fold} does this conversion too).
+ *
+ * <p>The pairs are {@code toFastConvolution}/{@code toDl4jConvolution} (and bn-layer's
+ * {@code BatchNormConversion.toBn4jBatchNorm}/{@code toDl4jBatchNorm}), so that both classes can be imported
+ * statically; the old names {@code toFast}/{@code toDl4j} still work, deprecated.
  */
 public final class ConvolutionConversion {
 
@@ -38,43 +42,147 @@ public final class ConvolutionConversion {
     }
 
     /** A copy of {@code conf} with every {@code ConvolutionLayer} (exact class) replaced by a FastConvolution. */
-    public static MultiLayerConfiguration toFast(MultiLayerConfiguration conf) {
+    public static MultiLayerConfiguration toFastConvolution(MultiLayerConfiguration conf) {
         return convert(conf, ConvolutionConversion::toFastLayer);
     }
 
+    /**
+     * Old name of {@link #toFastConvolution(MultiLayerConfiguration)}.
+     *
+     * @param conf what to convert
+     * @return the converted copy
+     * @deprecated use {@link #toFastConvolution(MultiLayerConfiguration)}: the same under a name that says what it
+     *             converts and does not clash with the other conversion class in a static import
+     */
+    @Deprecated
+    public static MultiLayerConfiguration toFast(MultiLayerConfiguration conf) {
+        return toFastConvolution(conf);
+    }
+
     /** A copy of {@code conf} with every FastConvolution replaced by DL4J's {@code ConvolutionLayer}. */
-    public static MultiLayerConfiguration toDl4j(MultiLayerConfiguration conf) {
+    public static MultiLayerConfiguration toDl4jConvolution(MultiLayerConfiguration conf) {
         return convert(conf, ConvolutionConversion::toDl4jLayer);
+    }
+
+    /**
+     * Old name of {@link #toDl4jConvolution(MultiLayerConfiguration)}.
+     *
+     * @param conf what to convert
+     * @return the converted copy
+     * @deprecated use {@link #toDl4jConvolution(MultiLayerConfiguration)}: the same under a name that says what it
+     *             converts and does not clash with the other conversion class in a static import
+     */
+    @Deprecated
+    public static MultiLayerConfiguration toDl4j(MultiLayerConfiguration conf) {
+        return toDl4jConvolution(conf);
     }
 
     /** A copy of {@code conf} with every {@code ConvolutionLayer} (exact class) replaced by a FastConvolution. */
-    public static ComputationGraphConfiguration toFast(ComputationGraphConfiguration conf) {
+    public static ComputationGraphConfiguration toFastConvolution(ComputationGraphConfiguration conf) {
         return convert(conf, ConvolutionConversion::toFastLayer);
     }
 
+    /**
+     * Old name of {@link #toFastConvolution(ComputationGraphConfiguration)}.
+     *
+     * @param conf what to convert
+     * @return the converted copy
+     * @deprecated use {@link #toFastConvolution(ComputationGraphConfiguration)}: the same under a name that says what it
+     *             converts and does not clash with the other conversion class in a static import
+     */
+    @Deprecated
+    public static ComputationGraphConfiguration toFast(ComputationGraphConfiguration conf) {
+        return toFastConvolution(conf);
+    }
+
     /** A copy of {@code conf} with every FastConvolution replaced by DL4J's {@code ConvolutionLayer}. */
-    public static ComputationGraphConfiguration toDl4j(ComputationGraphConfiguration conf) {
+    public static ComputationGraphConfiguration toDl4jConvolution(ComputationGraphConfiguration conf) {
         return convert(conf, ConvolutionConversion::toDl4jLayer);
     }
 
+    /**
+     * Old name of {@link #toDl4jConvolution(ComputationGraphConfiguration)}.
+     *
+     * @param conf what to convert
+     * @return the converted copy
+     * @deprecated use {@link #toDl4jConvolution(ComputationGraphConfiguration)}: the same under a name that says what it
+     *             converts and does not clash with the other conversion class in a static import
+     */
+    @Deprecated
+    public static ComputationGraphConfiguration toDl4j(ComputationGraphConfiguration conf) {
+        return toDl4jConvolution(conf);
+    }
+
     /** A new network with FastConvolution layers and the parameters and updater state of {@code net}. */
+    public static MultiLayerNetwork toFastConvolution(MultiLayerNetwork net) {
+        return copy(net, toFastConvolution(net.getLayerWiseConfigurations()));
+    }
+
+    /**
+     * Old name of {@link #toFastConvolution(MultiLayerNetwork)}.
+     *
+     * @param net what to convert
+     * @return the converted copy
+     * @deprecated use {@link #toFastConvolution(MultiLayerNetwork)}: the same under a name that says what it
+     *             converts and does not clash with the other conversion class in a static import
+     */
+    @Deprecated
     public static MultiLayerNetwork toFast(MultiLayerNetwork net) {
-        return copy(net, toFast(net.getLayerWiseConfigurations()));
+        return toFastConvolution(net);
     }
 
     /** A new network with DL4J ConvolutionLayers and the parameters and updater state of {@code net}. */
+    public static MultiLayerNetwork toDl4jConvolution(MultiLayerNetwork net) {
+        return copy(net, toDl4jConvolution(net.getLayerWiseConfigurations()));
+    }
+
+    /**
+     * Old name of {@link #toDl4jConvolution(MultiLayerNetwork)}.
+     *
+     * @param net what to convert
+     * @return the converted copy
+     * @deprecated use {@link #toDl4jConvolution(MultiLayerNetwork)}: the same under a name that says what it
+     *             converts and does not clash with the other conversion class in a static import
+     */
+    @Deprecated
     public static MultiLayerNetwork toDl4j(MultiLayerNetwork net) {
-        return copy(net, toDl4j(net.getLayerWiseConfigurations()));
+        return toDl4jConvolution(net);
     }
 
     /** A new graph with FastConvolution layers and the parameters and updater state of {@code net}. */
+    public static ComputationGraph toFastConvolution(ComputationGraph net) {
+        return copy(net, toFastConvolution(net.getConfiguration()));
+    }
+
+    /**
+     * Old name of {@link #toFastConvolution(ComputationGraph)}.
+     *
+     * @param net what to convert
+     * @return the converted copy
+     * @deprecated use {@link #toFastConvolution(ComputationGraph)}: the same under a name that says what it
+     *             converts and does not clash with the other conversion class in a static import
+     */
+    @Deprecated
     public static ComputationGraph toFast(ComputationGraph net) {
-        return copy(net, toFast(net.getConfiguration()));
+        return toFastConvolution(net);
     }
 
     /** A new graph with DL4J ConvolutionLayers and the parameters and updater state of {@code net}. */
+    public static ComputationGraph toDl4jConvolution(ComputationGraph net) {
+        return copy(net, toDl4jConvolution(net.getConfiguration()));
+    }
+
+    /**
+     * Old name of {@link #toDl4jConvolution(ComputationGraph)}.
+     *
+     * @param net what to convert
+     * @return the converted copy
+     * @deprecated use {@link #toDl4jConvolution(ComputationGraph)}: the same under a name that says what it
+     *             converts and does not clash with the other conversion class in a static import
+     */
+    @Deprecated
     public static ComputationGraph toDl4j(ComputationGraph net) {
-        return copy(net, toDl4j(net.getConfiguration()));
+        return toDl4jConvolution(net);
     }
 
     /** The FastConvolution equivalent of {@code layer} if its class is exactly ConvolutionLayer, else {@code layer}. */

@@ -1,6 +1,7 @@
 package org.bn4j.conv;
 
 import org.bn4j.conv.layer.FastConvolutionLayer;
+import org.bn4j.deploy.Dl4jEquivalentLayer;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -31,10 +32,13 @@ import java.util.Map;
  *         .activation(Activation.RELU).build())
  * }</pre>
  *
+ * <p>For deployment, {@code BatchNormFolding.fold} (bn-layer) replaces it by DL4J's ConvolutionLayer
+ * ({@link Dl4jEquivalentLayer}) and folds the batch normalization that follows it, in one call.
+ *
  * <p>Network data types FLOAT and DOUBLE are supported (oneDNN computes float32; double runs libnd4j's own
  * implementation of the same ops); other types are rejected when the network is initialized.
  */
-public class FastConvolution extends ConvolutionLayer {
+public class FastConvolution extends ConvolutionLayer implements Dl4jEquivalentLayer {
 
     /** For JSON deserialization. */
     public FastConvolution() {
@@ -62,6 +66,12 @@ public class FastConvolution extends ConvolutionLayer {
         ret.setParamTable(paramTable);
         ret.setConf(conf);
         return ret;
+    }
+
+    /** DL4J's ConvolutionLayer with every setting of this layer (same parameters). */
+    @Override
+    public ConvolutionLayer toDl4jLayer() {
+        return (ConvolutionLayer) ConvolutionConversion.toDl4jLayer(this);
     }
 
     @Override

@@ -93,7 +93,7 @@ class ConversionTest {
     @Test
     void multiLayerConfigurationConvertsExactlyTheConvolutionLayersAndBack() {
         MultiLayerConfiguration dl4j = dl4jConf();
-        MultiLayerConfiguration fast = ConvolutionConversion.toFast(dl4j);
+        MultiLayerConfiguration fast = ConvolutionConversion.toFastConvolution(dl4j);
         assertInstanceOf(FastConvolution.class, fast.getConf(0).getLayer());
         assertInstanceOf(FastConvolution.class, fast.getConf(2).getLayer());
         assertSame(Deconvolution2D.class, fast.getConf(3).getLayer().getClass());
@@ -101,17 +101,17 @@ class ConversionTest {
         assertSame(ConvolutionLayer.class, dl4j.getConf(0).getLayer().getClass(), "the input is not modified");
         assertTrue(fast.toJson().contains(FastConvolution.class.getName()));
         assertEquals(fast.toJson(), MultiLayerConfiguration.fromJson(fast.toJson()).toJson(), "JSON round trip");
-        MultiLayerConfiguration back = ConvolutionConversion.toDl4j(fast);
+        MultiLayerConfiguration back = ConvolutionConversion.toDl4jConvolution(fast);
         assertEquals(dl4j.toJson(), back.toJson());
     }
 
     @Test
     void graphConfigurationConvertsAndBack() {
         ComputationGraphConfiguration dl4j = dl4jGraphConf();
-        ComputationGraphConfiguration fast = ConvolutionConversion.toFast(dl4j);
+        ComputationGraphConfiguration fast = ConvolutionConversion.toFastConvolution(dl4j);
         assertTrue(fast.toJson().contains(FastConvolution.class.getName()));
         assertEquals(fast.toJson(), ComputationGraphConfiguration.fromJson(fast.toJson()).toJson());
-        assertEquals(dl4j.toJson(), ConvolutionConversion.toDl4j(fast).toJson());
+        assertEquals(dl4j.toJson(), ConvolutionConversion.toDl4jConvolution(fast).toJson());
     }
 
     @Test
@@ -120,7 +120,7 @@ class ConversionTest {
         dl4j.init();
         dl4j.fit(data(1));
         dl4j.fit(data(2));
-        MultiLayerNetwork fast = ConvolutionConversion.toFast(dl4j);
+        MultiLayerNetwork fast = ConvolutionConversion.toFastConvolution(dl4j);
         assertInstanceOf(org.bn4j.conv.layer.FastConvolutionLayer.class, fast.getLayer(0));
         assertEquals(dl4j.params(), fast.params());
         assertEquals(dl4j.getUpdater().getStateViewArray(), fast.getUpdater().getStateViewArray());
@@ -131,7 +131,7 @@ class ConversionTest {
         fast.fit(data(3));
         assertClose(dl4j.params(), fast.params(), 1e-4);
 
-        MultiLayerNetwork back = ConvolutionConversion.toDl4j(fast);
+        MultiLayerNetwork back = ConvolutionConversion.toDl4jConvolution(fast);
         assertSame(org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class, back.getLayer(0).getClass());
         assertEquals(fast.params(), back.params());
         assertEquals(fast.getUpdater().getStateViewArray(), back.getUpdater().getStateViewArray());
@@ -143,7 +143,7 @@ class ConversionTest {
         ComputationGraph dl4j = new ComputationGraph(dl4jGraphConf());
         dl4j.init();
         dl4j.fit(data(1));
-        ComputationGraph fast = ConvolutionConversion.toFast(dl4j);
+        ComputationGraph fast = ConvolutionConversion.toFastConvolution(dl4j);
         assertInstanceOf(org.bn4j.conv.layer.FastConvolutionLayer.class, fast.getLayer("b"));
         assertEquals(dl4j.params(), fast.params());
         assertEquals(dl4j.getUpdater().getStateViewArray(), fast.getUpdater().getStateViewArray());
@@ -152,17 +152,17 @@ class ConversionTest {
         dl4j.fit(data(3));
         fast.fit(data(3));
         assertClose(dl4j.params(), fast.params(), 1e-4);
-        ComputationGraph back = ConvolutionConversion.toDl4j(fast);
+        ComputationGraph back = ConvolutionConversion.toDl4jConvolution(fast);
         assertEquals(fast.params(), back.params());
         assertClose(fast.outputSingle(x), back.outputSingle(x), 1e-5);
     }
 
     @Test
     void convertedBackNetworkLoadsAndRunsWithoutBnConvOnTheClassPath(@TempDir Path dir) throws Exception {
-        MultiLayerNetwork fast = new MultiLayerNetwork(ConvolutionConversion.toFast(dl4jConf()));
+        MultiLayerNetwork fast = new MultiLayerNetwork(ConvolutionConversion.toFastConvolution(dl4jConf()));
         fast.init();
         fast.fit(data(1));
-        MultiLayerNetwork back = ConvolutionConversion.toDl4j(fast);
+        MultiLayerNetwork back = ConvolutionConversion.toDl4jConvolution(fast);
         File model = dir.resolve("model.zip").toFile();
         ModelSerializer.writeModel(back, model, true);
         assertFalse(back.getLayerWiseConfigurations().toJson().contains("org.bn4j"));
@@ -171,19 +171,23 @@ class ConversionTest {
         INDArray x = Nd4j.linspace(DataType.FLOAT, -1.0, 2.0 / n, n).reshape(INPUT_SHAPE);
         double[] expected = fast.output(x).ravel().toDoubleVector();
 
-        List<String> printed = runPlainDl4j(dir, model);
+        List<String> printed = runPlainDl4j(dir, model, INPUT_SHAPE);
         assertEquals(expected.length, printed.size(), "values printed by the plain-DL4J JVM: " + printed);
         for (int i = 0; i < expected.length; i++) {
             assertEquals(expected[i], Double.parseDouble(printed.get(i)), 1e-5, "output " + i);
         }
     }
 
-    /** Runs PlainDl4jLoader in a new JVM whose class path is this one minus bn-conv and the oneDNN build. */
-    private static List<String> runPlainDl4j(Path dir, File model) throws IOException, InterruptedException {
+    /**
+     * Runs PlainDl4jLoader in a new JVM whose class path is this one minus bn-conv, bn-layer (main and test classes)
+     * and the oneDNN build, on the input of {@code shape}; returns the printed output values.
+     */
+    static List<String> runPlainDl4j(Path dir, File model, long[] shape) throws IOException, InterruptedException {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         String plain = Stream.of(classPath.split(File.pathSeparator))
-                .filter(e -> !e.contains("bn-conv") && !e.contains("onednn"))
+                .filter(e -> !e.contains("bn-conv") && !e.contains("bn-layer") && !e.contains("onednn"))
                 .collect(Collectors.joining(File.pathSeparator));
+        assertFalse(plain.contains("/org/bn4j/"), "no bn4j artifact on the plain class path: " + plain);
         assertTrue(plain.contains("deeplearning4j-nn"), "DL4J stays on the class path");
         Path source = dir.resolve("PlainDl4jLoader.java");
         try (var in = ConversionTest.class.getResourceAsStream("/plain-dl4j/PlainDl4jLoader.java")) {
@@ -193,7 +197,7 @@ class ConversionTest {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", plain, source.toString(),
                 model.getAbsolutePath()));
-        for (long s : INPUT_SHAPE) {
+        for (long s : shape) {
             command.add(Long.toString(s));
         }
         Path stdout = dir.resolve("stdout.txt");

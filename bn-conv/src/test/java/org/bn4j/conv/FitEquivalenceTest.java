@@ -58,7 +58,7 @@ class FitEquivalenceTest {
         MultiLayerConfiguration dl4jConf = conf(format, workspaceMode, cacheMode);
         MultiLayerNetwork dl4j = new MultiLayerNetwork(dl4jConf);
         dl4j.init();
-        MultiLayerNetwork fast = new MultiLayerNetwork(ConvolutionConversion.toFast(dl4jConf));
+        MultiLayerNetwork fast = new MultiLayerNetwork(ConvolutionConversion.toFastConvolution(dl4jConf));
         fast.init(dl4j.params().dup(), false);
         assertEquals(3, fast.getLayers().length - 2);
 

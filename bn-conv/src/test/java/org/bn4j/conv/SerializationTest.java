@@ -68,7 +68,7 @@ class SerializationTest {
 
     @Test
     void modelSerializerRoundTripOfATrainedNetwork(@TempDir Path dir) throws Exception {
-        MultiLayerNetwork net = new MultiLayerNetwork(ConvolutionConversion.toFast(ConversionTest.dl4jConf()));
+        MultiLayerNetwork net = new MultiLayerNetwork(ConvolutionConversion.toFastConvolution(ConversionTest.dl4jConf()));
         net.init();
         net.fit(ConversionTest.data(1));
         File file = dir.resolve("fast.zip").toFile();
@@ -83,7 +83,7 @@ class SerializationTest {
 
     @Test
     void modelSerializerRoundTripOfAGraph(@TempDir Path dir) throws Exception {
-        ComputationGraphConfiguration conf = ConvolutionConversion.toFast(ConversionTest.dl4jGraphConf());
+        ComputationGraphConfiguration conf = ConvolutionConversion.toFastConvolution(ConversionTest.dl4jGraphConf());
         ComputationGraph net = new ComputationGraph(conf);
         net.init();
         net.fit(ConversionTest.data(1));

@@ -32,11 +32,11 @@ import java.util.function.UnaryOperator;
  * fresh updater state.
  *
  * <ul>
- *   <li>{@code toBn4j}: DL4J's {@code lockGammaBeta} becomes {@code learnGammaBeta(false)} (only for the constants
+ *   <li>{@code toBn4jBatchNorm}: DL4J's {@code lockGammaBeta} becomes {@code learnGammaBeta(false)} (only for the constants
  *       γ = 1, β = 0; other constants are an error). DL4J's layer ignores a configured activation, so the bn4j layer
  *       gets the identity. Going on training, bn4j feeds the <em>unbiased</em> batch variance into the moving
  *       average, as the paper does; DL4J feeds the biased one.</li>
- *   <li>{@code toDl4j}: the DL4J layer stores the variance as a variance ({@code useLogStd(false)}), exactly. A bn4j
+ *   <li>{@code toDl4jBatchNorm}: the DL4J layer stores the variance as a variance ({@code useLogStd(false)}), exactly. A bn4j
  *       layer with an activation other than identity cannot be expressed (DL4J's layer would ignore it) and is an
  *       error; cumulative averaging becomes DL4J's moving average with the layer's decay (a warning is logged).</li>
  * </ul>
@@ -49,43 +49,147 @@ public final class BatchNormConversion {
     }
 
     /** A copy of {@code conf} with every DL4J BatchNormalization replaced by a bn4j BatchNorm. */
-    public static MultiLayerConfiguration toBn4j(MultiLayerConfiguration conf) {
+    public static MultiLayerConfiguration toBn4jBatchNorm(MultiLayerConfiguration conf) {
         return convert(conf, BatchNormConversion::toBn4jLayer);
     }
 
+    /**
+     * Old name of {@link #toBn4jBatchNorm(MultiLayerConfiguration)}.
+     *
+     * @param conf what to convert
+     * @return the converted copy
+     * @deprecated use {@link #toBn4jBatchNorm(MultiLayerConfiguration)}: the same under a name that says what it
+     *             converts and does not clash with the other conversion class in a static import
+     */
+    @Deprecated
+    public static MultiLayerConfiguration toBn4j(MultiLayerConfiguration conf) {
+        return toBn4jBatchNorm(conf);
+    }
+
     /** A copy of {@code conf} with every bn4j BatchNorm replaced by a DL4J BatchNormalization. */
-    public static MultiLayerConfiguration toDl4j(MultiLayerConfiguration conf) {
+    public static MultiLayerConfiguration toDl4jBatchNorm(MultiLayerConfiguration conf) {
         return convert(conf, BatchNormConversion::toDl4jLayer);
+    }
+
+    /**
+     * Old name of {@link #toDl4jBatchNorm(MultiLayerConfiguration)}.
+     *
+     * @param conf what to convert
+     * @return the converted copy
+     * @deprecated use {@link #toDl4jBatchNorm(MultiLayerConfiguration)}: the same under a name that says what it
+     *             converts and does not clash with the other conversion class in a static import
+     */
+    @Deprecated
+    public static MultiLayerConfiguration toDl4j(MultiLayerConfiguration conf) {
+        return toDl4jBatchNorm(conf);
     }
 
     /** A copy of {@code conf} with every DL4J BatchNormalization replaced by a bn4j BatchNorm. */
-    public static ComputationGraphConfiguration toBn4j(ComputationGraphConfiguration conf) {
+    public static ComputationGraphConfiguration toBn4jBatchNorm(ComputationGraphConfiguration conf) {
         return convert(conf, BatchNormConversion::toBn4jLayer);
     }
 
+    /**
+     * Old name of {@link #toBn4jBatchNorm(ComputationGraphConfiguration)}.
+     *
+     * @param conf what to convert
+     * @return the converted copy
+     * @deprecated use {@link #toBn4jBatchNorm(ComputationGraphConfiguration)}: the same under a name that says what it
+     *             converts and does not clash with the other conversion class in a static import
+     */
+    @Deprecated
+    public static ComputationGraphConfiguration toBn4j(ComputationGraphConfiguration conf) {
+        return toBn4jBatchNorm(conf);
+    }
+
     /** A copy of {@code conf} with every bn4j BatchNorm replaced by a DL4J BatchNormalization. */
-    public static ComputationGraphConfiguration toDl4j(ComputationGraphConfiguration conf) {
+    public static ComputationGraphConfiguration toDl4jBatchNorm(ComputationGraphConfiguration conf) {
         return convert(conf, BatchNormConversion::toDl4jLayer);
     }
 
+    /**
+     * Old name of {@link #toDl4jBatchNorm(ComputationGraphConfiguration)}.
+     *
+     * @param conf what to convert
+     * @return the converted copy
+     * @deprecated use {@link #toDl4jBatchNorm(ComputationGraphConfiguration)}: the same under a name that says what it
+     *             converts and does not clash with the other conversion class in a static import
+     */
+    @Deprecated
+    public static ComputationGraphConfiguration toDl4j(ComputationGraphConfiguration conf) {
+        return toDl4jBatchNorm(conf);
+    }
+
     /** A new network using bn4j's BatchNorm, with every parameter and statistic of {@code net} carried over. */
+    public static MultiLayerNetwork toBn4jBatchNorm(MultiLayerNetwork net) {
+        return copy(net, toBn4jBatchNorm(net.getLayerWiseConfigurations()));
+    }
+
+    /**
+     * Old name of {@link #toBn4jBatchNorm(MultiLayerNetwork)}.
+     *
+     * @param net what to convert
+     * @return the converted copy
+     * @deprecated use {@link #toBn4jBatchNorm(MultiLayerNetwork)}: the same under a name that says what it
+     *             converts and does not clash with the other conversion class in a static import
+     */
+    @Deprecated
     public static MultiLayerNetwork toBn4j(MultiLayerNetwork net) {
-        return copy(net, toBn4j(net.getLayerWiseConfigurations()));
+        return toBn4jBatchNorm(net);
     }
 
     /** A new network using DL4J's BatchNormalization, with every parameter and statistic carried over. */
+    public static MultiLayerNetwork toDl4jBatchNorm(MultiLayerNetwork net) {
+        return copy(net, toDl4jBatchNorm(net.getLayerWiseConfigurations()));
+    }
+
+    /**
+     * Old name of {@link #toDl4jBatchNorm(MultiLayerNetwork)}.
+     *
+     * @param net what to convert
+     * @return the converted copy
+     * @deprecated use {@link #toDl4jBatchNorm(MultiLayerNetwork)}: the same under a name that says what it
+     *             converts and does not clash with the other conversion class in a static import
+     */
+    @Deprecated
     public static MultiLayerNetwork toDl4j(MultiLayerNetwork net) {
-        return copy(net, toDl4j(net.getLayerWiseConfigurations()));
+        return toDl4jBatchNorm(net);
     }
 
     /** A new graph using bn4j's BatchNorm, with every parameter and statistic of {@code net} carried over. */
+    public static ComputationGraph toBn4jBatchNorm(ComputationGraph net) {
+        return copy(net, toBn4jBatchNorm(net.getConfiguration()));
+    }
+
+    /**
+     * Old name of {@link #toBn4jBatchNorm(ComputationGraph)}.
+     *
+     * @param net what to convert
+     * @return the converted copy
+     * @deprecated use {@link #toBn4jBatchNorm(ComputationGraph)}: the same under a name that says what it
+     *             converts and does not clash with the other conversion class in a static import
+     */
+    @Deprecated
     public static ComputationGraph toBn4j(ComputationGraph net) {
-        return copy(net, toBn4j(net.getConfiguration()));
+        return toBn4jBatchNorm(net);
     }
 
     /** A new graph using DL4J's BatchNormalization, with every parameter and statistic carried over. */
+    public static ComputationGraph toDl4jBatchNorm(ComputationGraph net) {
+        return copy(net, toDl4jBatchNorm(net.getConfiguration()));
+    }
+
+    /**
+     * Old name of {@link #toDl4jBatchNorm(ComputationGraph)}.
+     *
+     * @param net what to convert
+     * @return the converted copy
+     * @deprecated use {@link #toDl4jBatchNorm(ComputationGraph)}: the same under a name that says what it
+     *             converts and does not clash with the other conversion class in a static import
+     */
+    @Deprecated
     public static ComputationGraph toDl4j(ComputationGraph net) {
-        return copy(net, toDl4j(net.getConfiguration()));
+        return toDl4jBatchNorm(net);
     }
 
     private static MultiLayerConfiguration convert(MultiLayerConfiguration conf,

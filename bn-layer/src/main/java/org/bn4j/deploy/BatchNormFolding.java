@@ -46,8 +46,15 @@ import java.util.Map;
  * which at inference is exactly its per-feature linear map; {@link FoldingResult#unfolded()} names it and says why.
  * A ConvolutionLayer or DenseLayer without bias gets one.
  *
+ * <p>bn4j layers that only run DL4J's math through other kernels ({@link Dl4jEquivalentLayer}, for example bn-conv's
+ * {@code FastConvolution}) are first replaced by their DL4J class, parameters unchanged, and normalization layers that
+ * follow them fold as they would after that class; {@link FoldingResult#converted()} names them. So one call turns a
+ * network of bn4j layers that fold completely into a plain-DL4J network.
+ *
  * <p>The folded network is meant for inference: it has fresh updater state. A fully folded network contains only
- * DL4J classes, so it saves with {@code ModelSerializer} and loads where bn4j is not on the class path.
+ * DL4J classes, so it saves with {@code ModelSerializer} and loads where bn4j is not on the class path: this is the
+ * way to ship a bn4j model to an application that has only DL4J (a network that still holds a bn4j class fails to
+ * load there with DL4J's misleading "pre version 1.0.0-beta JSON format" message).
  */
 public final class BatchNormFolding {
 
@@ -60,12 +67,14 @@ public final class BatchNormFolding {
         List<Target> kept = new ArrayList<>();
         List<FoldingResult.Folded> folded = new ArrayList<>();
         List<FoldingResult.Unfolded> unfolded = new ArrayList<>();
+        List<String> converted = new ArrayList<>();
         Map<Integer, InputPreProcessor> preProcessors = new HashMap<>();
         Layer[] layers = net.getLayers();
         for (int i = 0; i < layers.length; i++) {
             NeuralNetConfiguration conf = oldConf.getConf(i).clone();
             InputPreProcessor pre = oldConf.getInputPreProcess(i);
             String name = name(conf, i);
+            toDl4jEquivalent(conf, name, converted);
             if (NormalizationLayers.isNormalization(layers[i])) {
                 NormalizationLayers.Entry bn = new NormalizationLayers.Entry(name, layers[i]);
                 String reason;
@@ -106,7 +115,7 @@ public final class BatchNormFolding {
         for (int j = 0; j < kept.size(); j++) {
             kept.get(j).copyParams(out.getLayer(j));
         }
-        return new FoldingResult<>(out, folded, unfolded);
+        return new FoldingResult<>(out, folded, unfolded, converted);
     }
 
     /** Folds every foldable normalization layer of {@code net} into a new ComputationGraph. */
@@ -117,6 +126,13 @@ public final class BatchNormFolding {
         Map<String, Target> targets = new LinkedHashMap<>();
         List<FoldingResult.Folded> folded = new ArrayList<>();
         List<FoldingResult.Unfolded> unfolded = new ArrayList<>();
+        List<String> converted = new ArrayList<>();
+        for (int index : net.topologicalSortOrder()) {
+            String name = net.getVertices()[index].getVertexName();
+            if (vertices.get(name) instanceof LayerVertex) {
+                toDl4jEquivalent(((LayerVertex) vertices.get(name)).getLayerConf(), name, converted);
+            }
+        }
 
         for (int index : net.topologicalSortOrder()) {
             String name = net.getVertices()[index].getVertexName();
@@ -160,7 +176,7 @@ public final class BatchNormFolding {
             }
             target.copyParams(layer);
         }
-        return new FoldingResult<>(out, folded, unfolded);
+        return new FoldingResult<>(out, folded, unfolded, converted);
     }
 
     /** Graph conditions: one input, a layer vertex, no other consumer, no preprocessor. Null when they hold. */
@@ -227,6 +243,14 @@ public final class BatchNormFolding {
                     + " features";
         }
         return null;
+    }
+
+    /** Replaces a {@link Dl4jEquivalentLayer} in {@code conf} (in place) by its DL4J class and notes its name. */
+    private static void toDl4jEquivalent(NeuralNetConfiguration conf, String name, List<String> converted) {
+        if (conf.getLayer() instanceof Dl4jEquivalentLayer) {
+            conf.setLayer(((Dl4jEquivalentLayer) conf.getLayer()).toDl4jLayer());
+            converted.add(name);
+        }
     }
 
     /** Removes vertex {@code removed} and feeds its consumers (and the network outputs) from {@code into}. */

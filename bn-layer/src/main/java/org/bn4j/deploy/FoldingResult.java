@@ -30,11 +30,13 @@ public final class FoldingResult<N> {
     private final N network;
     private final List<Folded> folded;
     private final List<Unfolded> unfolded;
+    private final List<String> converted;
 
-    FoldingResult(N network, List<Folded> folded, List<Unfolded> unfolded) {
+    FoldingResult(N network, List<Folded> folded, List<Unfolded> unfolded, List<String> converted) {
         this.network = network;
         this.folded = Collections.unmodifiableList(folded);
         this.unfolded = Collections.unmodifiableList(unfolded);
+        this.converted = Collections.unmodifiableList(converted);
     }
 
     /** The new network (the original is unchanged). */
@@ -52,6 +54,14 @@ public final class FoldingResult<N> {
         return unfolded;
     }
 
+    /**
+     * Layers that were bn4j {@link Dl4jEquivalentLayer}s (such as bn-conv's FastConvolution) and are DL4J's own class
+     * in the new network, in network order.
+     */
+    public List<String> converted() {
+        return converted;
+    }
+
     /** True when no batch-normalization layer is left in the new network. */
     public boolean isFullyFolded() {
         return unfolded.isEmpty();
@@ -67,6 +77,9 @@ public final class FoldingResult<N> {
         }
         for (Unfolded u : unfolded) {
             sb.append("  ").append(u).append('\n');
+        }
+        for (String c : converted) {
+            sb.append("  ").append(c).append(" -> converted to its DL4J class\n");
         }
         return sb.toString();
     }

@@ -24,13 +24,31 @@ final class InputValidator {
         }
         FeatureLayout layout = FeatureLayout.of(x.rank(), conf.getDataFormat());
         long features = layout.features(x);
+        if (features != conf.getNOut() && x.rank() == 4 && x.length() / x.size(0) == conf.getNOut()) {
+            throw new IllegalArgumentException(layerId + ": a dense batch normalization (" + conf.getNOut()
+                    + " features) was given image input of shape " + Arrays.toString(x.shape()) + " (" + conf.getNOut()
+                    + " values per example as " + features + " channels): put it after a flatten "
+                    + "(CnnToFeedForwardPreProcessor, which setInputType inserts before a DenseLayer) or a DenseLayer, "
+                    + "or, to normalize the " + features + " channels of the images, after a convolution "
+                    + "(convolutional mode, nOut = channels)");
+        }
         if (features != conf.getNOut()) {
             String where = layout == FeatureLayout.DENSE ? "columns" : "channels (" + layout + " axis "
                     + layout.featureAxis() + ")";
             throw new IllegalArgumentException(layerId + ": expected " + conf.getNOut() + " " + where + ", got "
-                    + features + "; input shape " + Arrays.toString(x.shape()));
+                    + features + "; input shape " + Arrays.toString(x.shape()) + hint(x, layout));
         }
         return layout;
+    }
+
+    /** What rank-2 input to a convolutional layer, or rank-4 input to a dense one, usually means. */
+    private static String hint(INDArray x, FeatureLayout layout) {
+        if (layout == FeatureLayout.DENSE) {
+            return " (if this layer normalizes images per channel, it was given flattened input: reshape to rank 4 "
+                    + "or give the network an image input type)";
+        }
+        return " (if this layer follows a dense layer, it was given image input: put it after a flatten "
+                + "(CnnToFeedForwardPreProcessor) or a DenseLayer)";
     }
 
     /** A training batch needs at least two values per feature: the batch variance of one value is meaningless. */

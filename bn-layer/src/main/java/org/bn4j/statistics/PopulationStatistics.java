@@ -47,7 +47,13 @@ import java.util.function.Supplier;
  * {@code var}; for {@link PopulationAveraging#CUMULATIVE} also {@code count} = the number of batches) and DL4J's
  * built-in {@code BatchNormalization} ({@code mean}, and {@code var} or {@code log10stdev} = log10√Var). Nothing
  * else changes: no parameter other than these statistics, no updater state, no iteration or epoch count.
- * Layers wrapped in DL4J's {@code FrozenLayer} keep their statistics.
+ * Layers wrapped in DL4J's {@code FrozenLayer} keep their statistics, and so do bn4j layers with frozen statistics
+ * ({@code frozenStatistics(true)}, {@link org.bn4j.deploy.BatchNormStatisticsFreezer}): frozen statistics never change
+ * (unfreeze a layer to re-estimate it; the skipped layers are logged at info level).
+ *
+ * <p>The first mini-batch is checked against the network's first layer (and its input preprocessor): features of
+ * another image size, channel count or rank are an {@code IllegalArgumentException} that says what the iterator
+ * gives and what the network expects.
  *
  * <p><b>Unequal batches</b>: every mini-batch has the same weight in E_B, as in the paper, including a last, smaller
  * one; the variance of each batch is made unbiased with its own {@code m_B/(m_B−1)}, so
@@ -89,10 +95,11 @@ public final class PopulationStatistics {
     /** As {@link #estimate(MultiLayerNetwork, DataSetIterator, int)}, telling {@code progress} each batch done. */
     public static PopulationEstimate estimate(MultiLayerNetwork net, DataSetIterator iterator, int maxBatches,
                                               IntConsumer progress) {
-        List<NormalizationLayers.Entry> layers = NormalizationLayers.of(net);
+        List<NormalizationLayers.Entry> layers = estimable(NormalizationLayers.of(net), true);
         check(layers, iterator, maxBatches, "MultiLayerNetwork");
+        InputExpectation expected = InputExpectation.of(net);
         return withForward(net, forward -> run(layers, maxBatches, progress, iterator.resetSupported(),
-                iterator::reset, features(iterator), forward));
+                iterator::reset, features(iterator), checked(forward, expected)));
     }
 
     /** Algorithm 2 for a {@link ComputationGraph} with one input, fed from a {@link DataSetIterator}. */
@@ -107,10 +114,11 @@ public final class PopulationStatistics {
             throw new IllegalArgumentException("the ComputationGraph has " + net.getNumInputArrays()
                     + " inputs: use a MultiDataSetIterator");
         }
-        List<NormalizationLayers.Entry> layers = NormalizationLayers.of(net);
+        List<NormalizationLayers.Entry> layers = estimable(NormalizationLayers.of(net), true);
         check(layers, iterator, maxBatches, "ComputationGraph");
+        InputExpectation expected = InputExpectation.of(net);
         return withForward(net, forward -> run(layers, maxBatches, progress, iterator.resetSupported(),
-                iterator::reset, features(iterator), forward));
+                iterator::reset, features(iterator), checked(forward, expected)));
     }
 
     /** Algorithm 2 for a {@link ComputationGraph}, fed from a {@link MultiDataSetIterator}. */
@@ -121,10 +129,12 @@ public final class PopulationStatistics {
     /** As {@link #estimate(ComputationGraph, MultiDataSetIterator, int)}, telling {@code progress} each batch done. */
     public static PopulationEstimate estimate(ComputationGraph net, MultiDataSetIterator iterator, int maxBatches,
                                               IntConsumer progress) {
-        List<NormalizationLayers.Entry> layers = NormalizationLayers.of(net);
+        List<NormalizationLayers.Entry> layers = estimable(NormalizationLayers.of(net), true);
         check(layers, iterator, maxBatches, "ComputationGraph");
+        InputExpectation expected = InputExpectation.of(net);
         return withForward(net, forward -> run(layers, maxBatches, progress, iterator.resetSupported(),
-                iterator::reset, () -> iterator.hasNext() ? iterator.next().getFeatures() : null, forward));
+                iterator::reset, () -> iterator.hasNext() ? iterator.next().getFeatures() : null,
+                checked(forward, expected)));
     }
 
     /** The features of the next mini-batch of {@code iterator}, or null after the last. */
@@ -158,6 +168,67 @@ public final class PopulationStatistics {
             net.clearLayersStates();
             net.setInputs(savedInputs);
         }
+    }
+
+    /**
+     * The layers whose statistics Algorithm 2 writes: all but bn4j layers with frozen statistics, which never change.
+     * An empty result when every layer is frozen is an error (see {@link #check}).
+     */
+    private static List<NormalizationLayers.Entry> estimable(List<NormalizationLayers.Entry> layers, boolean logIt) {
+        List<NormalizationLayers.Entry> out = withoutFrozen(layers);
+        List<String> frozen = new ArrayList<>();
+        for (NormalizationLayers.Entry entry : layers) {
+            if (!out.contains(entry)) {
+                frozen.add(entry.name);
+            }
+        }
+        if (!frozen.isEmpty() && out.isEmpty()) {
+            throw new IllegalArgumentException("every batch-normalization layer of the network has frozen statistics "
+                    + frozen + ", which never change: unfreeze them first (BatchNormStatisticsFreezer.unfreeze(net)) "
+                    + "to re-estimate them with Algorithm 2");
+        }
+        if (!frozen.isEmpty() && logIt) {
+            log.info("Population statistics: layers {} have frozen statistics and keep them", frozen);
+        }
+        return out;
+    }
+
+    private static List<NormalizationLayers.Entry> withoutFrozen(List<NormalizationLayers.Entry> layers) {
+        List<NormalizationLayers.Entry> out = new ArrayList<>();
+        for (NormalizationLayers.Entry entry : layers) {
+            if (!(entry.isBn4j() && entry.bn4jConf().isFrozenStatistics())) {
+                out.add(entry);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@code forward} checking the first mini-batch against the network's input first: a mismatch, or DL4J's failure
+     * on that batch, is reported with what the iterator gives and what the network expects.
+     */
+    private static BiConsumer<INDArray[], Boolean> checked(BiConsumer<INDArray[], Boolean> forward,
+                                                           InputExpectation expected) {
+        boolean[] checkedOnce = {false};
+        return (inputs, training) -> {
+            if (checkedOnce[0]) {
+                forward.accept(inputs, training);
+                return;
+            }
+            String why = expected.mismatch(inputs[0]);
+            if (why != null) {
+                throw new IllegalArgumentException(InputExpectation.message(inputs[0], why));
+            }
+            try {
+                forward.accept(inputs, training);
+            } catch (RuntimeException e) {
+                String expects = expected.describe();
+                throw new IllegalArgumentException(InputExpectation.message(inputs[0], "the network cannot process "
+                        + "it" + (expects == null ? "" : "; it expects " + expects) + ". DL4J says: "
+                        + e.getMessage()), e);
+            }
+            checkedOnce[0] = true;
+        };
     }
 
     private static void check(List<NormalizationLayers.Entry> layers, Object iterator, int maxBatches, String kind) {
@@ -203,19 +274,22 @@ public final class PopulationStatistics {
      * @param features the features of each mini-batch, in order; read up to the {@code maxBatches}-th counted one
      */
     public static PopulationSums accumulate(MultiLayerNetwork net, Iterator<INDArray> features, int maxBatches) {
-        List<NormalizationLayers.Entry> layers = NormalizationLayers.of(net);
+        List<NormalizationLayers.Entry> layers = estimable(NormalizationLayers.of(net), false);
         check(layers, features, maxBatches, "MultiLayerNetwork");
+        InputExpectation expected = InputExpectation.of(net);
         return withForward(net, forward -> sum(layers, maxBatches,
-                () -> features.hasNext() ? new INDArray[] {features.next()} : null, forward, NO_PROGRESS));
+                () -> features.hasNext() ? new INDArray[] {features.next()} : null, checked(forward, expected),
+                NO_PROGRESS));
     }
 
     /** {@link #accumulate(MultiLayerNetwork, Iterator, int)} for a {@link ComputationGraph}: each element holds the
      * graph's inputs of one mini-batch. */
     public static PopulationSums accumulate(ComputationGraph net, Iterator<INDArray[]> inputs, int maxBatches) {
-        List<NormalizationLayers.Entry> layers = NormalizationLayers.of(net);
+        List<NormalizationLayers.Entry> layers = estimable(NormalizationLayers.of(net), false);
         check(layers, inputs, maxBatches, "ComputationGraph");
+        InputExpectation expected = InputExpectation.of(net);
         return withForward(net, forward -> sum(layers, maxBatches, () -> inputs.hasNext() ? inputs.next() : null,
-                forward, NO_PROGRESS));
+                checked(forward, expected), NO_PROGRESS));
     }
 
     /**
@@ -225,12 +299,12 @@ public final class PopulationStatistics {
      * @throws IllegalArgumentException if the sums hold no mini-batch or are for other layers
      */
     public static PopulationEstimate apply(MultiLayerNetwork net, PopulationSums sums) {
-        return applyTo(NormalizationLayers.of(net), sums, "MultiLayerNetwork");
+        return applyTo(estimable(NormalizationLayers.of(net), false), sums, "MultiLayerNetwork");
     }
 
     /** {@link #apply(MultiLayerNetwork, PopulationSums)} for a {@link ComputationGraph}. */
     public static PopulationEstimate apply(ComputationGraph net, PopulationSums sums) {
-        return applyTo(NormalizationLayers.of(net), sums, "ComputationGraph");
+        return applyTo(estimable(NormalizationLayers.of(net), false), sums, "ComputationGraph");
     }
 
     private static PopulationEstimate applyTo(List<NormalizationLayers.Entry> layers, PopulationSums sums,
@@ -282,7 +356,7 @@ public final class PopulationStatistics {
         if (features == null) {
             throw new IllegalArgumentException("the features are null");
         }
-        List<NormalizationLayers.Entry> layers = NormalizationLayers.of(net);
+        List<NormalizationLayers.Entry> layers = withoutFrozen(NormalizationLayers.of(net));
         return withForward(net, forward -> counts(new INDArray[] {features}, forward, layers));
     }
 
@@ -291,7 +365,7 @@ public final class PopulationStatistics {
         if (inputs == null || inputs.length == 0 || inputs[0] == null) {
             throw new IllegalArgumentException("the inputs are null or empty");
         }
-        List<NormalizationLayers.Entry> layers = NormalizationLayers.of(net);
+        List<NormalizationLayers.Entry> layers = withoutFrozen(NormalizationLayers.of(net));
         return withForward(net, forward -> counts(inputs, forward, layers));
     }
 

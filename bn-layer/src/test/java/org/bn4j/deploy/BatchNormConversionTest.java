@@ -49,7 +49,7 @@ class BatchNormConversionTest {
             dl4j.fit(x, y);
         }
 
-        MultiLayerNetwork bn4j = BatchNormConversion.toBn4j(dl4j);
+        MultiLayerNetwork bn4j = BatchNormConversion.toBn4jBatchNorm(dl4j);
 
         BatchNorm conv = assertInstanceOf(BatchNorm.class, bn4j.getLayer(1).conf().getLayer());
         assertEquals("bn-conv", conv.getLayerName());
@@ -69,7 +69,7 @@ class BatchNormConversionTest {
         assertArrayEquals(dl4j.feedForward(x, true).get(5).ravel().toDoubleVector(),
                 bn4j.feedForward(x, true).get(5).ravel().toDoubleVector(), 1e-10);
 
-        MultiLayerNetwork back = BatchNormConversion.toDl4j(bn4j);
+        MultiLayerNetwork back = BatchNormConversion.toDl4jBatchNorm(bn4j);
         assertInstanceOf(BatchNormalization.class, back.getLayer(1).conf().getLayer());
         assertFalse(back.getLayerWiseConfigurations().toJson().contains("org.bn4j"));
         assertArrayEquals(dl4j.output(x).ravel().toDoubleVector(), back.output(x).ravel().toDoubleVector(), 1e-10);
@@ -90,7 +90,7 @@ class BatchNormConversionTest {
         graph.getLayer("bn").setParam(BatchNorm.MEAN, Nd4j.createFromArray(0.1, -0.2, 0.3));
         graph.getLayer("bn").setParam(BatchNorm.VAR, Nd4j.createFromArray(0.5, 2.0, 1.5));
 
-        ComputationGraphConfiguration dl4jConf = BatchNormConversion.toDl4j(conf);
+        ComputationGraphConfiguration dl4jConf = BatchNormConversion.toDl4jBatchNorm(conf);
         BatchNormalization layer = assertInstanceOf(BatchNormalization.class,
                 ((org.deeplearning4j.nn.conf.graph.LayerVertex) dl4jConf.getVertices().get("bn")).getLayerConf()
                         .getLayer());
@@ -98,10 +98,10 @@ class BatchNormConversionTest {
         assertInstanceOf(BatchNorm.class, ((org.deeplearning4j.nn.conf.graph.LayerVertex) conf.getVertices()
                 .get("bn")).getLayerConf().getLayer(), "the original configuration is unchanged");
 
-        ComputationGraph dl4j = BatchNormConversion.toDl4j(graph);
+        ComputationGraph dl4j = BatchNormConversion.toDl4jBatchNorm(graph);
         INDArray x = Nd4j.randn(DataType.DOUBLE, 5, 2);
         assertArrayEquals(graph.outputSingle(x).ravel().toDoubleVector(), dl4j.outputSingle(x).ravel().toDoubleVector(), 1e-12);
-        ComputationGraph again = BatchNormConversion.toBn4j(dl4j);
+        ComputationGraph again = BatchNormConversion.toBn4jBatchNorm(dl4j);
         assertEquals(List.of("dense", "bn"), List.of(again.getLayers()[0].conf().getLayer().getLayerName(),
                 again.getLayers()[1].conf().getLayer().getLayerName()));
         assertArrayEquals(graph.outputSingle(x).ravel().toDoubleVector(), again.outputSingle(x).ravel().toDoubleVector(), 1e-12);
@@ -113,12 +113,12 @@ class BatchNormConversionTest {
         MultiLayerConfiguration withActivation = new NeuralNetConfiguration.Builder().list()
                 .layer(new BatchNorm.Builder().name("bnr").nIn(2).activation(Activation.RELU).build()).build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> BatchNormConversion.toDl4j(withActivation));
+                () -> BatchNormConversion.toDl4jBatchNorm(withActivation));
         assertTrue(e.getMessage().contains("\"bnr\"") && e.getMessage().contains("ActivationLayer"), e.getMessage());
 
         MultiLayerConfiguration locked = new NeuralNetConfiguration.Builder().list()
                 .layer(new BatchNormalization.Builder().nIn(2).nOut(2).lockGammaBeta(true).gamma(2.0).build())
                 .build();
-        assertThrows(IllegalArgumentException.class, () -> BatchNormConversion.toBn4j(locked));
+        assertThrows(IllegalArgumentException.class, () -> BatchNormConversion.toBn4jBatchNorm(locked));
     }
 }

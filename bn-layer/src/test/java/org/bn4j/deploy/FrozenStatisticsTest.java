@@ -85,7 +85,7 @@ class FrozenStatisticsTest {
     @Test
     void theOptionSurvivesJsonAndOldJsonMeansBatchStatistics() {
         MultiLayerNetwork net = network(new BatchNorm.Builder().build(), new Sgd(0.1));
-        assertEquals(1, BatchNormFreezer.freeze(net));
+        assertEquals(1, BatchNormStatisticsFreezer.freeze(net));
         String json = net.getLayerWiseConfigurations().toJson();
         assertTrue(json.contains("\"frozenStatistics\" : true"), json);
         BatchNorm restored = (BatchNorm) MultiLayerConfiguration.fromJson(json).getConf(1).getLayer();
@@ -93,7 +93,7 @@ class FrozenStatisticsTest {
         assertEquals(restored, net.getLayerWiseConfigurations().getConf(1).getLayer());
         String old = json.replace("\"frozenStatistics\" : true,", "");
         assertFalse(((BatchNorm) MultiLayerConfiguration.fromJson(old).getConf(1).getLayer()).isFrozenStatistics());
-        assertEquals(1, BatchNormFreezer.unfreeze(net));
+        assertEquals(1, BatchNormStatisticsFreezer.unfreeze(net));
         assertFalse(((BatchNorm) net.getLayer(1).conf().getLayer()).isFrozenStatistics());
     }
 
@@ -119,7 +119,7 @@ class FrozenStatisticsTest {
                 .fineTuneConfiguration(new FineTuneConfiguration.Builder().updater(new Sgd(0.05)).build())
                 .setFeatureExtractor(1).build();
         assertInstanceOf(FrozenLayer.class, tuned.getLayer(1));
-        assertEquals(2, BatchNormFreezer.freeze(tuned));    // layer 3, and layer 1 inside its FrozenLayer
+        assertEquals(2, BatchNormStatisticsFreezer.freeze(tuned));    // layer 3, and layer 1 inside its FrozenLayer
         INDArray frozenPart = tuned.getLayer(0).params().dup();
         INDArray frozenBn = tuned.getLayer(1).params().dup();
         INDArray mean = tuned.getLayer(3).getParam(BatchNorm.MEAN).dup();
@@ -159,7 +159,7 @@ class FrozenStatisticsTest {
     @Test
     void builtInBatchNormalizationCannotBeFrozenAndSaysWhatToDo() {
         MultiLayerNetwork net = network(new BatchNormalization.Builder().name("dl4j-bn").build(), new Sgd(0.1));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BatchNormFreezer.freeze(net));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BatchNormStatisticsFreezer.freeze(net));
         assertTrue(e.getMessage().contains("dl4j-bn") && e.getMessage().contains("toBn4j"), e.getMessage());
     }
 

@@ -20,7 +20,7 @@ import java.util.Map;
  * Rewrites a graph configuration so that every bn4j {@link BatchNorm} becomes DL4J's built-in
  * {@link BatchNormalization} with the same eps, decay and channel count, followed by a separate
  * {@link ActivationLayer} for the nonlinearity the bn4j layer applied itself (DL4J's layer ignores a configured
- * activation, so {@code BatchNormConversion.toDl4j} rejects such layers). The activation layer keeps the original
+ * activation, so {@code BatchNormConversion.toDl4jBatchNorm} rejects such layers). The activation layer keeps the original
  * vertex name, so every consumer is unchanged; the normalization is called {@code <name>_dl4j}.
  *
  * <p>Only for speed comparisons: the rewritten graph has fresh parameters.
