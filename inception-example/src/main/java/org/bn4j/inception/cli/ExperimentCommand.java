@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = "Reproduce the paper's experiments: fig1 (section 4.1, MLP) and fig3 (section 4.2.1, "
-                + "Inception recipes); small-batch (BN vs Batch Renorm vs ghost batches at batch sizes 4, 8, 32).",
+                + "Inception recipes); small-batch (Ioffe 2017: BN vs Batch Renorm over micro-batches of 4, 8 in "
+                + "mini-batches of 32).",
         subcommands = {Fig1Command.class, Fig3Command.class, SmallBatchCommand.class})
 public final class ExperimentCommand implements Runnable {
 
