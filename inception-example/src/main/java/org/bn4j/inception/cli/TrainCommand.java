@@ -10,6 +10,7 @@ import org.bn4j.inception.train.ConsoleProgress;
 import org.bn4j.inception.train.NetworkSettings;
 import org.bn4j.inception.train.ProgressReporter;
 import org.bn4j.inception.train.RunFolder;
+import org.bn4j.inception.train.StopRequest;
 import org.bn4j.inception.train.Trainer;
 import org.bn4j.inception.train.TrainingRun;
 import org.bn4j.inception.train.TrainingSettings;
@@ -105,6 +106,9 @@ public class TrainCommand implements Callable<Integer> {
     /** Extra listeners of the run (tests use one to simulate a crash). */
     final List<TrainingListener> listeners = new ArrayList<>();
 
+    /** The stop request the run checks instead of the shutdown hook's (tests use one to simulate Ctrl-C). */
+    StopRequest stopRequest;
+
     @Override
     public Integer call() throws Exception {
         try (RunFolder folder = RunFolder.claim(out, resume)) {        // one writer, never someone else's folder
@@ -114,6 +118,7 @@ public class TrainCommand implements Callable<Integer> {
             }
             TrainCommand restored = ResumeArguments.restore(spec, saved, SESSION_OPTIONS, TrainCommand::new);
             restored.listeners.addAll(listeners);
+            restored.stopRequest = stopRequest;
             return restored.train();
         }
     }
@@ -134,11 +139,13 @@ public class TrainCommand implements Callable<Integer> {
                 network.convolution());
         TrainingSettings settings = new TrainingSettings(epochs, batchSize, checkpointEvery, this.out, seed, augment);
         try (ProgressReporter progress = new ConsoleProgress(out, !noProgress);
+             ShutdownCheckpoint shutdown = new ShutdownCheckpoint(out);
              MonitorOption distributions = monitor;
              JavaSparkContext sc = spark.enabled() ? spark.start() : null) {
             TrainingRun run = new TrainingRun(recipe, network, data, settings)
                     .arguments(ResumeArguments.of(spec, NOT_SAVED));
-            Trainer trainer = run.trainer().progress(progress).populationBatches(finalStatistics.populationBatches());
+            Trainer trainer = run.trainer().progress(progress).populationBatches(finalStatistics.populationBatches())
+                    .stopRequest(stopRequest != null ? stopRequest : shutdown.request());
             if (sc == null) {
                 trainer.replicas(replicas.replicas());
                 out.println("training step on " + replicas.replicas() + " replica(s), synchronized batch statistics");

@@ -88,7 +88,8 @@ public final class ImageFolderData {
         train.forEach(image -> perClass.merge(image.label(), 1, Integer::sum));
         DataProvenance provenance = new DataProvenance(source, root.toAbsolutePath().toString(), layout, labels,
                 train.size(), val.size(), perClass, channelCounts,
-                skipped.stream().map(r -> r.file().toString()).collect(Collectors.toList()));
+                skipped.stream().map(r -> r.file().toString()).collect(Collectors.toList()),
+                FileListFingerprint.of(train));
         return new ImageFolderData(labels, train, val, provenance);
     }
 

@@ -46,6 +46,7 @@ public final class Trainer {
     private int replicas = 1;
     /** The replicas of the running {@link #train}, or null (one replica, or an epoch fitter). */
     private ParallelTrainer parallel;
+    private StopRequest stopRequest = new StopRequest();
 
     /** A trainer for {@code data} (already scanned) converted to the network input by {@code batches}. */
     public Trainer(ImageFolderData data, ImageBatches batches, Recipe recipe, TrainingSettings settings) {
@@ -111,6 +112,16 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * Where a request to stop comes from (a shutdown hook on Ctrl-C or {@code kill}): at the next mini-batch boundary
+     * the trainer saves a checkpoint, marks the request stopped and throws {@link TrainingStopped}. Not checked by an
+     * {@link #epochFitter}. Defaults to a request nobody makes.
+     */
+    public Trainer stopRequest(StopRequest stopRequest) {
+        this.stopRequest = stopRequest;
+        return this;
+    }
+
     /** Where this trainer's checkpoints go: {@code checkpoint.zip} in the output folder. */
     public CheckpointStore checkpoints() {
         return checkpoints;
@@ -135,6 +146,7 @@ public final class Trainer {
             }
         } finally {
             parallel = null;
+            stopRequest.markStopped();
         }
         return state;
     }
@@ -218,8 +230,12 @@ public final class Trainer {
                     recipe.learningRateAt(state.epoch()), checkpoints.describe());
             state = state.afterBatch(network.score(), batch.numExamples(), seconds - state.seconds());
             progress.batchDone(network.score(), state.imagesDone() / Math.max(1e-9, state.seconds()));
-            if (network.getIterationCount() % settings.checkpointEvery() == 0) {
+            boolean stop = stopRequest.reason() != null;
+            if (stop || network.getIterationCount() % settings.checkpointEvery() == 0) {
                 checkpoints.save(network, state);
+            }
+            if (stop) {
+                throw new TrainingStopped(stopRequest.reason(), network.getIterationCount(), checkpoints);
             }
         }
         return state;

@@ -118,6 +118,12 @@ public final class TrainingRun {
         compare(differences, "seed", saved.seed(), now.seed());
         compare(differences, "augmentation", saved.augment(), now.augment());
         compare(differences, "iterations per epoch", saved.iterationsPerEpoch(), now.iterationsPerEpoch());
+        String fingerprint = saved.data().trainFingerprint();           // null: a run saved before it was recorded
+        if (differences.isEmpty() && fingerprint != null && !fingerprint.equals(now.data().trainFingerprint())) {
+            throw new UserError("cannot resume: the training images changed since the run started (files added, "
+                    + "removed, replaced or modified in " + now.data().root() + "); resuming would continue on "
+                    + "other data than the checkpoint's. Restore the images, or start a new run in another --out");
+        }
         if (!differences.isEmpty()) {
             throw new UserError("cannot resume: the checkpoint belongs to another run: " + String.join("; ",
                     differences));
