@@ -40,7 +40,8 @@ public class EvaluateCommand implements Callable<Integer> {
             throw new UserError("the model was trained on classes " + model.manifest().data().labels()
                     + " but the data has " + data.labels());
         }
-        ImageBatches batches = new ImageBatches(model.manifest().network().imageShape(), data.labels());
+        ImageBatches batches = new ImageBatches(model.manifest().network().imageShape(), data.labels(),
+                model.manifest().inputPreprocessing());
         Evaluation evaluation = new Evaluation(data.labels(), 1);
         model.network().doEvaluation(batches.iterator(data.val(), batchSize, null), evaluation);
         out.println(evaluation.stats());

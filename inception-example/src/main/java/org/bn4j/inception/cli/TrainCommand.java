@@ -62,6 +62,9 @@ public class TrainCommand implements Callable<Integer> {
     @Mixin
     ReplicasOption replicas;
 
+    @Mixin
+    CropOptionsMixin crops;
+
     @Option(names = "--recipe", defaultValue = "bn-x5",
             description = "inception, bn-baseline, bn-x5, bn-x30 or bn-x5-sigmoid (default: ${DEFAULT-VALUE}).")
     String recipeName;
@@ -137,12 +140,13 @@ public class TrainCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "network: BN-Inception %dx%dx%d, width %s, stem %s, %d classes, %s convolution%n",
                 imageSize, imageSize, inputChannels, widthMultiplier, stem, data.labels().size(),
                 network.convolution());
-        TrainingSettings settings = new TrainingSettings(epochs, batchSize, checkpointEvery, this.out, seed, augment);
+        TrainingSettings settings = new TrainingSettings(epochs, batchSize, checkpointEvery, this.out, seed,
+                crops.augments(augment));
         try (ProgressReporter progress = new ConsoleProgress(out, !noProgress);
              ShutdownCheckpoint shutdown = new ShutdownCheckpoint(out);
              MonitorOption distributions = monitor;
              JavaSparkContext sc = spark.enabled() ? spark.start() : null) {
-            TrainingRun run = new TrainingRun(recipe, network, data, settings)
+            TrainingRun run = new TrainingRun(recipe, network, data, settings, crops.preprocessing())
                     .arguments(ResumeArguments.of(spec, NOT_SAVED));
             Trainer trainer = run.trainer().progress(progress).populationBatches(finalStatistics.populationBatches())
                     .stopRequest(stopRequest != null ? stopRequest : shutdown.request());
@@ -156,7 +160,7 @@ public class TrainCommand implements Callable<Integer> {
                 trainer.epochFitter(spark.fitter(sc, batchSize));
             }
             if (distributions.enabled()) {
-                distributions.listener(new ImageBatches(network.imageShape(), data.labels())
+                distributions.listener(new ImageBatches(network.imageShape(), data.labels(), crops.preprocessing())
                         .iterator(data.val(), distributions.examples(), null), this.out)
                         .ifPresent(trainer::addListener);
             }

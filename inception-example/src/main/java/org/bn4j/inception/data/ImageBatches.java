@@ -32,12 +32,17 @@ import java.util.stream.Collectors;
  * <p>Augmentation (optional): a random crop of up to 1/8 of the image on each side (then resized back, so also a
  * small zoom) and a horizontal flip with probability 1/2. Augmented batches always go through the record reader
  * (a new random transform of each file per epoch).
+ *
+ * <p>{@link ImagePreprocessing} (optional, saved with the model): a centre crop that keeps the aspect ratio instead of
+ * squashing every image (validation, evaluation and non-augmented training), and the random-resized crop and flip of
+ * the Inception papers instead of the small crop above. {@link ImagePreprocessing#DEFAULT} is the behaviour above.
  */
 public final class ImageBatches {
 
     private final ImageShape shape;
     private final List<String> labels;
     private final DecodedImageCache cache;
+    private final ImagePreprocessing preprocessing;
 
     /**
      * Batches for images of this shape labelled with these class names (label index = position), keeping decoded
@@ -49,9 +54,20 @@ public final class ImageBatches {
 
     /** As {@link #ImageBatches(ImageShape, List)}, keeping at most {@code cacheBytes} of decoded pixels (0: none). */
     public ImageBatches(ImageShape shape, List<String> labels, long cacheBytes) {
+        this(shape, labels, cacheBytes, ImagePreprocessing.DEFAULT);
+    }
+
+    /** As {@link #ImageBatches(ImageShape, List)}, with the crops of {@code preprocessing}. */
+    public ImageBatches(ImageShape shape, List<String> labels, ImagePreprocessing preprocessing) {
+        this(shape, labels, DecodedImageCache.defaultBudget(), preprocessing);
+    }
+
+    /** As {@link #ImageBatches(ImageShape, List, long)}, with the crops of {@code preprocessing}. */
+    public ImageBatches(ImageShape shape, List<String> labels, long cacheBytes, ImagePreprocessing preprocessing) {
         this.shape = shape;
         this.labels = List.copyOf(labels);
-        this.cache = new DecodedImageCache(shape, cacheBytes);
+        this.preprocessing = preprocessing;
+        this.cache = new DecodedImageCache(shape, cacheBytes, preprocessing.evaluationTransform());
     }
 
     /** The decoded images kept by these batches. */
@@ -83,8 +99,8 @@ public final class ImageBatches {
         ImageRecordReader reader = new BitDepthRecordReader(shape, new ParentPathLabelGenerator());
         List<URI> locations = images.stream().map(i -> i.file().toUri()).collect(Collectors.toList());
         try {
-            reader.initialize(new CollectionInputSplit(locations), augmentSeed == null ? null
-                    : augmentation(augmentSeed));
+            reader.initialize(new CollectionInputSplit(locations), augmentSeed == null
+                    ? preprocessing.evaluationTransform() : augmentation(augmentSeed));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the image reader", e);
         }
@@ -109,6 +125,9 @@ public final class ImageBatches {
     }
 
     private ImageTransform augmentation(long seed) {
+        if (preprocessing.randomResizedCrop()) {
+            return preprocessing.randomResizedTransform(new Random(seed));
+        }
         Random random = new Random(seed);
         int crop = Math.max(1, Math.min(shape.height(), shape.width()) / 8);
         return new PipelineImageTransform(random, seed, List.of(
