@@ -19,7 +19,10 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code evaluate}: top-1 and top-5 accuracy, per-class accuracy and confusion matrix (CSV) of a trained model on the validation images of image folders. */
+/**
+ * {@code evaluate}: top-1 and top-5 accuracy, per-class accuracy and confusion matrix (CSV) of a trained model on the
+ * validation images of image folders, decoded and cropped as the model was trained.
+ */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Evaluate a trained model on the validation images (accuracy, per-class statistics).")
 public class EvaluateCommand implements Callable<Integer> {
@@ -35,6 +38,9 @@ public class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of a split or limit (default: ${DEFAULT-VALUE}).")
     long seed;
+
+    @Mixin
+    DecodeThreadsOption decodeThreads;
 
     @Option(names = "--report-dir", paramLabel = "DIR",
             description = "Where " + PER_CLASS_FILE + " and " + CONFUSION_FILE + " go (default: the model's folder).")
@@ -57,7 +63,8 @@ public class EvaluateCommand implements Callable<Integer> {
                     + " but the data has " + data.labels());
         }
         ImageBatches batches = new ImageBatches(model.manifest().network().imageShape(), data.labels(),
-                model.manifest().inputPreprocessing());
+                model.manifest().inputPreprocessing()).checking(data.badFiles())
+                .decodeThreads(decodeThreads.threads());
         Evaluation evaluation = new Evaluation(data.labels(), 1);
         ClassificationCounts counts = new ClassificationCounts(data.labels(), Math.min(TOP_K, data.labels().size()));
         DataSetIterator iterator = batches.iterator(data.val(), batchSize, null);
@@ -77,8 +84,12 @@ public class EvaluateCommand implements Callable<Integer> {
         counts.writeConfusion(folder.resolve(CONFUSION_FILE));
         out.println("per-class accuracy and confusion matrix: " + folder.resolve(PER_CLASS_FILE) + ", "
                 + folder.resolve(CONFUSION_FILE));
+        if (data.badFiles() != null && data.badFiles().count() > 0) {
+            System.err.println("skipped " + data.badFiles().count() + " unreadable or non-image files: "
+                    + data.badFiles().found().stream().map(r -> r.file().toString()).toList());
+        }
         out.printf(Locale.ROOT, "validation accuracy: %.2f%% top-1, %.2f%% top-%d (%d images)%n",
-                100 * counts.top1(), 100 * counts.topK(), counts.k(), data.val().size());
+                100 * counts.top1(), 100 * counts.topK(), counts.k(), counts.total());
         return 0;
     }
 }

@@ -64,6 +64,7 @@ public class PredictCommand implements Callable<Integer> {
             }
             INDArray image = loader.asMatrix(file.toFile());
             scaler.transform(image);
+            model.manifest().inputPreprocessing().normalize(image);
             INDArray probabilities = model.network().outputSingle(image);
             out.println(file + ": " + topClasses(probabilities, labels));
             predicted++;

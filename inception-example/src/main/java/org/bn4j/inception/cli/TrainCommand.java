@@ -3,6 +3,7 @@ package org.bn4j.inception.cli;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.bn4j.inception.data.ImageBatches;
 import org.bn4j.inception.data.ImageFolderData;
+import org.bn4j.inception.data.ImagePreprocessing;
 import org.bn4j.inception.net.Stem;
 import org.bn4j.inception.recipe.Recipe;
 import org.bn4j.inception.recipe.RecipeCatalog;
@@ -64,6 +65,9 @@ public class TrainCommand implements Callable<Integer> {
 
     @Mixin
     CropOptionsMixin crops;
+
+    @Mixin
+    DecodeThreadsOption decodeThreads;
 
     @Option(names = "--recipe", defaultValue = "bn-x5",
             description = "inception, bn-baseline, bn-x5, bn-x30 or bn-x5-sigmoid (default: ${DEFAULT-VALUE}).")
@@ -140,16 +144,18 @@ public class TrainCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "network: BN-Inception %dx%dx%d, width %s, stem %s, %d classes, %s convolution%n",
                 imageSize, imageSize, inputChannels, widthMultiplier, stem, data.labels().size(),
                 network.convolution());
+        ImagePreprocessing preprocessing = crops.withStatistics(network.imageShape(), data, batchSize, out);
         TrainingSettings settings = new TrainingSettings(epochs, batchSize, checkpointEvery, this.out, seed,
                 crops.augments(augment));
         try (ProgressReporter progress = new ConsoleProgress(out, !noProgress);
              ShutdownCheckpoint shutdown = new ShutdownCheckpoint(out);
              MonitorOption distributions = monitor;
              JavaSparkContext sc = spark.enabled() ? spark.start() : null) {
-            TrainingRun run = new TrainingRun(recipe, network, data, settings, crops.preprocessing())
+            TrainingRun run = new TrainingRun(recipe, network, data, settings, preprocessing)
                     .arguments(ResumeArguments.of(spec, NOT_SAVED));
             Trainer trainer = run.trainer().progress(progress).populationBatches(finalStatistics.populationBatches())
-                    .stopRequest(stopRequest != null ? stopRequest : shutdown.request());
+                    .stopRequest(stopRequest != null ? stopRequest : shutdown.request())
+                    .decodeThreads(decodeThreads.threads());
             if (sc == null) {
                 trainer.replicas(replicas.replicas());
                 out.println("training step on " + replicas.replicas() + " replica(s), synchronized batch statistics");
@@ -160,7 +166,8 @@ public class TrainCommand implements Callable<Integer> {
                 trainer.epochFitter(spark.fitter(sc, batchSize));
             }
             if (distributions.enabled()) {
-                distributions.listener(new ImageBatches(network.imageShape(), data.labels(), crops.preprocessing())
+                distributions.listener(new ImageBatches(network.imageShape(), data.labels(), preprocessing)
+                        .checking(data.badFiles())
                         .iterator(data.val(), distributions.examples(), null), this.out)
                         .ifPresent(trainer::addListener);
             }

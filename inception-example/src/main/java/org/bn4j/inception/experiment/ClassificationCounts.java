@@ -58,6 +58,11 @@ public final class ClassificationCounts {
         total++;
     }
 
+    /** Answers counted. */
+    public long total() {
+        return total;
+    }
+
     /** The k of the top-k accuracy. */
     public int k() {
         return k;

@@ -51,7 +51,7 @@ public final class Trainer {
     /** A trainer for {@code data} (already scanned) converted to the network input by {@code batches}. */
     public Trainer(ImageFolderData data, ImageBatches batches, Recipe recipe, TrainingSettings settings) {
         this.data = data;
-        this.batches = batches;
+        this.batches = batches.checking(data.badFiles());
         this.recipe = recipe;
         this.settings = settings;
         this.checkpoints = new CheckpointStore(settings.outDir());
@@ -122,6 +122,12 @@ public final class Trainer {
         return this;
     }
 
+    /** Decodes and augments each batch's images on {@code threads} threads ({@link ImageBatches#decodeThreads}). */
+    public Trainer decodeThreads(int threads) {
+        batches.decodeThreads(threads);
+        return this;
+    }
+
     /** Where this trainer's checkpoints go: {@code checkpoint.zip} in the output folder. */
     public CheckpointStore checkpoints() {
         return checkpoints;
@@ -178,6 +184,8 @@ public final class Trainer {
             try {
                 state = epochFitter == null ? trainBatches(network, iterator, state)
                         : epochFitter.fitEpoch(network, iterator, state, progress);
+            } catch (RuntimeException e) {
+                throw UnreadableFiles.unwrap(e);        // --strict's error from the prefetch thread, as a UserError
             } finally {
                 iterator.reset(); // stops the prefetch thread
             }
@@ -193,6 +201,7 @@ public final class Trainer {
         listeners.forEach(l -> l.onEpochEnd(network));
         state = state.afterEpoch(metrics);
         progress.endEpoch(metrics);
+        UnreadableFiles.report(data.badFiles(), epoch + 1, settings.outDir());
         checkpoints.save(network, state);
         MetricsCsv.write(settings.outDir(), state.history());
         log.info("epoch {} done: {}", epoch + 1, metrics);

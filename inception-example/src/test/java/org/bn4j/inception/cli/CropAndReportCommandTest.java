@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 24 at the command line: a run trained with {@code --crop centre --random-resized-crop} saves its
- * preprocessing; {@code evaluate} applies it and reports top-1 and top-k with the per-class and confusion CSVs.
+ * preprocessing (and --normalize's statistics); {@code evaluate} and {@code predict} apply it, and {@code evaluate}
+ * reports top-1 and top-k with the per-class and confusion CSVs.
  */
 class CropAndReportCommandTest {
 
@@ -37,11 +38,12 @@ class CropAndReportCommandTest {
         StringWriter err = new StringWriter();
         assertEquals(0, InceptionApp.commandLine().setErr(new PrintWriter(err, true)).execute("train", "--data",
                 data.toString(), "--val-fraction", "0.25", "--epochs", "1", "--batch-size", "3", "--image-size", "16",
-                "--width", "0.125", "--no-progress", "--crop", "centre", "--random-resized-crop", "--out",
-                out.toString()), err.toString());
+                "--width", "0.125", "--no-progress", "--crop", "centre", "--random-resized-crop", "--normalize",
+                "--out", out.toString()), err.toString());
         var preprocessing = Json.MAPPER.readTree(out.resolve(TrainingRun.MANIFEST_FILE).toFile()).path("preprocessing");
         assertEquals("centre", preprocessing.path("crop").asText());
         assertTrue(preprocessing.path("randomResizedCrop").asBoolean());
+        assertEquals(3, preprocessing.path("mean").size(), "per-channel mean saved with the run");
         assertTrue(Json.MAPPER.readTree(out.resolve(TrainingRun.MANIFEST_FILE).toFile()).path("augment").asBoolean());
 
         PrintStream saved = System.out;
@@ -59,5 +61,7 @@ class CropAndReportCommandTest {
         assertTrue(Files.readString(out.resolve(EvaluateCommand.CONFUSION_FILE)).startsWith("true \\ predicted,"),
                 "the confusion matrix next to the model");
         assertEquals(4, Files.readAllLines(out.resolve(EvaluateCommand.PER_CLASS_FILE)).size(), "header + 3 classes");
+        assertEquals(0, InceptionApp.commandLine().setErr(new PrintWriter(err, true)).execute("predict", "--model",
+                out.resolve(SavedModel.FILE_NAME).toString(), data.resolve("square").toString()), err.toString());
     }
 }

@@ -109,9 +109,12 @@ class CropTest {
         }
         ImageShape shape = ImageShape.square(16, 3);
         ImageBatches batches = new ImageBatches(shape, labels);
+        ImageBatches checked = new ImageBatches(shape, labels).checking(new BadImageFiles(false)); // first-read check
         for (Long seed : new Long[]{null, 77L}) {
             assertEquals(all(before(shape, labels, images, seed)), all(batches.iterator(images, 4, seed)),
                     "seed " + seed);
+            assertEquals(all(before(shape, labels, images, seed)), all(checked.iterator(images, 4, seed)),
+                    "files checked on first read, seed " + seed);
         }
     }
 
