@@ -227,8 +227,17 @@ public final class Trainer {
             throws IOException {
         long epochStart = System.nanoTime();
         double secondsBefore = state.seconds();
-        while (iterator.hasNext()) {
+        long waitedNanos = 0;                      // the step waiting for the prefetch thread: data too slow
+        int batches = 0;
+        while (true) {
+            long asked = System.nanoTime();
+            if (!iterator.hasNext()) {
+                break;
+            }
             DataSet batch = iterator.next();
+            if (batches++ > 0) {                   // the first batch always waits: the pipeline fills
+                waitedNanos += System.nanoTime() - asked;
+            }
             if (parallel != null && batch.numExamples() >= parallel.replicas()) {
                 parallel.fit(batch);
             } else {
@@ -247,6 +256,11 @@ public final class Trainer {
                 throw new TrainingStopped(stopRequest.reason(), network.getIterationCount(), checkpoints);
             }
         }
+        log.info("waited {} s for data over {} mini-batches after the first ({} % of the epoch's {} s)",
+                String.format(java.util.Locale.ROOT, "%.2f", waitedNanos / 1e9), Math.max(0, batches - 1),
+                String.format(java.util.Locale.ROOT, "%.1f", 100.0 * waitedNanos / Math.max(1,
+                        System.nanoTime() - epochStart)), String.format(java.util.Locale.ROOT, "%.1f",
+                        (System.nanoTime() - epochStart) / 1e9));
         return state;
     }
 }
