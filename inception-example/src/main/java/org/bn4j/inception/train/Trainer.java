@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The training loop of Ioffe &amp; Szegedy 2015, §4.2: mini-batch SGD over image folders with the recipe's shuffling,
@@ -256,11 +257,10 @@ public final class Trainer {
                 throw new TrainingStopped(stopRequest.reason(), network.getIterationCount(), checkpoints);
             }
         }
-        log.info("waited {} s for data over {} mini-batches after the first ({} % of the epoch's {} s)",
-                String.format(java.util.Locale.ROOT, "%.2f", waitedNanos / 1e9), Math.max(0, batches - 1),
-                String.format(java.util.Locale.ROOT, "%.1f", 100.0 * waitedNanos / Math.max(1,
-                        System.nanoTime() - epochStart)), String.format(java.util.Locale.ROOT, "%.1f",
-                        (System.nanoTime() - epochStart) / 1e9));
+        double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
+        log.info(String.format(Locale.ROOT, "waited %.2f s for data over %d mini-batches after the first (%.1f %% of "
+                + "the epoch's %.1f s)", waitedNanos / 1e9, Math.max(0, batches - 1),
+                100 * waitedNanos / 1e9 / Math.max(1e-9, epochSeconds), epochSeconds));
         return state;
     }
 }
