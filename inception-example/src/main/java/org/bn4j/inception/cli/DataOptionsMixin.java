@@ -1,5 +1,6 @@
 package org.bn4j.inception.cli;
 
+import org.bn4j.inception.UserError;
 import org.bn4j.inception.data.DataOptions;
 import org.bn4j.inception.data.ImageFolderData;
 import picocli.CommandLine.Mixin;
@@ -23,6 +24,12 @@ public class DataOptionsMixin {
     @Option(names = "--strict", description = "Fail on unreadable or non-image files instead of skipping them.")
     boolean strict;
 
+    @Option(names = "--check-files", defaultValue = "first-read", paramLabel = "first-read|upfront",
+            description = "first-read: check each image file when it is first read (skip and list bad ones; training "
+                    + "starts without decoding every file); upfront: decode every file before starting "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String checkFiles;
+
     @Option(names = "--train-limit", defaultValue = "0", paramLabel = "N",
             description = "Use at most N training images, spread over classes (0 = all; default: ${DEFAULT-VALUE}).")
     int trainLimit;
@@ -42,8 +49,11 @@ public class DataOptionsMixin {
     public Resolved resolve(long seed, PrintStream out) {
         DataSourceMixin.Resolved resolved = source.resolve();
         out.println("data: " + resolved.source());
-        return new Resolved(new DataOptions(resolved.root(), valFraction, strict, trainLimit, valLimit, seed),
-                resolved.source());
+        if (!checkFiles.equals("first-read") && !checkFiles.equals("upfront")) {
+            throw new UserError("--check-files must be first-read or upfront, got " + checkFiles);
+        }
+        return new Resolved(new DataOptions(resolved.root(), valFraction, strict, trainLimit, valLimit, seed,
+                checkFiles.equals("first-read")), resolved.source());
     }
 
     /** Scans the chosen folders (exporting the default data set first if needed) and says which were used. */

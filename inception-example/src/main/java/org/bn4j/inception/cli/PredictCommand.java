@@ -7,6 +7,7 @@ import org.bn4j.inception.data.ImageShape;
 import org.bn4j.inception.data.InvalidDataException;
 import org.bn4j.inception.train.SavedModel;
 import org.datavec.image.loader.NativeImageLoader;
+import org.datavec.image.transform.ImageTransform;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.preprocessor.ImagePreProcessingScaler;
 import picocli.CommandLine.Command;
@@ -49,7 +50,10 @@ public class PredictCommand implements Callable<Integer> {
         SavedModel model = SavedModel.load(modelFile);
         ImageShape shape = model.manifest().network().imageShape();
         List<String> labels = model.manifest().data().labels();
-        NativeImageLoader loader = new BitDepthImageLoader(shape.height(), shape.width(), shape.channels());
+        ImageTransform crop = model.manifest().inputPreprocessing().evaluationTransform();
+        NativeImageLoader loader = crop == null
+                ? new BitDepthImageLoader(shape.height(), shape.width(), shape.channels())
+                : new BitDepthImageLoader(shape.height(), shape.width(), shape.channels(), crop);
         ImagePreProcessingScaler scaler = new ImagePreProcessingScaler(0, 1);
         List<Path> skipped = new ArrayList<>();
         int predicted = 0;
@@ -60,6 +64,7 @@ public class PredictCommand implements Callable<Integer> {
             }
             INDArray image = loader.asMatrix(file.toFile());
             scaler.transform(image);
+            model.manifest().inputPreprocessing().normalize(image);
             INDArray probabilities = model.network().outputSingle(image);
             out.println(file + ": " + topClasses(probabilities, labels));
             predicted++;

@@ -3,6 +3,7 @@ package org.bn4j.inception.cli;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.bn4j.inception.data.ImageBatches;
 import org.bn4j.inception.data.ImageFolderData;
+import org.bn4j.inception.data.ImagePreprocessing;
 import org.bn4j.inception.net.Stem;
 import org.bn4j.inception.recipe.Recipe;
 import org.bn4j.inception.recipe.RecipeCatalog;
@@ -10,6 +11,7 @@ import org.bn4j.inception.train.ConsoleProgress;
 import org.bn4j.inception.train.NetworkSettings;
 import org.bn4j.inception.train.ProgressReporter;
 import org.bn4j.inception.train.RunFolder;
+import org.bn4j.inception.train.StopRequest;
 import org.bn4j.inception.train.Trainer;
 import org.bn4j.inception.train.TrainingRun;
 import org.bn4j.inception.train.TrainingSettings;
@@ -61,6 +63,12 @@ public class TrainCommand implements Callable<Integer> {
     @Mixin
     ReplicasOption replicas;
 
+    @Mixin
+    CropOptionsMixin crops;
+
+    @Mixin
+    DecodeThreadsOption decodeThreads;
+
     @Option(names = "--recipe", defaultValue = "bn-x5",
             description = "inception, bn-baseline, bn-x5, bn-x30 or bn-x5-sigmoid (default: ${DEFAULT-VALUE}).")
     String recipeName;
@@ -105,6 +113,9 @@ public class TrainCommand implements Callable<Integer> {
     /** Extra listeners of the run (tests use one to simulate a crash). */
     final List<TrainingListener> listeners = new ArrayList<>();
 
+    /** The stop request the run checks instead of the shutdown hook's (tests use one to simulate Ctrl-C). */
+    StopRequest stopRequest;
+
     @Override
     public Integer call() throws Exception {
         try (RunFolder folder = RunFolder.claim(out, resume)) {        // one writer, never someone else's folder
@@ -114,6 +125,7 @@ public class TrainCommand implements Callable<Integer> {
             }
             TrainCommand restored = ResumeArguments.restore(spec, saved, SESSION_OPTIONS, TrainCommand::new);
             restored.listeners.addAll(listeners);
+            restored.stopRequest = stopRequest;
             return restored.train();
         }
     }
@@ -132,13 +144,18 @@ public class TrainCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "network: BN-Inception %dx%dx%d, width %s, stem %s, %d classes, %s convolution%n",
                 imageSize, imageSize, inputChannels, widthMultiplier, stem, data.labels().size(),
                 network.convolution());
-        TrainingSettings settings = new TrainingSettings(epochs, batchSize, checkpointEvery, this.out, seed, augment);
+        ImagePreprocessing preprocessing = crops.withStatistics(network.imageShape(), data, batchSize, out);
+        TrainingSettings settings = new TrainingSettings(epochs, batchSize, checkpointEvery, this.out, seed,
+                crops.augments(augment));
         try (ProgressReporter progress = new ConsoleProgress(out, !noProgress);
+             ShutdownCheckpoint shutdown = new ShutdownCheckpoint(out);
              MonitorOption distributions = monitor;
              JavaSparkContext sc = spark.enabled() ? spark.start() : null) {
-            TrainingRun run = new TrainingRun(recipe, network, data, settings)
+            TrainingRun run = new TrainingRun(recipe, network, data, settings, preprocessing)
                     .arguments(ResumeArguments.of(spec, NOT_SAVED));
-            Trainer trainer = run.trainer().progress(progress).populationBatches(finalStatistics.populationBatches());
+            Trainer trainer = run.trainer().progress(progress).populationBatches(finalStatistics.populationBatches())
+                    .stopRequest(stopRequest != null ? stopRequest : shutdown.request())
+                    .decodeThreads(decodeThreads.threads());
             if (sc == null) {
                 trainer.replicas(replicas.replicas());
                 out.println("training step on " + replicas.replicas() + " replica(s), synchronized batch statistics");
@@ -149,7 +166,8 @@ public class TrainCommand implements Callable<Integer> {
                 trainer.epochFitter(spark.fitter(sc, batchSize));
             }
             if (distributions.enabled()) {
-                distributions.listener(new ImageBatches(network.imageShape(), data.labels())
+                distributions.listener(new ImageBatches(network.imageShape(), data.labels(), preprocessing)
+                        .checking(data.badFiles())
                         .iterator(data.val(), distributions.examples(), null), this.out)
                         .ifPresent(trainer::addListener);
             }

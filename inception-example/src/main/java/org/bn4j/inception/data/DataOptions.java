@@ -12,8 +12,16 @@ import java.nio.file.Path;
  * @param trainLimit  use at most this many training images, spread over classes in proportion (0: all)
  * @param valLimit    use at most this many validation images (0: all)
  * @param seed        seed of the split and of the limits' sampling
+ * @param checkOnFirstRead check each file when training or evaluation first reads it ({@link BadImageFiles}) instead
+ *                    of decoding every file before (the scan then lists names and decodes a small sample)
  */
-public record DataOptions(Path root, double valFraction, boolean strict, int trainLimit, int valLimit, long seed) {
+public record DataOptions(Path root, double valFraction, boolean strict, int trainLimit, int valLimit, long seed,
+                          boolean checkOnFirstRead) {
+
+    /** Options that check every file before use (the behaviour before {@code checkOnFirstRead} existed). */
+    public DataOptions(Path root, double valFraction, boolean strict, int trainLimit, int valLimit, long seed) {
+        this(root, valFraction, strict, trainLimit, valLimit, seed, false);
+    }
 
     /** Throws IllegalArgumentException for a fraction outside (0, 1) or a negative limit. */
     public DataOptions {

@@ -15,8 +15,10 @@ import java.util.Map;
  * @param trainPerClass   training images per class
  * @param channelCounts   images per channel count found on disk (before conversion)
  * @param skippedFiles    files skipped as unreadable
+ * @param trainFingerprint {@link FileListFingerprint} of the training files (paths, sizes, modification times);
+ *                        null in runs saved before it was recorded
  */
 public record DataProvenance(String source, String root, String layout, List<String> labels, int trainImages,
                              int valImages, Map<String, Integer> trainPerClass, Map<Integer, Long> channelCounts,
-                             List<String> skippedFiles) {
+                             List<String> skippedFiles, String trainFingerprint) {
 }

@@ -1,6 +1,7 @@
 package org.bn4j.inception.data;
 
 import org.datavec.image.loader.NativeImageLoader;
+import org.datavec.image.transform.ImageTransform;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,13 +33,22 @@ public final class DecodedImageCache {
 
     /** A cache of images converted to {@code shape} that keeps at most {@code budgetBytes} of pixels. */
     public DecodedImageCache(ImageShape shape, long budgetBytes) {
+        this(shape, budgetBytes, null);
+    }
+
+    /**
+     * As {@link #DecodedImageCache(ImageShape, long)}, each decoded image first transformed by {@code transform} (a
+     * deterministic one, such as a centre crop; null: none).
+     */
+    public DecodedImageCache(ImageShape shape, long budgetBytes, ImageTransform transform) {
         if (budgetBytes < 0) {
             throw new IllegalArgumentException("image cache budget must be >= 0 bytes, got " + budgetBytes);
         }
         this.shape = shape;
         this.budgetBytes = budgetBytes;
-        this.loaders = ThreadLocal.withInitial(() -> new BitDepthImageLoader(shape.height(), shape.width(),
-                shape.channels()));
+        this.loaders = ThreadLocal.withInitial(() -> transform == null
+                ? new BitDepthImageLoader(shape.height(), shape.width(), shape.channels())
+                : new BitDepthImageLoader(shape.height(), shape.width(), shape.channels(), transform));
     }
 
     /** The default budget: a quarter of the JVM's maximum heap. */

@@ -21,7 +21,8 @@ import java.util.stream.Collectors;
  * <p>Layouts: {@code ROOT/train/<class>/*} with {@code ROOT/val/<class>/*} (both must have the same classes), or
  * one tree {@code ROOT/<class>/*} of which a seeded, per-class {@code valFraction} becomes validation. Files that do
  * not decode are skipped with one warning listing them, or rejected under {@code strict}. Labels are the class folder
- * names in sorted order.
+ * names in sorted order. With {@link DataOptions#checkOnFirstRead} the files are only listed here (and a sample
+ * decoded for the channel counts) and checked when first read ({@link #badFiles()}).
  */
 public final class ImageFolderData {
 
@@ -32,13 +33,15 @@ public final class ImageFolderData {
     private final List<LabeledImage> train;
     private final List<LabeledImage> val;
     private final DataProvenance provenance;
+    private final BadImageFiles badFiles;
 
     private ImageFolderData(List<String> labels, List<LabeledImage> train, List<LabeledImage> val,
-                            DataProvenance provenance) {
+                            DataProvenance provenance, BadImageFiles badFiles) {
         this.labels = labels;
         this.train = train;
         this.val = val;
         this.provenance = provenance;
+        this.badFiles = badFiles;
     }
 
     /** Scans and checks the folders; {@code source} describes them for the provenance record. */
@@ -60,8 +63,8 @@ public final class ImageFolderData {
                 throw new InvalidDataException(root + " has " + (Files.isDirectory(trainDir) ? "train/ but no val/"
                         : "val/ but no train/") + "; give both, or one ROOT/<class> tree to split");
             }
-            ImageFolderScanner.Tree trainTree = ImageFolderScanner.scan(trainDir);
-            ImageFolderScanner.Tree valTree = ImageFolderScanner.scan(valDir);
+            ImageFolderScanner.Tree trainTree = ImageFolderScanner.scan(trainDir, !options.checkOnFirstRead());
+            ImageFolderScanner.Tree valTree = ImageFolderScanner.scan(valDir, !options.checkOnFirstRead());
             requireSameClasses(trainTree, valTree);
             trainByClass = trainTree.images();
             valByClass = valTree.images();
@@ -71,7 +74,7 @@ public final class ImageFolderData {
             }
             layout = "train/val folders";
         } else {
-            ImageFolderScanner.Tree tree = ImageFolderScanner.scan(root);
+            ImageFolderScanner.Tree tree = ImageFolderScanner.scan(root, !options.checkOnFirstRead());
             trainByClass = new TreeMap<>();
             valByClass = new TreeMap<>();
             split(tree.images(), options.valFraction(), options.seed(), trainByClass, valByClass);
@@ -88,8 +91,10 @@ public final class ImageFolderData {
         train.forEach(image -> perClass.merge(image.label(), 1, Integer::sum));
         DataProvenance provenance = new DataProvenance(source, root.toAbsolutePath().toString(), layout, labels,
                 train.size(), val.size(), perClass, channelCounts,
-                skipped.stream().map(r -> r.file().toString()).collect(Collectors.toList()));
-        return new ImageFolderData(labels, train, val, provenance);
+                skipped.stream().map(r -> r.file().toString()).collect(Collectors.toList()),
+                FileListFingerprint.of(train));
+        return new ImageFolderData(labels, train, val, provenance,
+                options.checkOnFirstRead() ? new BadImageFiles(options.strict()) : null);
     }
 
     /** Class names in label-index order. */
@@ -110,6 +115,14 @@ public final class ImageFolderData {
     /** Network input channels for these images: 1 when every image is grey, else 3. */
     public int inputChannels() {
         return provenance.channelCounts().keySet().stream().allMatch(c -> c == 1) ? 1 : 3;
+    }
+
+    /**
+     * The checker of files not yet decoded ({@link DataOptions#checkOnFirstRead}), shared by every iterator over these
+     * images; null when the scan checked every file.
+     */
+    public BadImageFiles badFiles() {
+        return badFiles;
     }
 
     /** What was read, for the run manifest. */

@@ -43,8 +43,20 @@ public final class ImageFolderScanner {
     private ImageFolderScanner() {
     }
 
+    /** Files decoded by a scan that does not check every file, to learn the channel counts. */
+    static final int CHANNEL_SAMPLE = 32;
+
     /** Scans {@code root}; InvalidDataException for a missing path, no class folder or an empty class folder. */
     public static Tree scan(Path root) {
+        return scan(root, true);
+    }
+
+    /**
+     * As {@link #scan(Path)}; without {@code checkEveryFile} only the file names are listed and a sample is decoded
+     * (the first file of every class, then more in turn up to {@value #CHANNEL_SAMPLE}) for the channel counts: the
+     * other files are checked when first read ({@link BadImageFiles}). A class folder must then hold at least one file.
+     */
+    public static Tree scan(Path root, boolean checkEveryFile) {
         if (!Files.exists(root)) {
             throw new InvalidDataException("data folder " + root + " does not exist");
         }
@@ -60,6 +72,16 @@ public final class ImageFolderScanner {
         Map<Integer, Long> channelCounts = new TreeMap<>();
         for (Path classDir : classDirs) {
             String label = classDir.getFileName().toString();
+            if (!checkEveryFile) {
+                List<Path> files = filesBelow(classDir);
+                if (files.isEmpty()) {
+                    throw new InvalidDataException("class folder " + classDir + " contains no file; remove the "
+                            + "folder or add images");
+                }
+                images.put(label, files.stream().map(f -> new LabeledImage(f, label))
+                        .collect(Collectors.toCollection(ArrayList::new)));
+                continue;
+            }
             List<ImageFileCheck.Result> checked = filesBelow(classDir).parallelStream()
                     .map(ImageFileCheck::check).collect(Collectors.toList());
             List<LabeledImage> readable = new ArrayList<>();
@@ -82,8 +104,45 @@ public final class ImageFolderScanner {
             }
             images.put(label, readable);
         }
+        if (!checkEveryFile) {
+            sampleChannels(images, skipped, channelCounts);
+        }
         log.debug("scanned {}: {} classes, {} skipped files", root, images.size(), skipped.size());
         return new Tree(root, images, skipped, channelCounts);
+    }
+
+    /** Decodes the sample of a listing-only scan: channel counts; bad sample files are skipped as in a full scan. */
+    private static void sampleChannels(Map<String, List<LabeledImage>> images, List<ImageFileCheck.Result> skipped,
+                                       Map<Integer, Long> channelCounts) {
+        List<LabeledImage> sample = new ArrayList<>();
+        for (int round = 0; sample.size() < CHANNEL_SAMPLE; round++) {
+            int before = sample.size();
+            for (List<LabeledImage> files : images.values()) {
+                if (round < files.size() && (round == 0 || sample.size() < CHANNEL_SAMPLE)) {
+                    sample.add(files.get(round));
+                }
+            }
+            if (sample.size() == before) {
+                break;
+            }
+        }
+        for (ImageFileCheck.Result result : sample.parallelStream().map(i -> ImageFileCheck.check(i.file()))
+                .collect(Collectors.toList())) {
+            if (!result.readable() || !CONVERTIBLE_CHANNELS.contains(result.channels())) {
+                skipped.add(result.readable() ? new ImageFileCheck.Result(result.file(), 0, result.channels()
+                        + " channels (only 1, 3 and 4 can be converted)") : result);
+                images.values().forEach(files -> files.removeIf(i -> i.file().equals(result.file())));
+                continue;
+            }
+            channelCounts.merge(result.channels(), 1L, Long::sum);
+        }
+        images.entrySet().removeIf(e -> {
+            if (e.getValue().isEmpty()) {
+                throw new InvalidDataException("class " + e.getKey() + " contains no readable image");
+            }
+            return false;
+        });
+        images.replaceAll((label, files) -> List.copyOf(files));
     }
 
     private static List<Path> listVisible(Path dir) {

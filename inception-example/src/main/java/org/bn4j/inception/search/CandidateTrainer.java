@@ -78,7 +78,7 @@ public record CandidateTrainer(Recipe baseRecipe, int epochs, Stem stem, long se
         }
         RunManifest manifest = new RunManifest(RunManifest.FORMAT_VERSION, recipe, network,
                 data.data().provenance(), epochs, candidate.batchSize(), seed, false, trainer.iterationsPerEpoch(),
-                Instant.now().toString(), null);
+                Instant.now().toString(), null, null);
         return new Trained(graph, manifest);
     }
 }

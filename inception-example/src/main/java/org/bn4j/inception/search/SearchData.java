@@ -62,7 +62,7 @@ public final class SearchData implements DataProvider {
 
     /** Mini-batches of this data at the network's input shape. */
     public ImageBatches batches() {
-        return new ImageBatches(shape, data.labels());
+        return new ImageBatches(shape, data.labels()).checking(data.badFiles());
     }
 
     /** Where the data come from and how they are converted, for the search's {@code search.json}. */

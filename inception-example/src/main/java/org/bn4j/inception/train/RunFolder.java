@@ -29,8 +29,8 @@ import java.util.stream.Stream;
  * however it ends, so a lock file left by a killed run is stale and simply taken over, while a live run's lock makes
  * a second {@code train} into the same folder a clear error. The lock file stays as the mark of a bn4j run folder. Once
  * the lock is held, temporary files of writes that a kill interrupted are deleted. {@link #close} releases the lock
- * and removes a folder this run created when nothing but the lock file was written to it (for example when the data
- * turned out to be unusable).
+ * and removes a folder this run created (with the parents it created) when nothing but the lock file was written to it
+ * (for example when the data turned out to be unusable, such as one class only).
  */
 public final class RunFolder implements AutoCloseable {
 
@@ -40,12 +40,15 @@ public final class RunFolder implements AutoCloseable {
 
     private final Path dir;
     private final boolean created;
+    /** The outermost folder this run created ({@code dir} or one of its parents), or null. */
+    private final Path createdTop;
     private final FileChannel channel;
     private final FileLock lock;
 
-    private RunFolder(Path dir, boolean created, FileChannel channel, FileLock lock) {
+    private RunFolder(Path dir, Path createdTop, FileChannel channel, FileLock lock) {
         this.dir = dir;
-        this.created = created;
+        this.created = createdTop != null;
+        this.createdTop = createdTop;
         this.channel = channel;
         this.lock = lock;
     }
@@ -62,8 +65,8 @@ public final class RunFolder implements AutoCloseable {
             throw new UserError("--resume: the folder " + dir + " does not exist; give the --out folder of the run "
                     + "to continue, or leave out --resume to start a new run");
         }
-        boolean created = !Files.exists(dir);
-        if (!created) {
+        Path createdTop = outermostMissing(dir);
+        if (createdTop == null) {
             requireEmptyOrRun(dir);
         }
         FileChannel channel;
@@ -95,7 +98,7 @@ public final class RunFolder implements AutoCloseable {
                 + ") since " + Instant.now() + "\n").getBytes(StandardCharsets.UTF_8);
         channel.truncate(0);
         channel.write(ByteBuffer.wrap(me), 0);
-        RunFolder folder = new RunFolder(dir, created, channel, lock);
+        RunFolder folder = new RunFolder(dir, createdTop, channel, lock);
         folder.deleteInterruptedWrites();
         return folder;
     }
@@ -111,10 +114,31 @@ public final class RunFolder implements AutoCloseable {
             if (created && onlyLockFileLeft()) {
                 Files.deleteIfExists(dir.resolve(LOCK_FILE));
                 Files.deleteIfExists(dir);
+                deleteCreatedParents();
             }
         } finally {
             lock.release();
             channel.close();
+        }
+    }
+
+    /** The outermost of {@code dir} and its parents that does not exist, or null when {@code dir} exists. */
+    private static Path outermostMissing(Path dir) {
+        Path top = null;
+        for (Path p = dir.toAbsolutePath().normalize(); p != null && !Files.exists(p); p = p.getParent()) {
+            top = p;
+        }
+        return top;
+    }
+
+    /** The parents of {@code dir} that {@link #claim} created, while they are empty ({@code --out runs/a/b}). */
+    private void deleteCreatedParents() throws IOException {
+        Path absolute = dir.toAbsolutePath().normalize();
+        for (Path p = absolute.getParent(); p != null && p.startsWith(createdTop); p = p.getParent()) {
+            if (!list(p).isEmpty()) {
+                return;
+            }
+            Files.deleteIfExists(p);
         }
     }
 

@@ -1,6 +1,7 @@
 package org.bn4j.inception.train;
 
 import org.bn4j.inception.data.DataProvenance;
+import org.bn4j.inception.data.ImagePreprocessing;
 import org.bn4j.inception.recipe.Recipe;
 
 import org.bn4j.inception.Json;
@@ -27,10 +28,17 @@ import java.util.List;
  * @param createdAt       ISO-8601 time the run started
  * @param arguments       the {@code train} options of the run (every option, given or default), from which
  *                        {@code train --resume} restores it; null for runs of other commands and older versions
+ * @param preprocessing   how image files become network inputs (crops); null in runs saved before it was recorded,
+ *                        which is {@link ImagePreprocessing#DEFAULT}
  */
 public record RunManifest(int formatVersion, Recipe recipe, NetworkSettings network, DataProvenance data, int epochs,
                           int batchSize, long seed, boolean augment, int iterationsPerEpoch, String createdAt,
-                          List<String> arguments) {
+                          List<String> arguments, ImagePreprocessing preprocessing) {
+
+    /** How this run's images become network inputs ({@link ImagePreprocessing#DEFAULT} for older runs). */
+    public ImagePreprocessing inputPreprocessing() {
+        return ImagePreprocessing.orDefault(preprocessing);
+    }
 
     /** Current layout version; a different one is rejected when a model is loaded. */
     public static final int FORMAT_VERSION = 1;

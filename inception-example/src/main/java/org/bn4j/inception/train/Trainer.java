@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The training loop of Ioffe &amp; Szegedy 2015, §4.2: mini-batch SGD over image folders with the recipe's shuffling,
@@ -46,11 +47,12 @@ public final class Trainer {
     private int replicas = 1;
     /** The replicas of the running {@link #train}, or null (one replica, or an epoch fitter). */
     private ParallelTrainer parallel;
+    private StopRequest stopRequest = new StopRequest();
 
     /** A trainer for {@code data} (already scanned) converted to the network input by {@code batches}. */
     public Trainer(ImageFolderData data, ImageBatches batches, Recipe recipe, TrainingSettings settings) {
         this.data = data;
-        this.batches = batches;
+        this.batches = batches.checking(data.badFiles());
         this.recipe = recipe;
         this.settings = settings;
         this.checkpoints = new CheckpointStore(settings.outDir());
@@ -111,6 +113,22 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * Where a request to stop comes from (a shutdown hook on Ctrl-C or {@code kill}): at the next mini-batch boundary
+     * the trainer saves a checkpoint, marks the request stopped and throws {@link TrainingStopped}. Not checked by an
+     * {@link #epochFitter}. Defaults to a request nobody makes.
+     */
+    public Trainer stopRequest(StopRequest stopRequest) {
+        this.stopRequest = stopRequest;
+        return this;
+    }
+
+    /** Decodes and augments each batch's images on {@code threads} threads ({@link ImageBatches#decodeThreads}). */
+    public Trainer decodeThreads(int threads) {
+        batches.decodeThreads(threads);
+        return this;
+    }
+
     /** Where this trainer's checkpoints go: {@code checkpoint.zip} in the output folder. */
     public CheckpointStore checkpoints() {
         return checkpoints;
@@ -135,6 +153,7 @@ public final class Trainer {
             }
         } finally {
             parallel = null;
+            stopRequest.markStopped();
         }
         return state;
     }
@@ -166,6 +185,8 @@ public final class Trainer {
             try {
                 state = epochFitter == null ? trainBatches(network, iterator, state)
                         : epochFitter.fitEpoch(network, iterator, state, progress);
+            } catch (RuntimeException e) {
+                throw UnreadableFiles.unwrap(e);        // --strict's error from the prefetch thread, as a UserError
             } finally {
                 iterator.reset(); // stops the prefetch thread
             }
@@ -181,6 +202,7 @@ public final class Trainer {
         listeners.forEach(l -> l.onEpochEnd(network));
         state = state.afterEpoch(metrics);
         progress.endEpoch(metrics);
+        UnreadableFiles.report(data.badFiles(), epoch + 1, settings.outDir());
         checkpoints.save(network, state);
         MetricsCsv.write(settings.outDir(), state.history());
         log.info("epoch {} done: {}", epoch + 1, metrics);
@@ -206,8 +228,17 @@ public final class Trainer {
             throws IOException {
         long epochStart = System.nanoTime();
         double secondsBefore = state.seconds();
-        while (iterator.hasNext()) {
+        long waitedNanos = 0;                      // the step waiting for the prefetch thread: data too slow
+        int batches = 0;
+        while (true) {
+            long asked = System.nanoTime();
+            if (!iterator.hasNext()) {
+                break;
+            }
             DataSet batch = iterator.next();
+            if (batches++ > 0) {                   // the first batch always waits: the pipeline fills
+                waitedNanos += System.nanoTime() - asked;
+            }
             if (parallel != null && batch.numExamples() >= parallel.replicas()) {
                 parallel.fit(batch);
             } else {
@@ -218,10 +249,18 @@ public final class Trainer {
                     recipe.learningRateAt(state.epoch()), checkpoints.describe());
             state = state.afterBatch(network.score(), batch.numExamples(), seconds - state.seconds());
             progress.batchDone(network.score(), state.imagesDone() / Math.max(1e-9, state.seconds()));
-            if (network.getIterationCount() % settings.checkpointEvery() == 0) {
+            boolean stop = stopRequest.reason() != null;
+            if (stop || network.getIterationCount() % settings.checkpointEvery() == 0) {
                 checkpoints.save(network, state);
             }
+            if (stop) {
+                throw new TrainingStopped(stopRequest.reason(), network.getIterationCount(), checkpoints);
+            }
         }
+        double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
+        log.info(String.format(Locale.ROOT, "waited %.2f s for data over %d mini-batches after the first (%.1f %% of "
+                + "the epoch's %.1f s)", waitedNanos / 1e9, Math.max(0, batches - 1),
+                100 * waitedNanos / 1e9 / Math.max(1e-9, epochSeconds), epochSeconds));
         return state;
     }
 }

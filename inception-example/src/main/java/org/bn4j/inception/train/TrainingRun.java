@@ -4,6 +4,7 @@ import org.bn4j.inception.Json;
 import org.bn4j.inception.UserError;
 import org.bn4j.inception.data.ImageBatches;
 import org.bn4j.inception.data.ImageFolderData;
+import org.bn4j.inception.data.ImagePreprocessing;
 import org.bn4j.inception.recipe.Recipe;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.slf4j.Logger;
@@ -33,15 +34,24 @@ public final class TrainingRun {
     private final ImageFolderData data;
     private final TrainingSettings settings;
     private final Trainer trainer;
+    private final ImagePreprocessing preprocessing;
     private List<String> arguments;
 
     /** A run of {@code recipe} on {@code data}. */
     public TrainingRun(Recipe recipe, NetworkSettings network, ImageFolderData data, TrainingSettings settings) {
+        this(recipe, network, data, settings, ImagePreprocessing.DEFAULT);
+    }
+
+    /** A run of {@code recipe} on {@code data} whose images are cropped as {@code preprocessing} says. */
+    public TrainingRun(Recipe recipe, NetworkSettings network, ImageFolderData data, TrainingSettings settings,
+                       ImagePreprocessing preprocessing) {
         this.recipe = recipe;
         this.network = network;
         this.data = data;
         this.settings = settings;
-        this.trainer = new Trainer(data, new ImageBatches(network.imageShape(), data.labels()), recipe, settings);
+        this.preprocessing = preprocessing;
+        this.trainer = new Trainer(data, new ImageBatches(network.imageShape(), data.labels(), preprocessing), recipe,
+                settings);
     }
 
     /**
@@ -76,7 +86,7 @@ public final class TrainingRun {
         CheckpointStore checkpoints = trainer.checkpoints();
         RunManifest manifest = new RunManifest(RunManifest.FORMAT_VERSION, recipe, network, data.provenance(),
                 settings.epochs(), settings.batchSize(), settings.seed(), settings.augment(),
-                trainer.iterationsPerEpoch(), Instant.now().toString(), arguments);
+                trainer.iterationsPerEpoch(), Instant.now().toString(), arguments, preprocessing);
         ComputationGraph graph;
         TrainingState state;
         Optional<CheckpointStore.Checkpoint> checkpoint = resume ? checkpoints.load() : Optional.empty();
@@ -85,7 +95,7 @@ public final class TrainingRun {
             requireSameRun(saved, manifest);
             manifest = new RunManifest(saved.formatVersion(), saved.recipe(), saved.network(), saved.data(),
                     settings.epochs(), saved.batchSize(), saved.seed(), saved.augment(), saved.iterationsPerEpoch(),
-                    saved.createdAt(), arguments == null ? saved.arguments() : arguments);
+                    saved.createdAt(), arguments == null ? saved.arguments() : arguments, saved.preprocessing());
             graph = checkpoint.get().network();
             state = checkpoint.get().state();
             log.info("resuming {} at epoch {}, batch {}", checkpoints.file(), state.epoch() + 1, state.batchesDone());
@@ -118,6 +128,13 @@ public final class TrainingRun {
         compare(differences, "seed", saved.seed(), now.seed());
         compare(differences, "augmentation", saved.augment(), now.augment());
         compare(differences, "iterations per epoch", saved.iterationsPerEpoch(), now.iterationsPerEpoch());
+        compare(differences, "preprocessing", saved.inputPreprocessing(), now.inputPreprocessing());
+        String fingerprint = saved.data().trainFingerprint();           // null: a run saved before it was recorded
+        if (differences.isEmpty() && fingerprint != null && !fingerprint.equals(now.data().trainFingerprint())) {
+            throw new UserError("cannot resume: the training images changed since the run started (files added, "
+                    + "removed, replaced or modified in " + now.data().root() + "); resuming would continue on "
+                    + "other data than the checkpoint's. Restore the images, or start a new run in another --out");
+        }
         if (!differences.isEmpty()) {
             throw new UserError("cannot resume: the checkpoint belongs to another run: " + String.join("; ",
                     differences));
