@@ -2,6 +2,7 @@ package org.bn4j.inception.cli;
 
 import org.bn4j.inception.experiment.Fig3Experiment;
 import org.bn4j.inception.experiment.Fig3Plan;
+import org.bn4j.inception.experiment.Fig3Throughput;
 import org.bn4j.inception.experiment.Fig3Report;
 import org.bn4j.inception.experiment.Fig3Result;
 import org.bn4j.inception.experiment.Fig3Settings;
@@ -38,6 +39,11 @@ public final class Fig3Command implements Callable<Integer> {
 
     @Option(names = "--plan", description = "Print the plan (images, steps, validations, worst-case time) and exit.")
     boolean plan;
+
+    @Option(names = "--measure", paramLabel = "STEPS", defaultValue = "0",
+            description = "Base the plan on STEPS timed training steps of bn-x5 and one validation on this machine "
+                    + "instead of --images-per-second (0: do not measure; default: ${DEFAULT-VALUE}).")
+    int measure;
 
     @Option(names = "--images-per-second", paramLabel = "X", defaultValue = "200",
             description = "Training throughput the plan assumes (default: ${DEFAULT-VALUE}, the README's main job "
@@ -100,7 +106,7 @@ public final class Fig3Command implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Fig3Settings settings = settings();
-        if (plan) {
+        if (plan && measure == 0) {
             System.out.print(Fig3Plan.of(settings, imagesPerSecond).render());
             return 0;
         }
@@ -108,10 +114,16 @@ public final class Fig3Command implements Callable<Integer> {
         DataSourceMixin.Resolved resolved = dataSource.resolve();
         ImageFolderData images = ImageFolderData.load(new DataOptions(resolved.root(), 0.1, false,
                 settings.trainLimit(), settings.valLimit(), settings.seed()), resolved.source());
-        System.out.print(new Fig3Plan(settings, images.train().size(), images.val().size(), imagesPerSecond, false)
-                .render());
+        Fig3Plan thePlan = measure > 0
+                ? Fig3Plan.measured(settings, images.train().size(), images.val().size(),
+                        Fig3Throughput.measure(settings, images, measure, replicas.replicas()))
+                : Fig3Plan.assumed(settings, images.train().size(), images.val().size(), imagesPerSecond);
+        System.out.print(thePlan.render());
+        if (plan) {
+            return 0;
+        }
         Fig3Experiment.Options options = new Fig3Experiment.Options(replicas.replicas(), resume, System.out,
-                !noProgress, id -> List.of());
+                !noProgress, id -> List.of(), thePlan);
         Fig3Result result = Fig3Experiment.run(settings, images, out, commandLine(), options);
         System.out.printf(Locale.ROOT, "fig3: %.1f min; report %s%n", result.totalSeconds() / 60,
                 out.resolve(Fig3Report.FILE));

@@ -53,18 +53,14 @@ public final class Fig3Experiment {
      * @param progress  where progress lines go; null for none
      * @param bars      also a progress bar per epoch (on standard error)
      * @param listeners extra training listeners by run id (tests inject a crash with them)
+     * @param plan      the plan shown in the report; null: assumed at 200 training images/s
      */
     public record Options(int replicas, boolean resume, PrintStream progress, boolean bars,
-                          Function<String, List<TrainingListener>> listeners) {
+                          Function<String, List<TrainingListener>> listeners, Fig3Plan plan) {
 
         /** Fresh, silent, no extra listeners. */
         public static Options of(int replicas) {
-            return new Options(replicas, false, null, false, id -> List.of());
-        }
-
-        /** The same with {@code resume}. */
-        public Options resume(boolean resume) {
-            return new Options(replicas, resume, progress, bars, listeners);
+            return new Options(replicas, false, null, false, id -> List.of(), null);
         }
     }
 
@@ -84,7 +80,8 @@ public final class Fig3Experiment {
         NetworkSettings network = new NetworkSettings(settings.imageSize(), settings.imageSize(),
                 data.inputChannels(), settings.widthMultiplier(), Stem.AUTO, settings.convolution());
         int stepsPerEpoch = (data.train().size() + settings.batchSize() - 1) / settings.batchSize();
-        Fig3Plan plan = new Fig3Plan(settings, data.train().size(), data.val().size(), 200, false);
+        Fig3Plan plan = options.plan() != null ? options.plan()
+                : Fig3Plan.assumed(settings, data.train().size(), data.val().size(), 200);
         List<Fig3Settings.Run> runs = settings.runs();
         List<Fig3Run> done = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) {

@@ -23,9 +23,21 @@ public record Fig3Plan(Fig3Settings settings, int trainImages, int valImages, do
     /** The time the whole experiment should fit in on 2 cores (issue 25). */
     public static final double BUDGET_HOURS = 2.5;
 
-    /** A plan for the limits of {@code settings} (the data holding at least that many images). */
+    /** A plan for the limits of {@code settings} (the data holding at least that many images), assumed throughput. */
     public static Fig3Plan of(Fig3Settings settings, double imagesPerSecond) {
-        return new Fig3Plan(settings, settings.trainLimit(), settings.valLimit(), imagesPerSecond, false);
+        return assumed(settings, settings.trainLimit(), settings.valLimit(), imagesPerSecond);
+    }
+
+    /** A plan for these image counts at an assumed training throughput. */
+    public static Fig3Plan assumed(Fig3Settings settings, int trainImages, int valImages, double imagesPerSecond) {
+        return new Fig3Plan(settings, trainImages, valImages, imagesPerSecond, imagesPerSecond * FORWARD_SPEEDUP,
+                false);
+    }
+
+    /** A plan for these image counts at a measured throughput. */
+    public static Fig3Plan measured(Fig3Settings settings, int trainImages, int valImages, Fig3Throughput measured) {
+        return new Fig3Plan(settings, trainImages, valImages, measured.trainImagesPerSecond(),
+                measured.validationImagesPerSecond(), true);
     }
 
     /** Training steps per epoch. */
@@ -50,7 +62,7 @@ public record Fig3Plan(Fig3Settings settings, int trainImages, int valImages, do
 
     /** Seconds of one validation. */
     public double secondsPerValidation() {
-        return valImages / (imagesPerSecond * FORWARD_SPEEDUP);
+        return valImages / validationImagesPerSecond;
     }
 
     /** Worst-case seconds of a run capped at {@code steps}: its steps and its validations. */
@@ -82,10 +94,11 @@ public record Fig3Plan(Fig3Settings settings, int trainImages, int valImages, do
                         + "%.2f per epoch; plateau: %d validations without a new best = %.2f epochs%n", trainImages,
                 s.batchSize(), stepsPerEpoch(), s.evaluateEvery(), evaluationsPerEpoch(), s.patience(),
                 plateauEpochs()));
-        t.append(String.format(Locale.ROOT, "  throughput: %.0f training images/s (%s): %d / %.0f = %.3f s per "
-                        + "step; a validation: %d / (%.0f × %.0f) = %.2f s%n", imagesPerSecond,
-                measured ? "measured" : "assumed", s.batchSize(), imagesPerSecond, secondsPerStep(), valImages,
-                imagesPerSecond, FORWARD_SPEEDUP, secondsPerValidation()));
+        t.append(String.format(Locale.ROOT, "  throughput (%s): %.0f training images/s, %.0f validation images/s: "
+                        + "a step %d / %.0f = %.3f s; a validation %d / %.0f = %.2f s%n",
+                measured ? "measured" : "assumed; validation " + FORWARD_SPEEDUP + "× training", imagesPerSecond,
+                validationImagesPerSecond, s.batchSize(), imagesPerSecond, secondsPerStep(), valImages,
+                validationImagesPerSecond, secondsPerValidation()));
         for (Fig3Settings.Run run : s.runs()) {
             long cap = capOf(run.recipe());
             t.append(String.format(Locale.ROOT, "  %-22s cap %5d steps (%.1f epochs): %d × %.3f + %d × %.2f = "

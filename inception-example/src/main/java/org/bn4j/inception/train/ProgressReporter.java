@@ -29,8 +29,7 @@ public interface ProgressReporter extends AutoCloseable {
     /** The epoch and its validation are finished. */
     void endEpoch(EpochMetrics metrics);
 
-    /** The network was evaluated on the validation images (every {@code Trainer.evaluateEvery} steps). Defaults to
-     * showing nothing. */
+    /** The network was validated (after every epoch, and every {@code Trainer.evaluateEvery} steps). Defaults to nothing. */
     default void validated(Validation validation) {
     }
 

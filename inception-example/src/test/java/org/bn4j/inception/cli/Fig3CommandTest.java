@@ -46,6 +46,16 @@ class Fig3CommandTest {
         assertTrue(report.contains("| inception | inception | 42 |"), report);
         assertTrue(report.contains("| bn-x30 | bn-x30 | 42 |"), report);
         assertTrue(report.contains("`bn-x30` reaches the baseline's best accuracy"), report);
+
+        String[] again = {"fig3", "--quick", "--out", out.toString(), "--recipes", "inception,bn-x30",
+            "--max-steps", "2", "--train-limit", "64", "--data-cache", dir.resolve("cache").toString(),
+            "--fashion-mnist-dir", dir.resolve("no-debian-copy").toString(), "--resume"};
+        assertEquals(0, new CommandLine(new ExperimentCommand()).execute(again), "a finished experiment resumes "
+                + "to its report without training");
+        assertEquals(curves, Curve.readCsv(out.resolve("fig3-accuracy.csv")));
+        again[7] = "4";
+        assertTrue(new CommandLine(new ExperimentCommand()).execute(again) != 0, "other settings are refused");
+        assertEquals(curves, Curve.readCsv(out.resolve("fig3-accuracy.csv")));
     }
 
     @Test

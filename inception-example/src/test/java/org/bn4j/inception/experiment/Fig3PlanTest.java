@@ -21,6 +21,7 @@ class Fig3PlanTest {
         assertTrue(worst / 3600 <= Fig3Plan.BUDGET_HOURS, worst / 3600 + " h");
         String text = plan.render();
         assertTrue(text.contains("steps per epoch: ceil(6400 / 64) = 100"), text);
+        assertTrue(text.contains("a step 64 / 200 = 0.320 s; a validation 2000 / 600 = 3.33 s"), text);
         assertTrue(text.contains("fits"), text);
     }
 

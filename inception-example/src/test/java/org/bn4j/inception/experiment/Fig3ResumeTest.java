@@ -48,7 +48,7 @@ class Fig3ResumeTest {
     private static Fig3Result run(Path out, boolean resume, Function<String, List<TrainingListener>> listeners)
             throws IOException {
         return Fig3Experiment.run(TOY, data, out, "test", new Fig3Experiment.Options(1, resume, null, false,
-                listeners));
+                listeners, null));
     }
 
     @Test
@@ -88,6 +88,14 @@ class Fig3ResumeTest {
                 .contains("pass --resume"));
         Fig3Experiment.claimFolder(TOY, dir, true);
         assertEquals(TOY, Json.read(dir.resolve(Fig3Experiment.SETTINGS_FILE), Fig3Settings.class));
+    }
+
+    @Test
+    void theThroughputForThePlanIsMeasuredOnTheExperimentsNetwork() {
+        Fig3Throughput measured = Fig3Throughput.measure(TOY, data, 2, 1);
+        assertTrue(measured.trainImagesPerSecond() > 0 && measured.validationImagesPerSecond() > 0, measured.toString());
+        Fig3Plan plan = Fig3Plan.measured(TOY, data.train().size(), data.val().size(), measured);
+        assertTrue(plan.render().contains("throughput (measured)"), plan.render());
     }
 
     private static List<Long> steps(Fig3Result result) {
