@@ -6,17 +6,19 @@ import java.util.Locale;
 
 /**
  * The compute plan of Experiment 2 before it runs: steps per epoch, validations per epoch, the plateau in epochs, and
- * the worst case (every run to its step cap) in hours at a given training throughput. Validation is a forward pass
- * only, assumed {@value #FORWARD_SPEEDUP}× faster per image than a training step (forward + backward + update).
+ * the worst case (every run to its step cap) in hours at a given training throughput. Without a measurement
+ * ({@link Fig3Throughput}), validation (a forward pass only) is assumed {@value #FORWARD_SPEEDUP}× faster per image
+ * than a training step (forward + backward + update).
  *
- * @param settings        the experiment
- * @param trainImages     training images (after the limit)
- * @param valImages       validation images (after the limit)
- * @param imagesPerSecond training throughput, measured or assumed
- * @param measured        whether {@code imagesPerSecond} was measured on this machine
+ * @param settings                  the experiment
+ * @param trainImages               training images (after the limit)
+ * @param valImages                 validation images (after the limit)
+ * @param imagesPerSecond           training throughput, measured or assumed
+ * @param validationImagesPerSecond validation throughput, measured or assumed
+ * @param measured                  whether the throughputs were measured on this machine
  */
 public record Fig3Plan(Fig3Settings settings, int trainImages, int valImages, double imagesPerSecond,
-                       boolean measured) {
+                       double validationImagesPerSecond, boolean measured) {
 
     /** Validation images per second / training images per second (an estimate: forward only vs forward+backward). */
     public static final double FORWARD_SPEEDUP = 3.0;
