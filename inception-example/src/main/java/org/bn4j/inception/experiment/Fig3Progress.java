@@ -11,7 +11,7 @@ import java.util.Locale;
 /**
  * Progress of one run of Experiment 2: the training progress bar of {@code train} ({@link ConsoleProgress}), and
  * after every validation a line with the run (i/n), step, accuracy, best so far and the worst-case time left (this
- * run to its cap, then every later run to its cap, at this run's measured seconds per step).
+ * run to its cap, then every later run to its cap, at this session's seconds per step, validations included).
  */
 final class Fig3Progress implements ProgressReporter {
 
@@ -21,7 +21,7 @@ final class Fig3Progress implements ProgressReporter {
     private final long cap;
     private final long laterSteps;
     private final long startNanos = System.nanoTime();
-    private long firstStep = -1;
+    private long batches;
     private double best = Double.NaN;
     private long bestStep;
 
@@ -41,6 +41,7 @@ final class Fig3Progress implements ProgressReporter {
 
     @Override
     public void batchDone(double loss, double imagesPerSecond) {
+        batches++;
         bars.batchDone(loss, imagesPerSecond);
     }
 
@@ -51,9 +52,6 @@ final class Fig3Progress implements ProgressReporter {
 
     @Override
     public void validated(Validation v) {
-        if (firstStep < 0) {
-            firstStep = v.step();
-        }
         if (Double.isNaN(best) || v.accuracy() > best) {
             best = v.accuracy();
             bestStep = v.step();
@@ -62,12 +60,11 @@ final class Fig3Progress implements ProgressReporter {
             return;
         }
         double elapsed = (System.nanoTime() - startNanos) / 1e9;
-        long stepsHere = Math.max(1, v.step() - firstStep);
-        double perStep = firstStep == v.step() ? Double.NaN : elapsed / stepsHere;
+        double perStep = batches == 0 ? Double.NaN : elapsed / batches; // validations and checkpoints included
         double runLeft = Math.max(0, cap - v.step()) * perStep;
         out.printf(Locale.ROOT, "%s: step %d, validation accuracy %.2f%%, best %.2f%% (step %d); %s%n", label,
                 v.step(), 100 * v.accuracy(), 100 * best, bestStep, Double.isNaN(perStep) ? "ETA after the next "
-                        + "validation" : String.format(Locale.ROOT, "%.2f s/step, ETA this run <= %s, all runs <= %s",
+                        + "step" : String.format(Locale.ROOT, "%.2f s/step, ETA this run <= %s, all runs <= %s",
                         perStep, duration(runLeft), duration(runLeft + laterSteps * perStep)));
     }
 
