@@ -97,12 +97,19 @@ public record Curve(String name, List<Point> points) {
      */
     public static void plot(List<Curve> curves, String title, String yTitle, double chance, int examples, Path file)
             throws IOException {
+        plot(curves, title, yTitle, chance, examples, file, false);
+    }
+
+    /** As {@link #plot(List, String, String, double, int, Path)}, with a logarithmic step axis when {@code logX}. */
+    public static void plot(List<Curve> curves, String title, String yTitle, double chance, int examples, Path file,
+                            boolean logX) throws IOException {
         XYChart chart = Plot.chart(title, "training step", yTitle, 800, 500);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setMarkerSize(4);
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMax(1.0);
         chart.getStyler().setErrorBarsColorSeriesColor(true);
+        chart.getStyler().setXAxisLogarithmic(logX);
         boolean errorBars = examples > 0 && examples < ERROR_BARS_BELOW;
         double lastStep = 1;
         for (Curve curve : curves) {
@@ -115,7 +122,7 @@ public record Curve(String name, List<Point> points) {
             lastStep = Math.max(lastStep, x.length == 0 ? 1 : x[x.length - 1]);
         }
         XYSeries chanceLine = Plot.line(chart, String.format(Locale.ROOT, "chance (%.2f)", chance),
-                new double[] {0, lastStep}, new double[] {chance, chance});
+                new double[] {logX ? 1 : 0, lastStep}, new double[] {chance, chance});
         chanceLine.setLineColor(Color.GRAY);
         chanceLine.setLineStyle(SeriesLines.DASH_DASH);
         if (errorBars) {

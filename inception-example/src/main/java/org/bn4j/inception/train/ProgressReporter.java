@@ -29,6 +29,10 @@ public interface ProgressReporter extends AutoCloseable {
     /** The epoch and its validation are finished. */
     void endEpoch(EpochMetrics metrics);
 
+    /** The network was validated (after every epoch, and every {@code Trainer.evaluateEvery} steps). Defaults to nothing. */
+    default void validated(Validation validation) {
+    }
+
     /**
      * Algorithm 2 over up to {@code maxBatches} training batches begins; the returned consumer receives the number of
      * batches done after each one (see {@code PopulationStatistics.estimate}). Defaults to showing nothing.

@@ -45,6 +45,8 @@ public final class Trainer {
     private int populationBatches;
     private EpochFitter epochFitter;
     private int replicas = 1;
+    private int evaluateEvery;
+    private StopRule stopRule = StopRule.NEVER;
     /** The replicas of the running {@link #train}, or null (one replica, or an epoch fitter). */
     private ParallelTrainer parallel;
     private StopRequest stopRequest = new StopRequest();
@@ -129,6 +131,28 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * Also validates every {@code steps} iterations inside an epoch (each validation is kept in
+     * {@link TrainingState#validations()} and checked by the {@link #stopRule}), so that a learning curve is resolved
+     * finer than an epoch. 0 = after every epoch only. Ignored with an {@link #epochFitter}. Defaults to 0.
+     */
+    public Trainer evaluateEvery(int steps) {
+        if (steps < 0) {
+            throw new UserError("evaluation interval must be >= 0 steps, got " + steps);
+        }
+        this.evaluateEvery = steps;
+        return this;
+    }
+
+    /**
+     * Ends training before the last epoch when {@code rule} says so after a validation; the run then ends with a
+     * checkpoint whose state is {@link TrainingState#stopped()}. Defaults to {@link StopRule#NEVER}.
+     */
+    public Trainer stopRule(StopRule rule) {
+        this.stopRule = rule == null ? StopRule.NEVER : rule;
+        return this;
+    }
+
     /** Where this trainer's checkpoints go: {@code checkpoint.zip} in the output folder. */
     public CheckpointStore checkpoints() {
         return checkpoints;
@@ -148,7 +172,7 @@ public final class Trainer {
         try (ParallelTrainer replicated = epochFitter == null && replicas > 1
                 ? ParallelTrainer.builder(network).replicas(replicas).build() : null) {
             parallel = replicated;
-            while (state.epoch() < settings.epochs()) {
+            while (state.epoch() < settings.epochs() && !state.stopped()) {
                 state = trainEpoch(network, state);
             }
         } finally {
@@ -191,16 +215,29 @@ public final class Trainer {
                 iterator.reset(); // stops the prefetch thread
             }
         }
+        if (state.stopped()) {
+            return state;                           // stopped inside the epoch: its checkpoint is written
+        }
         if (populationBatches > 0 && epoch + 1 == settings.epochs()) {
             estimatePopulationStatistics(network, order);
         }
         TrainingDiverged.requireFiniteWeights(network, checkpoints.describe()); // before validation can choke on NaN
-        double accuracy = validationAccuracy(network);
+        double accuracy;
+        if (state.validationAt(network.getIterationCount()).isPresent()
+                && !(populationBatches > 0 && epoch + 1 == settings.epochs())) {
+            accuracy = state.validationAt(network.getIterationCount()).getAsDouble(); // validated at this step
+        } else {
+            accuracy = validationAccuracy(network);
+            state = validated(state, new Validation(network.getIterationCount(), accuracy));
+        }
         EpochMetrics metrics = new EpochMetrics(epoch + 1, network.getIterationCount(),
                 state.lossSum() / Math.max(1, state.imagesDone()), state.imagesDone() / Math.max(1e-9,
                 state.seconds()), accuracy, recipe.learningRateAt(epoch + 1.0), state.seconds());
         listeners.forEach(l -> l.onEpochEnd(network));
         state = state.afterEpoch(metrics);
+        if (!state.stopped() && state.epoch() < settings.epochs() && stopRule.stop(state.validations())) {
+            state = state.stop();
+        }
         progress.endEpoch(metrics);
         UnreadableFiles.report(data.badFiles(), epoch + 1, settings.outDir());
         checkpoints.save(network, state);
@@ -249,6 +286,16 @@ public final class Trainer {
                     recipe.learningRateAt(state.epoch()), checkpoints.describe());
             state = state.afterBatch(network.score(), batch.numExamples(), seconds - state.seconds());
             progress.batchDone(network.score(), state.imagesDone() / Math.max(1e-9, state.seconds()));
+            if (evaluateEvery > 0 && network.getIterationCount() % evaluateEvery == 0) {
+                TrainingDiverged.requireFiniteWeights(network, checkpoints.describe());
+                state = validated(state, new Validation(network.getIterationCount(), validationAccuracy(network)));
+                if (stopRule.stop(state.validations())) {
+                    state = state.stop();
+                    checkpoints.save(network, state);
+                    log.info("stopped at iteration {} by the stop rule", network.getIterationCount());
+                    return state;
+                }
+            }
             boolean stop = stopRequest.reason() != null;
             if (stop || network.getIterationCount() % settings.checkpointEvery() == 0) {
                 checkpoints.save(network, state);
@@ -262,5 +309,10 @@ public final class Trainer {
                 + "the epoch's %.1f s)", waitedNanos / 1e9, Math.max(0, batches - 1),
                 100 * waitedNanos / 1e9 / Math.max(1e-9, epochSeconds), epochSeconds));
         return state;
+    }
+
+    private TrainingState validated(TrainingState state, Validation validation) {
+        progress.validated(validation);
+        return state.plusValidation(validation);
     }
 }

@@ -18,7 +18,8 @@ class RecipeCatalogTest {
 
     @Test
     void bundledCatalogHasThePapersFivePresets() {
-        assertEquals(List.of("inception", "bn-baseline", "bn-x5", "bn-x30", "bn-x5-sigmoid"), catalog.names());
+        assertEquals(List.of("inception", "bn-baseline", "bn-x5", "bn-x30", "bn-x5-sigmoid",
+                "inception-sigmoid"), catalog.names());
     }
 
     @Test
