@@ -3,7 +3,7 @@
 # benchmarks jar and with the current one, interleaved (before, after, before, after) so that both see the same
 # machine. The earlier jar: check out the commit, `mvn -B -ntp package -DskipTests -pl bn-benchmarks -am`, copy
 # bn-benchmarks/target/benchmarks.jar away.
-#   bash bn-benchmarks/before_after.sh /path/to/before.jar [commit-of-before] > docs/benchmarks/before-after-DATE.txt
+#   [ROUNDS=2] bash bn-benchmarks/before_after.sh /path/to/before.jar [commit-of-before] > docs/benchmarks/before-after-DATE.txt
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BEFORE=$1
@@ -16,7 +16,7 @@ lscpu | grep -E 'Model name|^CPU\(s\)|^CPU family|^Model:'
 echo "vector flags: $(grep -o -w -E 'avx2|avx512f|avx512bw|avx512vl|avx512_vnni|avx512_bf16|fma' /proc/cpuinfo | sort -u | tr '\n' ' ')"
 echo "before: $BEFORE ${2:-}; after: $AFTER at $(git rev-parse --short HEAD)"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-for round in 1 2; do
+for round in $(seq 1 "${ROUNDS:-1}"); do
   for mode in fit replicas=2; do
     for which in before after; do
       jar=$BEFORE; [ "$which" = after ] && jar=$AFTER
