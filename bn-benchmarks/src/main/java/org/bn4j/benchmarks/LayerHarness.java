@@ -40,17 +40,19 @@ final class LayerHarness {
     }
 
     /** The initialized float32 layer of a one-layer network for {@code conf} and {@code inputType}. */
-    static Layer layer(FeedForwardLayer conf, InputType inputType) {
+    static Layer layer(org.deeplearning4j.nn.conf.layers.Layer conf, InputType inputType) {
         return layer(conf, inputType, DataType.FLOAT);
     }
 
     /** The initialized layer of a one-layer network of data type {@code type} for {@code conf} and {@code inputType}. */
-    static Layer layer(FeedForwardLayer conf, InputType inputType, DataType type) {
+    static Layer layer(org.deeplearning4j.nn.conf.layers.Layer conf, InputType inputType, DataType type) {
         MultiLayerConfiguration mlc = new NeuralNetConfiguration.Builder().dataType(type).seed(1).list()
                 .layer(conf).setInputType(inputType).build();
         MultiLayerNetwork net = new MultiLayerNetwork(mlc);
         net.init();
-        net.initGradientsView();
+        if (net.numParams() > 0) {
+            net.initGradientsView();
+        }
         return net.getLayer(0);
     }
 
