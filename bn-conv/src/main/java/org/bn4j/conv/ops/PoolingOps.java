@@ -12,7 +12,7 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
- * 2-d max and average pooling of NCHW float arrays in plain Java, forward and backward, one {@code H×W} plane (one
+ * 2-d max and average pooling of NCHW float arrays in Java, forward and backward, one {@code H×W} plane (one
  * example, one channel) at a time: the plane is copied into a padded scratch plane (−∞ around it for MAX, 0 for
  * AVG), pooled there, and written back. No im2col, no layout reorder, no allocation per call (per-thread scratch).
  *
@@ -167,14 +167,16 @@ public final class PoolingOps {
     private static void maxPlane(Scratch s, Plan p, byte[] winners, int at) {
         float[] xp = s.xp;
         float[] row = s.row;
-        byte[] rowWinner = s.rowWinner;
+        float[] rowWinner = s.rowWinner;
         int ow = p.outW;
         int kW = p.kW;
         int sW = p.sW;
+        boolean vectors = JavaKernelArrays.VECTOR_MODULE_PRESENT;
         for (int r = 0; r < p.rows; r++) {
             int in = r * p.wp;
             int o = r * ow;
-            for (int j = 0; j < ow; j++, in += sW) {
+            int j = vectors && sW == 1 ? PoolingVectors.maxRow(xp, in, kW, row, rowWinner, o, ow) : 0;
+            for (in += j * sW; j < ow; j++, in += sW) {
                 float m = xp[in];
                 int k = 0;
                 for (int kw = 1; kw < kW; kw++) {
@@ -185,18 +187,20 @@ public final class PoolingOps {
                     }
                 }
                 row[o + j] = m;
-                rowWinner[o + j] = (byte) k;
+                rowWinner[o + j] = k;
             }
         }
         float[] out = s.out;
+        float[] winner = s.winner;
         byte[] record = winners == null ? s.winners : winners;
         int recordAt = winners == null ? 0 : at;
         for (int i = 0; i < p.outH; i++) {
             int first = i * p.sH * ow;
             int o = i * ow;
-            for (int j = 0; j < ow; j++) {
+            int j = vectors ? PoolingVectors.maxColumn(row, rowWinner, first, ow, p.kH, kW, out, winner, o, ow) : 0;
+            for (; j < ow; j++) {
                 float m = row[first + j];
-                int k = rowWinner[first + j];
+                float k = rowWinner[first + j];
                 for (int kh = 1, r = first + ow; kh < p.kH; kh++, r += ow) {
                     float v = row[r + j];
                     if (v > m) {
@@ -205,7 +209,10 @@ public final class PoolingOps {
                     }
                 }
                 out[o + j] = m;
-                record[recordAt + o + j] = (byte) k;
+                winner[o + j] = k;
+            }
+            for (j = 0; j < ow; j++) {
+                record[recordAt + o + j] = (byte) (int) winner[o + j];
             }
         }
     }
@@ -235,12 +242,20 @@ public final class PoolingOps {
         for (int r = 0; r < p.rows; r++) {
             int in = r * p.wp;
             int o = r * ow;
-            for (int j = 0; j < ow; j++, in += sW) {
-                float sum = xp[in];
-                for (int kw = 1; kw < kW; kw++) {
-                    sum += xp[in + kw];
+            for (int j = 0; j < ow; j++) {
+                row[o + j] = xp[in + j * sW];
+            }
+            for (int kw = 1; kw < kW; kw++) {
+                int from = in + kw;
+                if (sW == 1) {
+                    for (int j = 0; j < ow; j++) {
+                        row[o + j] += xp[from + j];
+                    }
+                } else {
+                    for (int j = 0; j < ow; j++) {
+                        row[o + j] += xp[from + j * sW];
+                    }
                 }
-                row[o + j] = sum;
             }
         }
         float[] out = s.out;
@@ -287,10 +302,16 @@ public final class PoolingOps {
         for (int r = 0; r < p.rows; r++) {
             int in = r * p.wp;
             int o = r * ow;
-            for (int j = 0; j < ow; j++, in += sW) {
-                float v = row[o + j];
-                for (int kw = 0; kw < kW; kw++) {
-                    dxp[in + kw] += v;
+            for (int kw = 0; kw < kW; kw++) {
+                int to = in + kw;
+                if (sW == 1) {
+                    for (int j = 0; j < ow; j++) {
+                        dxp[to + j] += row[o + j];
+                    }
+                } else {
+                    for (int j = 0; j < ow; j++) {
+                        dxp[to + j * sW] += row[o + j];
+                    }
                 }
             }
         }
@@ -349,8 +370,9 @@ public final class PoolingOps {
     private static final class Scratch {
         float[] xp = new float[0];
         float[] row = new float[0];
-        byte[] rowWinner = new byte[0];
+        float[] rowWinner = new float[0];
         float[] out = new float[0];
+        float[] winner = new float[0];
         byte[] winners = new byte[0];
         float[] scale = new float[0];
         /** Offset in the padded plane of each window element {@code kh·kW + kw} from the window's corner. */
@@ -364,10 +386,11 @@ public final class PoolingOps {
             int rowLength = p.rows * p.outW;
             if (row.length < rowLength) {
                 row = new float[rowLength];
-                rowWinner = new byte[rowLength];
+                rowWinner = new float[rowLength];
             }
             if (out.length < p.outPlane) {
                 out = new float[p.outPlane];
+                winner = new float[p.outPlane];
                 winners = new byte[p.outPlane];
                 scale = new float[p.outPlane];
             }

@@ -1,0 +1,63 @@
+package org.bn4j.conv.ops;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The max-pooling passes of {@link PoolingOps} in the JDK's Vector API: compare and blend, no branches (with ReLU'd
+ * inputs, half the scalar comparisons mispredict). Winners are carried as float lanes ({@code kh·kW + kw} is exact
+ * in a float). Loaded only when the JVM has {@value JavaKernelArrays#VECTOR_MODULE}.
+ */
+final class PoolingVectors {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    private PoolingVectors() {
+    }
+
+    /**
+     * The stride-1 row pass of {@code count} outputs: {@code row[o + j] = max_kw xp[in + j + kw]}, the first winning
+     * {@code kw} in {@code winner[o + j]}; returns how many outputs it computed (a multiple of the vector length).
+     */
+    static int maxRow(float[] xp, int in, int kW, float[] row, float[] winner, int o, int count) {
+        int j = 0;
+        for (int bound = S.loopBound(count); j < bound; j += S.length()) {
+            FloatVector m = FloatVector.fromArray(S, xp, in + j);
+            FloatVector k = FloatVector.zero(S);
+            for (int kw = 1; kw < kW; kw++) {
+                FloatVector v = FloatVector.fromArray(S, xp, in + j + kw);
+                VectorMask<Float> greater = v.compare(VectorOperators.GT, m);
+                m = m.blend(v, greater);
+                k = k.blend(kw, greater);
+            }
+            m.intoArray(row, o + j);
+            k.intoArray(winner, o + j);
+        }
+        return j;
+    }
+
+    /**
+     * The column pass of {@code count} outputs of one output row: the first of {@code kH} rows (each {@code ow}
+     * apart from {@code first}) with the greatest value; its winner {@code kh·kW + rowWinner}. Returns how many
+     * outputs it computed.
+     */
+    static int maxColumn(float[] row, float[] rowWinner, int first, int ow, int kH, int kW, float[] out,
+                         float[] winner, int o, int count) {
+        int j = 0;
+        for (int bound = S.loopBound(count); j < bound; j += S.length()) {
+            FloatVector m = FloatVector.fromArray(S, row, first + j);
+            FloatVector k = FloatVector.fromArray(S, rowWinner, first + j);
+            for (int kh = 1, r = first + ow; kh < kH; kh++, r += ow) {
+                FloatVector v = FloatVector.fromArray(S, row, r + j);
+                VectorMask<Float> greater = v.compare(VectorOperators.GT, m);
+                m = m.blend(v, greater);
+                k = k.blend(FloatVector.fromArray(S, rowWinner, r + j).add(kh * kW), greater);
+            }
+            m.intoArray(out, o + j);
+            k.intoArray(winner, o + j);
+        }
+        return j;
+    }
+}
