@@ -52,7 +52,10 @@ class FastSubsamplingDifferentialTest {
                 cases.add(type + " Truncate k2 s2 p0 " + include + " 2x3x8x8");
                 cases.add(type + " Truncate k3 s2 p0 " + include + " 1x2x7x10");
                 cases.add(type + " Strict k2 s2 p0 " + include + " 2x2x6x4");
+                // wide enough for the vector passes (8 lanes), stride 1 and 2; 14 wide: one overlapping vector
                 cases.add(type + " Same k3 s1 p0 " + include + " 4x16x28x28");
+                cases.add(type + " Same k3 s2 p0 " + include + " 4x8x28x28");
+                cases.add(type + " Same k3 s1 p0 " + include + " 2x8x14x14");
             }
         }
         return cases.stream();

@@ -175,7 +175,16 @@ public final class PoolingOps {
         for (int r = 0; r < p.rows; r++) {
             int in = r * p.wp;
             int o = r * ow;
-            int j = vectors && sW == 1 ? PoolingVectors.maxRow(xp, in, kW, row, rowWinner, o, ow) : 0;
+            int j = 0;
+            if (vectors && sW == 1) {
+                j = PoolingVectors.maxRow(xp, in, kW, row, rowWinner, o, ow);
+            } else if (vectors && PoolingVectors.maxRow(xp, in, kW, s.wide, s.wideWinner, 0, p.wideCount) > 0) {
+                // NOTE: strided: every column's stride-1 maximum, branch-free, then every sW-th of them
+                for (; j < ow; j++) {
+                    row[o + j] = s.wide[j * sW];
+                    rowWinner[o + j] = s.wideWinner[j * sW];
+                }
+            }
             for (in += j * sW; j < ow; j++, in += sW) {
                 float m = xp[in];
                 int k = 0;
@@ -337,6 +346,8 @@ public final class PoolingOps {
         final int rows;
         final int inPlane;
         final int outPlane;
+        /** Columns of a row whose stride-1 window maxima contain the strided ones. */
+        final int wideCount;
 
         Plan(INDArray x, Conv2dGeometry g) {
             if (x.rank() != 4 || g.format() != CNN2DFormat.NCHW) {
@@ -358,6 +369,7 @@ public final class PoolingOps {
             hp = Math.max(padTop + h, rows);
             wp = Math.max(padLeft + w, (outW - 1) * sW + kW);
             inPlane = h * w;
+            wideCount = (outW - 1) * sW + 1;
             outPlane = outH * outW;
             if ((long) hp * wp > Integer.MAX_VALUE || (long) planes * outPlane > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException(KERNEL + ": arrays too large for int indexing: "
@@ -373,6 +385,8 @@ public final class PoolingOps {
         float[] rowWinner = new float[0];
         float[] out = new float[0];
         float[] winner = new float[0];
+        float[] wide = new float[0];
+        float[] wideWinner = new float[0];
         byte[] winners = new byte[0];
         float[] scale = new float[0];
         /** Offset in the padded plane of each window element {@code kh·kW + kw} from the window's corner. */
@@ -393,6 +407,10 @@ public final class PoolingOps {
                 winner = new float[p.outPlane];
                 winners = new byte[p.outPlane];
                 scale = new float[p.outPlane];
+            }
+            if (wide.length < p.wideCount) {
+                wide = new float[p.wideCount];
+                wideWinner = new float[p.wideCount];
             }
             int window = p.kH * p.kW;
             if (offset.length < window) {

@@ -12,18 +12,26 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class PoolingVectors {
 
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    // NOTE: at most 8 lanes: rows of the example network are 28, 14 and 7 wide, and a 16-lane vector would leave a
+    // 28-wide row's last 12 outputs (and all of a 14-wide one) to the scalar loop
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED.length() > 8
+            ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
 
     private PoolingVectors() {
     }
 
     /**
      * The stride-1 row pass of {@code count} outputs: {@code row[o + j] = max_kw xp[in + j + kw]}, the first winning
-     * {@code kw} in {@code winner[o + j]}; returns how many outputs it computed (a multiple of the vector length).
+     * {@code kw} in {@code winner[o + j]}; returns how many outputs it computed: all of them when there are at
+     * least a vector's worth (the last vector overlaps the one before; its outputs are computed again, equal), else
+     * none.
      */
     static int maxRow(float[] xp, int in, int kW, float[] row, float[] winner, int o, int count) {
-        int j = 0;
-        for (int bound = S.loopBound(count); j < bound; j += S.length()) {
+        int step = S.length();
+        if (count < step) {
+            return 0;
+        }
+        for (int j = 0; j < count; j = j + step < count && j + 2 * step > count ? count - step : j + step) {
             FloatVector m = FloatVector.fromArray(S, xp, in + j);
             FloatVector k = FloatVector.zero(S);
             for (int kw = 1; kw < kW; kw++) {
@@ -35,18 +43,21 @@ final class PoolingVectors {
             m.intoArray(row, o + j);
             k.intoArray(winner, o + j);
         }
-        return j;
+        return count;
     }
 
     /**
      * The column pass of {@code count} outputs of one output row: the first of {@code kH} rows (each {@code ow}
      * apart from {@code first}) with the greatest value; its winner {@code kh·kW + rowWinner}. Returns how many
-     * outputs it computed.
+     * outputs it computed, as {@link #maxRow}.
      */
     static int maxColumn(float[] row, float[] rowWinner, int first, int ow, int kH, int kW, float[] out,
                          float[] winner, int o, int count) {
-        int j = 0;
-        for (int bound = S.loopBound(count); j < bound; j += S.length()) {
+        int step = S.length();
+        if (count < step) {
+            return 0;
+        }
+        for (int j = 0; j < count; j = j + step < count && j + 2 * step > count ? count - step : j + step) {
             FloatVector m = FloatVector.fromArray(S, row, first + j);
             FloatVector k = FloatVector.fromArray(S, rowWinner, first + j);
             for (int kh = 1, r = first + ow; kh < kH; kh++, r += ow) {
@@ -58,6 +69,6 @@ final class PoolingVectors {
             m.intoArray(out, o + j);
             k.intoArray(winner, o + j);
         }
-        return j;
+        return count;
     }
 }
