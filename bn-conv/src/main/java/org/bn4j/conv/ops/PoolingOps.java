@@ -248,9 +248,13 @@ public final class PoolingOps {
         int ow = p.outW;
         int kW = p.kW;
         int sW = p.sW;
+        boolean vectors = JavaKernelArrays.VECTOR_MODULE_PRESENT;
         for (int r = 0; r < p.rows; r++) {
             int in = r * p.wp;
             int o = r * ow;
+            if (vectors && sW == 1 && PoolingVectors.sumRow(xp, in, kW, row, o, ow) == ow) {
+                continue;
+            }
             for (int j = 0; j < ow; j++) {
                 row[o + j] = xp[in + j * sW];
             }
@@ -272,6 +276,9 @@ public final class PoolingOps {
         for (int i = 0; i < p.outH; i++) {
             int first = i * p.sH * ow;
             int o = i * ow;
+            if (vectors && PoolingVectors.sumColumn(row, first, ow, p.kH, scale, out, o, ow) == ow) {
+                continue;
+            }
             for (int j = 0; j < ow; j++) {
                 out[o + j] = row[first + j];
             }

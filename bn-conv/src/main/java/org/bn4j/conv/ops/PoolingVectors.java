@@ -6,8 +6,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The max-pooling passes of {@link PoolingOps} in the JDK's Vector API: compare and blend, no branches (with ReLU'd
- * inputs, half the scalar comparisons mispredict). Winners are carried as float lanes ({@code kh·kW + kw} is exact
+ * The forward passes of {@link PoolingOps} in the JDK's Vector API: for max pooling compare and blend, no branches
+ * (with ReLU'd inputs, half the scalar comparisons mispredict); for average pooling sums. Winners are carried as float lanes ({@code kh·kW + kw} is exact
  * in a float). Loaded only when the JVM has {@value JavaKernelArrays#VECTOR_MODULE}.
  */
 final class PoolingVectors {
@@ -68,6 +68,44 @@ final class PoolingVectors {
             }
             m.intoArray(out, o + j);
             k.intoArray(winner, o + j);
+        }
+        return count;
+    }
+
+    /**
+     * The stride-1 row pass of average pooling: {@code row[o + j] = Σ_kw xp[in + j + kw]}; returns as
+     * {@link #maxRow}.
+     */
+    static int sumRow(float[] xp, int in, int kW, float[] row, int o, int count) {
+        int step = S.length();
+        if (count < step) {
+            return 0;
+        }
+        for (int j = 0; j < count; j = j + step < count && j + 2 * step > count ? count - step : j + step) {
+            FloatVector sum = FloatVector.fromArray(S, xp, in + j);
+            for (int kw = 1; kw < kW; kw++) {
+                sum = sum.add(FloatVector.fromArray(S, xp, in + j + kw));
+            }
+            sum.intoArray(row, o + j);
+        }
+        return count;
+    }
+
+    /**
+     * The column pass of average pooling for one output row: {@code out[o + j] = scale[o + j] · Σ_kh row[first +
+     * kh·ow + j]}; returns as {@link #maxRow}.
+     */
+    static int sumColumn(float[] row, int first, int ow, int kH, float[] scale, float[] out, int o, int count) {
+        int step = S.length();
+        if (count < step) {
+            return 0;
+        }
+        for (int j = 0; j < count; j = j + step < count && j + 2 * step > count ? count - step : j + step) {
+            FloatVector sum = FloatVector.fromArray(S, row, first + j);
+            for (int kh = 1, r = first + ow; kh < kH; kh++, r += ow) {
+                sum = sum.add(FloatVector.fromArray(S, row, r + j));
+            }
+            sum.mul(FloatVector.fromArray(S, scale, o + j)).intoArray(out, o + j);
         }
         return count;
     }
