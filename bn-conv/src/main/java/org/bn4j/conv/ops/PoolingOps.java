@@ -295,6 +295,7 @@ public final class PoolingOps {
 
     /** dL/dx of one plane into the padded scratch plane: the two passes of {@link #avgPlane} transposed. */
     private static void avgPlaneBackward(Scratch s, Plan p) {
+        boolean vectors = JavaKernelArrays.VECTOR_MODULE_PRESENT;
         float[] g = s.out;
         float[] scale = s.scale;
         float[] row = s.row;
@@ -306,7 +307,7 @@ public final class PoolingOps {
                 g[o + j] *= scale[o + j];
             }
             for (int kh = 0, r = i * p.sH * ow; kh < p.kH; kh++, r += ow) {
-                for (int j = 0; j < ow; j++) {
+                for (int j = vectors ? PoolingVectors.addInto(row, r, g, o, ow) : 0; j < ow; j++) {
                     row[r + j] += g[o + j];
                 }
             }
@@ -321,7 +322,7 @@ public final class PoolingOps {
             for (int kw = 0; kw < kW; kw++) {
                 int to = in + kw;
                 if (sW == 1) {
-                    for (int j = 0; j < ow; j++) {
+                    for (int j = vectors ? PoolingVectors.addInto(dxp, to, row, o, ow) : 0; j < ow; j++) {
                         dxp[to + j] += row[o + j];
                     }
                 } else {

@@ -7,8 +7,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The forward passes of {@link PoolingOps} in the JDK's Vector API: for max pooling compare and blend, no branches
- * (with ReLU'd inputs, half the scalar comparisons mispredict); for average pooling sums. Winners are carried as float lanes ({@code kh·kW + kw} is exact
- * in a float). Loaded only when the JVM has {@value JavaKernelArrays#VECTOR_MODULE}.
+ * (with ReLU'd inputs, half the scalar comparisons mispredict); for average pooling sums,
+ * and the adds of its backward. Winners are carried as float lanes ({@code kh·kW + kw} is exact in a float). Loaded only when the JVM has {@value JavaKernelArrays#VECTOR_MODULE}.
  */
 final class PoolingVectors {
 
@@ -108,5 +108,17 @@ final class PoolingVectors {
             sum.mul(FloatVector.fromArray(S, scale, o + j)).intoArray(out, o + j);
         }
         return count;
+    }
+
+    /**
+     * {@code dst[d + j] += src[s + j]} for the first {@code j} of {@code count} that fill whole vectors; returns that
+     * {@code j} (the caller adds the rest: an add cannot overlap).
+     */
+    static int addInto(float[] dst, int d, float[] src, int s, int count) {
+        int j = 0;
+        for (int bound = S.loopBound(count); j < bound; j += S.length()) {
+            FloatVector.fromArray(S, dst, d + j).add(FloatVector.fromArray(S, src, s + j)).intoArray(dst, d + j);
+        }
+        return j;
     }
 }
