@@ -4,7 +4,6 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.ArrayType;
@@ -40,17 +39,19 @@ final class LayerHarness {
     }
 
     /** The initialized float32 layer of a one-layer network for {@code conf} and {@code inputType}. */
-    static Layer layer(FeedForwardLayer conf, InputType inputType) {
+    static Layer layer(org.deeplearning4j.nn.conf.layers.Layer conf, InputType inputType) {
         return layer(conf, inputType, DataType.FLOAT);
     }
 
     /** The initialized layer of a one-layer network of data type {@code type} for {@code conf} and {@code inputType}. */
-    static Layer layer(FeedForwardLayer conf, InputType inputType, DataType type) {
+    static Layer layer(org.deeplearning4j.nn.conf.layers.Layer conf, InputType inputType, DataType type) {
         MultiLayerConfiguration mlc = new NeuralNetConfiguration.Builder().dataType(type).seed(1).list()
                 .layer(conf).setInputType(inputType).build();
         MultiLayerNetwork net = new MultiLayerNetwork(mlc);
         net.init();
-        net.initGradientsView();
+        if (net.numParams() > 0) {
+            net.initGradientsView();
+        }
         return net.getLayer(0);
     }
 

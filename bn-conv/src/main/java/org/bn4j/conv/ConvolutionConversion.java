@@ -8,24 +8,32 @@ import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.updater.graph.ComputationGraphUpdater;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.util.Arrays;
 import java.util.function.UnaryOperator;
 
 /**
- * One-call conversion between DL4J's {@link ConvolutionLayer} and bn4j's {@link FastConvolution}, for
- * configurations and for initialized (trained) networks, in both directions.
+ * One-call conversion between DL4J's {@link ConvolutionLayer} and bn4j's {@link FastConvolution}, and between
+ * DL4J's {@link SubsamplingLayer} and bn4j's {@link FastSubsampling}, for configurations and for initialized
+ * (trained) networks, in both directions.
  *
  * <p>Only layers whose class is exactly {@code ConvolutionLayer} become FastConvolution; DL4J's subclasses
  * (Deconvolution2D, DepthwiseConvolution2D, SeparableConvolution2D, Convolution1DLayer, Convolution3D, ...) have
  * other math and are left as they are. Every field of the configuration (kernel, stride, padding, dilation, mode,
  * bias, activation, data format, name, updaters, dropout, weight noise, regularization, constraints, ...) is carried
- * over unchanged, because FastConvolution is a ConvolutionLayer subclass with no field of its own.
+ * over unchanged, because FastConvolution is a ConvolutionLayer subclass with no field of its own. Likewise only
+ * layers whose class is exactly {@code SubsamplingLayer} become FastSubsampling, and only those whose settings the
+ * Java pooling kernel computes (MAX or AVG, dilation 1, NCHW: {@link FastSubsampling#supports}); the others are
+ * kept and the log (INFO) names them. Pooling layers have no parameters.
  *
  * <p>The parameters of both layers have the same keys, shapes and order, so a network converts with one copy of its
  * flattened parameter vector; the updater state (e.g. Adam's moments) and the iteration/epoch counts are carried
@@ -38,10 +46,15 @@ import java.util.function.UnaryOperator;
  */
 public final class ConvolutionConversion {
 
+    private static final Logger log = LoggerFactory.getLogger(ConvolutionConversion.class);
+
     private ConvolutionConversion() {
     }
 
-    /** A copy of {@code conf} with every {@code ConvolutionLayer} (exact class) replaced by a FastConvolution. */
+    /**
+     * A copy of {@code conf} with every {@code ConvolutionLayer} (exact class) replaced by a FastConvolution, every
+     * supported {@code SubsamplingLayer} by a FastSubsampling.
+     */
     public static MultiLayerConfiguration toFastConvolution(MultiLayerConfiguration conf) {
         return convert(conf, ConvolutionConversion::toFastLayer);
     }
@@ -59,7 +72,10 @@ public final class ConvolutionConversion {
         return toFastConvolution(conf);
     }
 
-    /** A copy of {@code conf} with every FastConvolution replaced by DL4J's {@code ConvolutionLayer}. */
+    /**
+     * A copy of {@code conf} with every FastConvolution replaced by DL4J's {@code ConvolutionLayer}, every
+     * FastSubsampling by DL4J's {@code SubsamplingLayer}.
+     */
     public static MultiLayerConfiguration toDl4jConvolution(MultiLayerConfiguration conf) {
         return convert(conf, ConvolutionConversion::toDl4jLayer);
     }
@@ -77,7 +93,10 @@ public final class ConvolutionConversion {
         return toDl4jConvolution(conf);
     }
 
-    /** A copy of {@code conf} with every {@code ConvolutionLayer} (exact class) replaced by a FastConvolution. */
+    /**
+     * A copy of {@code conf} with every {@code ConvolutionLayer} (exact class) replaced by a FastConvolution, every
+     * supported {@code SubsamplingLayer} by a FastSubsampling.
+     */
     public static ComputationGraphConfiguration toFastConvolution(ComputationGraphConfiguration conf) {
         return convert(conf, ConvolutionConversion::toFastLayer);
     }
@@ -95,7 +114,10 @@ public final class ConvolutionConversion {
         return toFastConvolution(conf);
     }
 
-    /** A copy of {@code conf} with every FastConvolution replaced by DL4J's {@code ConvolutionLayer}. */
+    /**
+     * A copy of {@code conf} with every FastConvolution replaced by DL4J's {@code ConvolutionLayer}, every
+     * FastSubsampling by DL4J's {@code SubsamplingLayer}.
+     */
     public static ComputationGraphConfiguration toDl4jConvolution(ComputationGraphConfiguration conf) {
         return convert(conf, ConvolutionConversion::toDl4jLayer);
     }
@@ -113,7 +135,8 @@ public final class ConvolutionConversion {
         return toDl4jConvolution(conf);
     }
 
-    /** A new network with FastConvolution layers and the parameters and updater state of {@code net}. */
+    /** A new network with FastConvolution (and FastSubsampling) layers and the parameters and updater state of
+     * {@code net}. */
     public static MultiLayerNetwork toFastConvolution(MultiLayerNetwork net) {
         return copy(net, toFastConvolution(net.getLayerWiseConfigurations()));
     }
@@ -131,7 +154,7 @@ public final class ConvolutionConversion {
         return toFastConvolution(net);
     }
 
-    /** A new network with DL4J ConvolutionLayers and the parameters and updater state of {@code net}. */
+    /** A new network with DL4J ConvolutionLayers (and SubsamplingLayers) and the parameters and updater state of {@code net}. */
     public static MultiLayerNetwork toDl4jConvolution(MultiLayerNetwork net) {
         return copy(net, toDl4jConvolution(net.getLayerWiseConfigurations()));
     }
@@ -149,7 +172,8 @@ public final class ConvolutionConversion {
         return toDl4jConvolution(net);
     }
 
-    /** A new graph with FastConvolution layers and the parameters and updater state of {@code net}. */
+    /** A new graph with FastConvolution (and FastSubsampling) layers and the parameters and updater state of
+     * {@code net}. */
     public static ComputationGraph toFastConvolution(ComputationGraph net) {
         return copy(net, toFastConvolution(net.getConfiguration()));
     }
@@ -167,7 +191,7 @@ public final class ConvolutionConversion {
         return toFastConvolution(net);
     }
 
-    /** A new graph with DL4J ConvolutionLayers and the parameters and updater state of {@code net}. */
+    /** A new graph with DL4J ConvolutionLayers (and SubsamplingLayers) and the parameters and updater state of {@code net}. */
     public static ComputationGraph toDl4jConvolution(ComputationGraph net) {
         return copy(net, toDl4jConvolution(net.getConfiguration()));
     }
@@ -185,16 +209,39 @@ public final class ConvolutionConversion {
         return toDl4jConvolution(net);
     }
 
-    /** The FastConvolution equivalent of {@code layer} if its class is exactly ConvolutionLayer, else {@code layer}. */
+    /**
+     * The bn4j equivalent of {@code layer}: a FastConvolution if its class is exactly ConvolutionLayer, a
+     * FastSubsampling if its class is exactly SubsamplingLayer and {@link FastSubsampling#supports} its settings
+     * (else it is kept, and the log says why), otherwise {@code layer} itself.
+     */
     public static Layer toFastLayer(Layer layer) {
-        return layer != null && layer.getClass() == ConvolutionLayer.class
-                ? copyFields((ConvolutionLayer) layer, new FastConvolution()) : layer;
+        if (layer != null && layer.getClass() == ConvolutionLayer.class) {
+            return copyFields((ConvolutionLayer) layer, new FastConvolution(), ConvolutionLayer.class);
+        }
+        if (layer != null && layer.getClass() == SubsamplingLayer.class) {
+            SubsamplingLayer pooling = (SubsamplingLayer) layer;
+            if (FastSubsampling.supports(pooling)) {
+                return copyFields(pooling, new FastSubsampling(), SubsamplingLayer.class);
+            }
+            log.info("bn4j conversion keeps DL4J's SubsamplingLayer \"{}\": {} pooling, dilation {}, {} "
+                    + "(FastSubsampling computes MAX and AVG, dilation 1, NCHW)", pooling.getLayerName(), pooling.getPoolingType(),
+                    Arrays.toString(pooling.getDilation()), pooling.getCnn2dDataFormat());
+        }
+        return layer;
     }
 
-    /** DL4J's ConvolutionLayer equivalent of {@code layer} if it is a FastConvolution, else {@code layer}. */
+    /**
+     * DL4J's equivalent of {@code layer}: a ConvolutionLayer if it is a FastConvolution, a SubsamplingLayer if it is
+     * a FastSubsampling, otherwise {@code layer} itself.
+     */
     public static Layer toDl4jLayer(Layer layer) {
-        return layer instanceof FastConvolution
-                ? copyFields((ConvolutionLayer) layer, new ConvolutionLayer()) : layer;
+        if (layer instanceof FastConvolution) {
+            return copyFields((ConvolutionLayer) layer, new ConvolutionLayer(), ConvolutionLayer.class);
+        }
+        if (layer instanceof FastSubsampling) {
+            return copyFields((SubsamplingLayer) layer, new SubsamplingLayer(), SubsamplingLayer.class);
+        }
+        return layer;
     }
 
     private static MultiLayerConfiguration convert(MultiLayerConfiguration conf, UnaryOperator<Layer> op) {
@@ -218,13 +265,13 @@ public final class ConvolutionConversion {
     }
 
     /**
-     * Copies every instance field declared by ConvolutionLayer and its superclasses from {@code from} (a clone, so
-     * that arrays are not shared) into {@code to}.
+     * Copies every instance field declared by {@code declaredFrom} and its superclasses from {@code from} (a clone,
+     * so that arrays are not shared) into {@code to}.
      */
-    private static <T extends ConvolutionLayer> T copyFields(ConvolutionLayer from, T to) {
-        ConvolutionLayer source = from.clone();
+    private static <T extends Layer> T copyFields(Layer from, T to, Class<?> declaredFrom) {
+        Layer source = from.clone();
         try {
-            for (Class<?> c = ConvolutionLayer.class; c != Object.class; c = c.getSuperclass()) {
+            for (Class<?> c = declaredFrom; c != Object.class; c = c.getSuperclass()) {
                 for (Field f : c.getDeclaredFields()) {
                     if (!Modifier.isStatic(f.getModifiers())) {
                         f.setAccessible(true);
@@ -233,7 +280,7 @@ public final class ConvolutionConversion {
                 }
             }
         } catch (IllegalAccessException | RuntimeException e) {
-            throw new IllegalStateException("cannot copy the configuration of convolution layer \""
+            throw new IllegalStateException("cannot copy the configuration of layer \""
                     + from.getLayerName() + "\"", e);
         }
         return to;

@@ -37,7 +37,8 @@ import java.util.Objects;
  * follow {@link BnInceptionTable}; after 5b come global average pooling and a softmax classifier.
  *
  * <p>Convolutions are bn4j's oneDNN-backed {@code FastConvolution} by default, DL4J's {@code ConvolutionLayer} with
- * {@link #convolution(ConvolutionKind) convolution(DL4J)}; both have the same parameters.
+ * {@link #convolution(ConvolutionKind) convolution(DL4J)}; both have the same parameters. Pooling layers follow the
+ * same choice: bn4j's {@code FastSubsampling} (Java pooling kernel) or DL4J's {@code SubsamplingLayer}.
  *
  * <p>Variants: {@link #batchNorm(boolean) batchNorm(false)} is the Inception baseline (convolutions with bias and the
  * activation, plus GoogLeNet's LRN in the stem and dropout before the classifier when set); {@link
@@ -164,7 +165,8 @@ public final class BnInceptionBuilder {
 
     /**
      * Which convolution layer: bn4j's oneDNN-backed {@link ConvolutionKind#FAST FastConvolution} or DL4J's plain
-     * {@link ConvolutionKind#DL4J ConvolutionLayer} (same parameters and results). Defaults to FAST.
+     * {@link ConvolutionKind#DL4J ConvolutionLayer} (same parameters and results), with bn4j's FastSubsampling or
+     * DL4J's SubsamplingLayer for the pooling layers. Defaults to FAST.
      */
     public BnInceptionBuilder convolution(ConvolutionKind convolution) {
         this.convolution = Objects.requireNonNull(convolution, "convolution");
@@ -307,8 +309,9 @@ public final class BnInceptionBuilder {
         return bn;
     }
 
+    /** A 3x3 pooling layer: bn4j's FastSubsampling with FAST convolutions, DL4J's SubsamplingLayer otherwise. */
     private String pool(GraphBuilder graph, String name, String input, PoolingType type, int stride) {
-        graph.addLayer(name, new SubsamplingLayer.Builder(type)
+        graph.addLayer(name, convolution.poolingBuilder(type)
                 .kernelSize(3, 3)
                 .stride(stride, stride)
                 .build(), input);

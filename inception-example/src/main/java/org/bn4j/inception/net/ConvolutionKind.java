@@ -1,7 +1,10 @@
 package org.bn4j.inception.net;
 
 import org.bn4j.conv.FastConvolution;
+import org.bn4j.conv.FastSubsampling;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 
 /**
  * Which convolution layer the network is built with. Both have the same configuration options, parameters
@@ -11,14 +14,23 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 public enum ConvolutionKind {
     /**
      * bn4j's {@link FastConvolution}: libnd4j's {@code conv2d}/{@code conv2d_bp} ops through oneDNN, forward once per
-     * step (falls back to DL4J's own code where oneDNN is not available).
+     * step (falls back to DL4J's own code where oneDNN is not available); pooling is bn4j's {@link FastSubsampling}
+     * (a Java kernel; max pooling's backward without recomputing the forward).
      */
     FAST,
-    /** DL4J's {@link ConvolutionLayer} (im2col + GEMM; the backward pass recomputes the forward). */
+    /**
+     * DL4J's {@link ConvolutionLayer} (im2col + GEMM; the backward pass recomputes the forward) and DL4J's
+     * {@link SubsamplingLayer}.
+     */
     DL4J;
 
     /** A builder of this kind for a {@code kernel}×{@code kernel} convolution. */
     public ConvolutionLayer.Builder builder(int kernel) {
         return this == FAST ? new FastConvolution.Builder(kernel, kernel) : new ConvolutionLayer.Builder(kernel, kernel);
+    }
+
+    /** A pooling builder of this kind: FastSubsampling for FAST, DL4J's SubsamplingLayer for DL4J. */
+    public SubsamplingLayer.Builder poolingBuilder(PoolingType type) {
+        return this == FAST ? new FastSubsampling.Builder(type) : new SubsamplingLayer.Builder(type);
     }
 }
