@@ -25,7 +25,8 @@ torch() {  # export folder, threads
   /usr/bin/python3 bn-benchmarks/pytorch_e2e.py "$1" --threads "$2" 2>&1 | tail -4
 }
 EXPORT=$(mktemp -d)
-for net in "28 1 0.25 64 40 5" "112 3 0.5 32 10 3"; do
+IFS=',' read -r -a NETS <<< "${NETS:-28 1 0.25 64 40 5,112 3 0.5 32 10 3}"   # NETS="28 1 0.25 64 40 5": one size
+for net in "${NETS[@]}"; do
   set -- $net
   "${J[@]}" org.bn4j.benchmarks.endtoend.ExportDefaultNetwork "$EXPORT/$1" "$1" "$2" "$3" "$4" 2>&1 | tail -1
   run 1 fit $net

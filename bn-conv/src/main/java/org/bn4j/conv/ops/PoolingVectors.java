@@ -12,10 +12,12 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class PoolingVectors {
 
-    // NOTE: at most 8 lanes: rows of the example network are 28, 14 and 7 wide, and a 16-lane vector would leave a
-    // 28-wide row's last 12 outputs (and all of a 14-wide one) to the scalar loop
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED.length() > 8
-            ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
+    // NOTE: the preferred species, as every other Vector API kernel of bn4j. A second float species in the same JVM
+    // (8 lanes here while the convolution kernels use 16 on AVX-512) pollutes the type profiles of FloatVector's
+    // shared methods, and C2 then stopped intrinsifying the pointwise convolution's stores: measured, the example's
+    // training step ran 2.5x slower (docs/benchmarks/before-after-2026-12-07-s2.txt). Rows narrower than a vector
+    // (14 and 7 on AVX-512) take the scalar loop.
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
     private PoolingVectors() {
     }
