@@ -218,7 +218,7 @@ public final class ConvolutionConversion {
         if (layer != null && layer.getClass() == ConvolutionLayer.class) {
             return copyFields((ConvolutionLayer) layer, new FastConvolution(), ConvolutionLayer.class);
         }
-        if (layer != null && layer.getClass() == SubsamplingLayer.class) {
+        if (layer != null && layer.getClass() == SubsamplingLayer.class && FastSubsampling.enabled()) {
             SubsamplingLayer pooling = (SubsamplingLayer) layer;
             if (FastSubsampling.supports(pooling)) {
                 return copyFields(pooling, new FastSubsampling(), SubsamplingLayer.class);

@@ -37,6 +37,19 @@ import java.util.Map;
  */
 public class FastSubsampling extends SubsamplingLayer implements Dl4jEquivalentLayer {
 
+    /**
+     * The system property that makes {@link ConvolutionConversion#toFastLayer} convert pooling layers too:
+     * {@code -Dbn4j.conv.pooling=fast}. Off by default: on the example's network on AVX-512 (rows of 14 and 7 pixels,
+     * narrower than a 16-lane vector, take the scalar loop) its training step measured slower with FastSubsampling
+     * than with DL4J's SubsamplingLayer (docs/convolution.md); an opt-in until the kernel handles narrow rows.
+     */
+    public static final String PROPERTY = "bn4j.conv.pooling";
+
+    /** Whether conversion replaces DL4J's pooling layers by this one ({@code -Dbn4j.conv.pooling=fast}). */
+    public static boolean enabled() {
+        return "fast".equalsIgnoreCase(System.getProperty(PROPERTY, "dl4j").trim());
+    }
+
     /** For JSON deserialization. */
     public FastSubsampling() {
     }

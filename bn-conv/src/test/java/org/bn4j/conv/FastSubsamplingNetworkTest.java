@@ -187,7 +187,15 @@ class FastSubsamplingNetworkTest {
     void conversionBothWaysKeepsOutputs() {
         MultiLayerNetwork dl4j = net(false, DataType.FLOAT);
         dl4j.fit(input(DataType.FLOAT), labels(DataType.FLOAT));
-        MultiLayerNetwork fast = ConvolutionConversion.toFastConvolution(dl4j);
+        assertSame(SubsamplingLayer.class, ConvolutionConversion.toFastConvolution(dl4j).getLayerWiseConfigurations()
+                .getConf(1).getLayer().getClass(), "pooling is converted only on request");
+        System.setProperty(FastSubsampling.PROPERTY, "fast");
+        MultiLayerNetwork fast;
+        try {
+            fast = ConvolutionConversion.toFastConvolution(dl4j);
+        } finally {
+            System.clearProperty(FastSubsampling.PROPERTY);
+        }
         assertInstanceOf(FastSubsampling.class, fast.getLayerWiseConfigurations().getConf(1).getLayer());
         assertInstanceOf(FastSubsampling.class, fast.getLayerWiseConfigurations().getConf(2).getLayer());
         assertClose(dl4j.output(input(DataType.FLOAT)), fast.output(input(DataType.FLOAT)), 1e-5, "to fast");

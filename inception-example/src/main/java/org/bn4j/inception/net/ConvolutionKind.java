@@ -14,8 +14,9 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 public enum ConvolutionKind {
     /**
      * bn4j's {@link FastConvolution}: libnd4j's {@code conv2d}/{@code conv2d_bp} ops through oneDNN, forward once per
-     * step (falls back to DL4J's own code where oneDNN is not available); pooling is bn4j's {@link FastSubsampling}
-     * (a Java kernel; max pooling's backward without recomputing the forward).
+     * step (falls back to DL4J's own code where oneDNN is not available); pooling is DL4J's, or with
+     * {@code -Dbn4j.conv.pooling=fast} bn4j's {@link FastSubsampling} (a Java kernel; max pooling's backward without
+     * recomputing the forward).
      */
     FAST,
     /**
@@ -29,8 +30,12 @@ public enum ConvolutionKind {
         return this == FAST ? new FastConvolution.Builder(kernel, kernel) : new ConvolutionLayer.Builder(kernel, kernel);
     }
 
-    /** A pooling builder of this kind: FastSubsampling for FAST, DL4J's SubsamplingLayer for DL4J. */
+    /**
+     * A pooling builder of this kind: DL4J's SubsamplingLayer, or bn4j's FastSubsampling for FAST with
+     * {@code -Dbn4j.conv.pooling=fast} (an opt-in: see {@link FastSubsampling#PROPERTY}).
+     */
     public SubsamplingLayer.Builder poolingBuilder(PoolingType type) {
-        return this == FAST ? new FastSubsampling.Builder(type) : new SubsamplingLayer.Builder(type);
+        return this == FAST && FastSubsampling.enabled() ? new FastSubsampling.Builder(type)
+                : new SubsamplingLayer.Builder(type);
     }
 }
