@@ -21,9 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class GoldenCaseTest {
 
     @Test
-    void oneFeatureOneToFourNormalizesToPlusMinusOneAndOneThird() {
+    void oneToFourNormalizesToPlusMinusThreeAndOneOverRootFiveThenScalesAndShifts() {
         // x = [1,2,3,4]: μ = 2.5, σ² = (2.25+0.25+0.25+2.25)/4 = 1.25; with ε = 0: x̂ = (x−2.5)/√1.25
-        // = [−1.3416, −0.4472, 0.4472, 1.3416]. With γ = 2, β = 1: y = 2x̂ + 1.
+        // = [−3, −1, 1, 3]/√5 = [−1.3416, −0.4472, 0.4472, 1.3416]. With γ = 2, β = 1: y = 2x̂ + 1.
         MultiLayerNetwork net = single(new BatchNorm.Builder().nIn(1).eps(1e-12).build());
         net.getLayer(0).setParam(BatchNorm.GAMMA, Nd4j.createFromArray(2.0));
         net.getLayer(0).setParam(BatchNorm.BETA, Nd4j.createFromArray(1.0));

@@ -26,7 +26,7 @@ import java.util.Arrays;
 /**
  * Runtime of {@link org.bn4j.conv.FastConvolution}: DL4J's {@link ConvolutionLayer} with forward and backward
  * computed by libnd4j's {@code conv2d} / {@code conv2d_bp} ops ({@link Conv2dOps}) — or, for a 1x1 stride-1 unpadded
- * NHWC convolution, by BLAS gemms ({@link org.bn4j.conv.ops.Conv1x1Ops}), as {@link Conv2dKernel#select} decides per
+ * NHWC convolution, by BLAS gemms ({@link org.bn4j.conv.ops.NhwcPointwiseGemmOps}), as {@link Conv2dKernel#select} decides per
  * call — when {@link ConvolutionBackend} selects {@link ConvolutionBackend#OPS}, and by DL4J's inherited code
  * otherwise.
  *

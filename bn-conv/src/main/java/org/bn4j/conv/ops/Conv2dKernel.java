@@ -10,12 +10,12 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Which native code computes one convolution call of the ops backend, chosen per call from its geometry by
- * {@link #select}: {@link #POINTWISE_GEMM} ({@link Conv1x1Ops}) for a 1x1, stride-1, unpadded NHWC convolution when
+ * {@link #select}: {@link #POINTWISE_GEMM} ({@link NhwcPointwiseGemmOps}) for a 1x1, stride-1, unpadded NHWC convolution when
  * libnd4j runs ONE OpenMP thread, the only setting where it measured faster than libnd4j's oneDNN ops (about 15 % less
  * CPU time; with 2 threads it was not faster: docs/convolution.md), {@link #DIRECT_FEW_CHANNELS}
  * ({@link DirectConvOps}) for a stride-1 NCHW float convolution of at most 4 input channels when the JVM has the
  * Vector API ({@link #select(Conv2dGeometry, long, DataType)}; training 17× faster than DL4J's layer and 0.63×
- * PyTorch's time on 64x1x32x32-32k3), {@link #POINTWISE_NCHW} ({@link PointwiseConvOps}) for a 1x1 stride-1 unpadded
+ * PyTorch's time on 64x1x32x32-32k3), {@link #POINTWISE_NCHW} ({@link NchwPointwiseSimdOps}) for a 1x1 stride-1 unpadded
  * NCHW float convolution with the Vector API (40× DL4J's layer, 0.94× PyTorch's time on 64x32x16x16-32k1; both JMH,
  * 2 threads, docs/benchmarks.md), and {@link #CONV2D_OPS} ({@link Conv2dOps}) for everything else. All compute
  * the same function; the arguments are those of {@link Conv2dOps}. The choice of a Java SIMD kernel, or the hint that
@@ -37,17 +37,17 @@ public enum Conv2dKernel {
         }
     },
 
-    /** One BLAS gemm per product ({@link Conv1x1Ops}); only for geometries where {@link Conv1x1Ops#applies}. */
+    /** One BLAS gemm per product ({@link NhwcPointwiseGemmOps}); only for geometries where {@link NhwcPointwiseGemmOps#applies}. */
     POINTWISE_GEMM {
         @Override
         public void forward(INDArray x, INDArray w, INDArray bias, Conv2dGeometry g, INDArray y) {
-            Conv1x1Ops.forward(x, w, bias, y);
+            NhwcPointwiseGemmOps.forward(x, w, bias, y);
         }
 
         @Override
         public void backward(INDArray x, INDArray w, INDArray bias, INDArray dy, Conv2dGeometry g,
                              INDArray dx, INDArray dw, INDArray db) {
-            Conv1x1Ops.backward(x, w, dy, dx, dw, db);
+            NhwcPointwiseGemmOps.backward(x, w, dy, dx, dw, db);
         }
     },
 
@@ -69,19 +69,19 @@ public enum Conv2dKernel {
     },
 
     /**
-     * A 1x1 stride-1 unpadded NCHW convolution as register-blocked products in Java ({@link PointwiseConvOps}), on
-     * as many threads as libnd4j's OpenMP uses; only for calls where {@link PointwiseConvOps#applies}.
+     * A 1x1 stride-1 unpadded NCHW convolution as register-blocked products in Java ({@link NchwPointwiseSimdOps}), on
+     * as many threads as libnd4j's OpenMP uses; only for calls where {@link NchwPointwiseSimdOps#applies}.
      */
     POINTWISE_NCHW {
         @Override
         public void forward(INDArray x, INDArray w, INDArray bias, Conv2dGeometry g, INDArray y) {
-            PointwiseConvOps.forward(x, w, bias, y, nativeThreads());
+            NchwPointwiseSimdOps.forward(x, w, bias, y, nativeThreads());
         }
 
         @Override
         public void backward(INDArray x, INDArray w, INDArray bias, INDArray dy, Conv2dGeometry g,
                              INDArray dx, INDArray dw, INDArray db) {
-            PointwiseConvOps.backward(x, w, dy, dx, dw, db, nativeThreads());
+            NchwPointwiseSimdOps.backward(x, w, dy, dx, dw, db, nativeThreads());
         }
     };
 
@@ -93,7 +93,7 @@ public enum Conv2dKernel {
     /**
      * The kernel for a call of {@code channelsIn} input channels of {@code type} with geometry {@code g}:
      * {@link #DIRECT_FEW_CHANNELS} where {@link DirectConvOps#applies}, {@link #POINTWISE_NCHW} where
-     * {@link PointwiseConvOps#applies}, else {@link #select(Conv2dGeometry)}.
+     * {@link NchwPointwiseSimdOps#applies}, else {@link #select(Conv2dGeometry)}.
      */
     public static Conv2dKernel select(Conv2dGeometry g, long channelsIn, DataType type) {
         if (DirectConvOps.applies(g, channelsIn, type)) {
@@ -101,11 +101,11 @@ public enum Conv2dKernel {
                     + " input channels with its direct Vector API kernel (DirectConvOps)");
             return DIRECT_FEW_CHANNELS;
         }
-        if (PointwiseConvOps.applies(g, type)) {
-            logOnce("computes 1x1 stride-1 NCHW float layers with its pointwise Vector API kernel (PointwiseConvOps)");
+        if (NchwPointwiseSimdOps.applies(g, type)) {
+            logOnce("computes 1x1 stride-1 NCHW float layers with its pointwise Vector API kernel (NchwPointwiseSimdOps)");
             return POINTWISE_NCHW;
         }
-        if (DirectConvOps.shapeApplies(g, channelsIn, type) || PointwiseConvOps.shapeApplies(g, type)) {
+        if (DirectConvOps.shapeApplies(g, channelsIn, type) || NchwPointwiseSimdOps.shapeApplies(g, type)) {
             logOnce("computes a layer through libnd4j's ops that its Java SIMD kernels would compute faster: start "
                     + "the JVM with --add-modules " + DirectConvOps.VECTOR_MODULE);
         }
@@ -124,10 +124,10 @@ public enum Conv2dKernel {
 
     /**
      * The kernel for a call with geometry {@code g} when native code runs {@code threads} threads:
-     * {@link #POINTWISE_GEMM} where {@link Conv1x1Ops#applies} and {@code threads == 1}, else the ops.
+     * {@link #POINTWISE_GEMM} where {@link NhwcPointwiseGemmOps#applies} and {@code threads == 1}, else the ops.
      */
     public static Conv2dKernel select(Conv2dGeometry g, int threads) {
-        return threads == 1 && Conv1x1Ops.applies(g) ? POINTWISE_GEMM : CONV2D_OPS;
+        return threads == 1 && NhwcPointwiseGemmOps.applies(g) ? POINTWISE_GEMM : CONV2D_OPS;
     }
 
     /** {@code y = conv2d(x, W) + b}; see {@link Conv2dOps#forward}. */

@@ -8,7 +8,7 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
- * The ND4J side of the Java SIMD kernels ({@link DirectConvOps}, {@link PointwiseConvOps}): their arrays as NIO
+ * The ND4J side of the Java SIMD kernels ({@link DirectConvOps}, {@link NchwPointwiseSimdOps}): their arrays as NIO
  * buffers, small parameter arrays as Java arrays, per-slice double sums added in slice order and written back, and
  * the check for the Vector API module.
  */

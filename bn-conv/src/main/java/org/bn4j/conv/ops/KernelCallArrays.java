@@ -3,7 +3,7 @@ package org.bn4j.conv.ops;
 import java.util.Arrays;
 
 /**
- * The calling thread's arrays for one call of a Java SIMD kernel ({@link DirectConvOps}, {@link PointwiseConvOps}):
+ * The calling thread's arrays for one call of a Java SIMD kernel ({@link DirectConvOps}, {@link NchwPointwiseSimdOps}):
  * the weights and bias read out of ND4J, the per-slice double sums of dL/dW and dL/db, and their totals. Grown as
  * needed and reused by the thread's next call, so that a training step does not allocate them again for every layer
  * (this VM's page faults made the garbage they left a measurable part of a step: docs/parallel.md).

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Which kernel computes a call ({@link Conv2dKernel#select}), and the pointwise gemm kernel ({@link Conv1x1Ops})
+ * Which kernel computes a call ({@link Conv2dKernel#select}), and the pointwise gemm kernel ({@link NhwcPointwiseGemmOps})
  * against libnd4j's conv2d / conv2d_bp ops on the same arrays, writing its outputs into views. The layer-level
  * comparison with DL4J's ConvolutionLayer and the gradient checks are in Dl4jDifferentialTest and GradientCheckTest.
  */
@@ -147,8 +147,8 @@ class Conv2dKernelTest {
         INDArray[] expected = run(Conv2dKernel.CONV2D_OPS, x.castTo(DataType.DOUBLE), w.castTo(DataType.DOUBLE),
                 b == null ? null : b.castTo(DataType.DOUBLE), dy.castTo(DataType.DOUBLE), g);
         for (int threads : new int[] {1, 2, 3}) {
-            INDArray[] actual = runJava(x, w, b, dy, threads, (xx, ww, bb, yy, t) -> PointwiseConvOps.forward(xx, ww,
-                    bb, yy, t), (xx, ww, gg, dxx, dww, dbb, t) -> PointwiseConvOps.backward(xx, ww, gg, dxx, dww,
+            INDArray[] actual = runJava(x, w, b, dy, threads, (xx, ww, bb, yy, t) -> NchwPointwiseSimdOps.forward(xx, ww,
+                    bb, yy, t), (xx, ww, gg, dxx, dww, dbb, t) -> NchwPointwiseSimdOps.backward(xx, ww, gg, dxx, dww,
                     dbb, t));
             assertClose(expected, actual, bias, threads);
         }
@@ -189,8 +189,8 @@ class Conv2dKernelTest {
         INDArray y = Nd4j.create(DataType.FLOAT, dy.shape());
         INDArray dx = Nd4j.create(DataType.FLOAT, x.shape());
         INDArray db = Nd4j.create(DataType.FLOAT, 1, w.size(0));
-        PointwiseConvOps.forward(x, w, db.add(1f), y, 1);
-        PointwiseConvOps.backward(x, w, dy, dx, dw, db, 1);
+        NchwPointwiseSimdOps.forward(x, w, db.add(1f), y, 1);
+        NchwPointwiseSimdOps.backward(x, w, dy, dx, dw, db, 1);
         return new INDArray[] {y, dx, dw.dup('c'), db};
     }
 
@@ -278,7 +278,7 @@ class Conv2dKernelTest {
         INDArray w = Nd4j.randn(DataType.FLOAT, 5, 4, 1, 1);
         INDArray yTransposed = Nd4j.create(DataType.FLOAT, new long[] {2, 3, 3, 5}, 'f');
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Conv1x1Ops.forward(x, w, null, yTransposed));
+                () -> NhwcPointwiseGemmOps.forward(x, w, null, yTransposed));
         assertTrue(e.getMessage().contains("output"), e.getMessage());
     }
 }

@@ -25,7 +25,7 @@ import java.util.Arrays;
  *             dL/dW = Σ_n G · Xᵀ
  *             dL/db = Σ_n G · 1
  * </pre>
- * computed by {@link PointwiseConvVectors} with the JDK's Vector API: one small product per example, which BLAS
+ * computed by {@link NchwPointwiseSimdVectors} with the JDK's Vector API: one small product per example, which BLAS
  * gemm calls through ND4J did not make faster than libnd4j's oneDNN ops (docs/convolution.md), but which a
  * register-blocked loop over Java arrays computes at a large fraction of the core's peak. Examples are split over
  * {@code threads} threads ({@link SliceWorkers}); dL/dW and dL/db are summed in float vector lanes per slice, then
@@ -33,13 +33,13 @@ import java.util.Arrays;
  *
  * <p>Needs {@code --add-modules jdk.incubator.vector} like {@link DirectConvOps}; FLOAT only.
  */
-public final class PointwiseConvOps {
+public final class NchwPointwiseSimdOps {
 
-    private static final String KERNEL = "PointwiseConvOps";
+    private static final String KERNEL = "NchwPointwiseSimdOps";
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    private PointwiseConvOps() {
+    private NchwPointwiseSimdOps() {
     }
 
     /** Whether this kernel computes a call: the Vector API is present, FLOAT, NCHW, 1x1, stride 1, no padding. */
@@ -79,7 +79,7 @@ public final class PointwiseConvOps {
             Scratch s = SCRATCH.get().reserve(z);
             for (int n = z.n * slice / slices, end = z.n * (slice + 1) / slices; n < end; n++) {
                 load(xb, xBase + (long) n * z.cIn * z.pixels, z.cIn, z, s.in);
-                PointwiseConvVectors.product(s.in, weights, b, z.cIn, z.cOut, z.stride, s.out);
+                NchwPointwiseSimdVectors.product(s.in, weights, b, z.cIn, z.cOut, z.stride, s.out);
                 store(s.out, z.cOut, z, yb, yBase + (long) n * z.cOut * z.pixels);
             }
         });
@@ -114,7 +114,7 @@ public final class PointwiseConvOps {
         long xBase = x.offset();
         long gBase = dy.offset();
         long dxBase = dx.offset();
-        int lanes = PointwiseConvVectors.LENGTH;
+        int lanes = NchwPointwiseSimdVectors.LENGTH;
         int slices = Math.max(1, Math.min(threads, z.n));
         double[][] dwPartial = call.weightPartial(slices, z.cOut * z.cIn);
         double[][] dbPartial = db == null ? null : call.biasPartial(slices, z.cOut);
@@ -125,11 +125,11 @@ public final class PointwiseConvOps {
             for (int n = z.n * slice / slices, end = z.n * (slice + 1) / slices; n < end; n++) {
                 load(xb, xBase + (long) n * z.cIn * z.pixels, z.cIn, z, s.in);
                 load(gb, gBase + (long) n * z.cOut * z.pixels, z.cOut, z, s.gradient);
-                PointwiseConvVectors.crossLanes(s.gradient, s.in, z.cOut, z.cIn, z.stride, dwLanes);
+                NchwPointwiseSimdVectors.crossLanes(s.gradient, s.in, z.cOut, z.cIn, z.stride, dwLanes);
                 if (db != null) {
-                    PointwiseConvVectors.rowLanes(s.gradient, z.cOut, z.stride, dbLanes);
+                    NchwPointwiseSimdVectors.rowLanes(s.gradient, z.cOut, z.stride, dbLanes);
                 }
-                PointwiseConvVectors.product(s.gradient, transposed, null, z.cOut, z.cIn, z.stride, s.out);
+                NchwPointwiseSimdVectors.product(s.gradient, transposed, null, z.cOut, z.cIn, z.stride, s.out);
                 store(s.out, z.cIn, z, dxb, dxBase + (long) n * z.cIn * z.pixels);
             }
             sumLanes(dwLanes, z.cOut * z.cIn, lanes, dwPartial[slice]);
@@ -195,7 +195,7 @@ public final class PointwiseConvOps {
             cIn = Math.toIntExact(x.size(1));
             cOut = Math.toIntExact(w.size(0));
             pixels = Math.toIntExact(x.size(2) * x.size(3));
-            int v = PointwiseConvVectors.LENGTH;
+            int v = NchwPointwiseSimdVectors.LENGTH;
             stride = (pixels + v - 1) / v * v;
             Math.multiplyExact(Math.max(cIn, cOut), stride);            // every buffer fits a Java array
         }

@@ -26,9 +26,9 @@ import java.util.Arrays;
  * (docs/convolution.md); {@link Conv2dKernel#select} keeps NCHW on {@link Conv2dOps}, and NHWC too unless libnd4j
  * runs one thread.
  */
-public final class Conv1x1Ops {
+public final class NhwcPointwiseGemmOps {
 
-    private Conv1x1Ops() {
+    private NhwcPointwiseGemmOps() {
     }
 
     /** Whether {@code g} is a convolution these products compute: kernel 1x1, stride 1, zero padding, NHWC. */
@@ -89,13 +89,13 @@ public final class Conv1x1Ops {
     /** The dense C-order array {@code a} as a matrix view of {@code columns} columns. */
     private static INDArray matrix(INDArray a, String role, long columns) {
         if (a.ordering() != 'c' || a.elementWiseStride() != 1 || a.length() % columns != 0) {
-            throw new IllegalArgumentException("Conv1x1Ops: the " + role + " must be a dense C-order array with "
+            throw new IllegalArgumentException("NhwcPointwiseGemmOps: the " + role + " must be a dense C-order array with "
                     + columns + " values in its last dimension(s), got shape " + Arrays.toString(a.shape())
                     + " order " + a.ordering());
         }
         INDArray m = a.reshape('c', a.length() / columns, columns);
         if (m.data().address() != a.data().address() || m.offset() != a.offset()) {
-            throw new IllegalStateException("Conv1x1Ops: ND4J copied the " + role + " of shape "
+            throw new IllegalStateException("NhwcPointwiseGemmOps: ND4J copied the " + role + " of shape "
                     + Arrays.toString(a.shape()) + " instead of viewing it as a matrix");
         }
         return m;

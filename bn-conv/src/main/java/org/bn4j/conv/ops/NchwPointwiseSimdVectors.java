@@ -4,7 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The SIMD loops of {@link PointwiseConvOps} for one example, on row-major Java arrays whose rows (channels) are
+ * The SIMD loops of {@link NchwPointwiseSimdOps} for one example, on row-major Java arrays whose rows (channels) are
  * {@code stride} values apart, {@code stride} a multiple of the vector length (the JDK's Vector API; loaded only
  * when the module is present, see {@link DirectConvOps#vectorModulePresent()}).
  *
@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
  * 16 vector registers while the input rows stream past, so each loaded vector feeds 4 multiply-adds and each
  * broadcast weight 4.
  */
-final class PointwiseConvVectors {
+final class NchwPointwiseSimdVectors {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
@@ -22,7 +22,7 @@ final class PointwiseConvVectors {
     private static final int ROWS = 4;
     private static final int COLUMNS = 4 * LENGTH;
 
-    private PointwiseConvVectors() {
+    private NchwPointwiseSimdVectors() {
     }
 
     /**
