@@ -1,11 +1,10 @@
 package org.bn4j.conv;
 
+import org.bn4j.internal.LayerReplacement;
+import org.bn4j.internal.LayerReplacement.ParameterKeys;
 import org.deeplearning4j.nn.api.Updater;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
-import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
@@ -245,23 +244,12 @@ public final class ConvolutionConversion {
     }
 
     private static MultiLayerConfiguration convert(MultiLayerConfiguration conf, UnaryOperator<Layer> op) {
-        MultiLayerConfiguration out = conf.clone();
-        for (NeuralNetConfiguration layerConf : out.getConfs()) {
-            layerConf.setLayer(op.apply(layerConf.getLayer()));
-        }
-        return out;
+        return LayerReplacement.replaceLayers(conf, op, ParameterKeys.KEEP);
     }
 
     private static ComputationGraphConfiguration convert(ComputationGraphConfiguration conf,
                                                          UnaryOperator<Layer> op) {
-        ComputationGraphConfiguration out = conf.clone();
-        for (GraphVertex vertex : out.getVertices().values()) {
-            if (vertex instanceof LayerVertex) {
-                NeuralNetConfiguration layerConf = ((LayerVertex) vertex).getLayerConf();
-                layerConf.setLayer(op.apply(layerConf.getLayer()));
-            }
-        }
-        return out;
+        return LayerReplacement.replaceLayers(conf, op, ParameterKeys.KEEP);
     }
 
     /**

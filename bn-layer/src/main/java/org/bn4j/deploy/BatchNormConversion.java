@@ -2,13 +2,12 @@ package org.bn4j.deploy;
 
 import org.bn4j.BatchNorm;
 import org.bn4j.PopulationAveraging;
+import org.bn4j.internal.LayerReplacement;
+import org.bn4j.internal.LayerReplacement.ParameterKeys;
 import org.bn4j.statistics.NormalizationLayers;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
-import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -194,32 +193,12 @@ public final class BatchNormConversion {
 
     private static MultiLayerConfiguration convert(MultiLayerConfiguration conf,
                                                    UnaryOperator<org.deeplearning4j.nn.conf.layers.Layer> op) {
-        MultiLayerConfiguration out = conf.clone();
-        for (NeuralNetConfiguration layerConf : out.getConfs()) {
-            replace(layerConf, op);
-        }
-        return out;
+        return LayerReplacement.replaceLayers(conf, op, ParameterKeys.FORGET);
     }
 
     private static ComputationGraphConfiguration convert(ComputationGraphConfiguration conf,
                                                          UnaryOperator<org.deeplearning4j.nn.conf.layers.Layer> op) {
-        ComputationGraphConfiguration out = conf.clone();
-        for (GraphVertex vertex : out.getVertices().values()) {
-            if (vertex instanceof LayerVertex) {
-                replace(((LayerVertex) vertex).getLayerConf(), op);
-            }
-        }
-        return out;
-    }
-
-    private static void replace(NeuralNetConfiguration layerConf,
-                                UnaryOperator<org.deeplearning4j.nn.conf.layers.Layer> op) {
-        org.deeplearning4j.nn.conf.layers.Layer before = layerConf.getLayer();
-        org.deeplearning4j.nn.conf.layers.Layer after = op.apply(before);
-        if (after != before) {
-            layerConf.setLayer(after);
-            layerConf.clearVariables();
-        }
+        return LayerReplacement.replaceLayers(conf, op, ParameterKeys.FORGET);
     }
 
     private static org.deeplearning4j.nn.conf.layers.Layer toBn4jLayer(org.deeplearning4j.nn.conf.layers.Layer layer) {

@@ -1,5 +1,6 @@
 package org.bn4j.conv.ops;
 
+import org.bn4j.internal.TaskPool;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
@@ -22,7 +23,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * and the backward gives {@code dL/dx[a:b]} per slice and {@code dL/dW = Σ_slices dL/dW_slice},
  * {@code dL/db = Σ_slices dL/db_slice} (the sums over {@code n} in the formulas above, taken slice by slice; the
  * first slice writes into {@code dw}/{@code db}, the others into caller-provided scratch, added in slice order, so the
- * result does not depend on which thread ran which slice). Slices run in parallel on {@link SliceWorkers}; every view
+ * result does not depend on which thread ran which slice). Slices run in parallel on {@link TaskPool}; every view
  * and output is created by the calling thread (ND4J workspaces are thread-local: a worker must not allocate arrays),
  * the workers only execute ops on them.
  */
@@ -85,7 +86,7 @@ public final class Conv2dOps {
         INDArray[] xs = split.views(x);
         INDArray[] ys = split.views(y);
         INDArray b = bias == null ? null : vector(bias);
-        SliceWorkers.run(split.slices(), i -> {
+        TaskPool.run(split.slices(), split.slices(), i -> {
             try {
                 forward(xs[i], w, b, g, ys[i]);
             } catch (RuntimeException e) {
@@ -122,7 +123,7 @@ public final class Conv2dOps {
             dbs[i] = db == null ? null : vector(dbScratch.getRow(i - 1));
         }
         INDArray b = bias == null ? null : vector(bias);
-        SliceWorkers.run(slices, i -> {
+        TaskPool.run(slices, slices, i -> {
             try {
                 backward(xs[i], w, b, dys[i], g, dxs[i], dws[i], dbs[i]);
             } catch (RuntimeException e) {

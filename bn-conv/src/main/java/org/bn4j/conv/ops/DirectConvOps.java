@@ -1,5 +1,6 @@
 package org.bn4j.conv.ops;
 
+import org.bn4j.internal.TaskPool;
 import static org.bn4j.conv.ops.JavaKernelArrays.buffer;
 import static org.bn4j.conv.ops.JavaKernelArrays.inSliceOrder;
 import static org.bn4j.conv.ops.JavaKernelArrays.index;
@@ -28,7 +29,7 @@ import java.util.Arrays;
  *   dL/dxp[ci][i]  = Σ_co Σ_{t of ci} W[co,t] · dy[co][i − s'_t]        (dL/dx = the unpadded part)
  * </pre>
  * computed by {@link DirectConvVectors} with the JDK's Vector API. Examples are split over {@code threads}
- * threads ({@link SliceWorkers}); dL/dW and dL/db are summed per example in float vector lanes, then in double per
+ * threads ({@link TaskPool}); dL/dW and dL/db are summed per example in float vector lanes, then in double per
  * slice, and the slices are added in slice order, so results do not depend on thread scheduling.
  *
  * <p>The Vector API is an incubator module: the JVM must be started with {@code --add-modules
@@ -91,7 +92,7 @@ public final class DirectConvOps {
         long xBase = x.offset();
         long yBase = y.offset();
         int slices = Math.max(1, Math.min(threads, p.n));
-        SliceWorkers.run(slices, slice -> {
+        TaskPool.run(slices, slices, slice -> {
             Scratch s = SCRATCH.get().reserve(p);
             Arrays.fill(s.xp, 0f);
             for (int n = p.n * slice / slices, end = p.n * (slice + 1) / slices; n < end; n++) {
@@ -141,7 +142,7 @@ public final class DirectConvOps {
         int weightCount = p.cOut * p.shifts.length;
         double[][] dwPartial = call.weightPartial(slices, weightCount);
         double[][] dbPartial = db == null ? null : call.biasPartial(slices, p.cOut);
-        SliceWorkers.run(slices, slice -> {
+        TaskPool.run(slices, slices, slice -> {
             Scratch s = SCRATCH.get().reserve(p);
             Arrays.fill(s.xp, 0f);
             Arrays.fill(s.g, 0f);               // the padding, front and scratch columns stay zero for the whole call

@@ -1,5 +1,6 @@
 package org.bn4j.conv.ops;
 
+import org.bn4j.internal.TaskPool;
 import static org.bn4j.conv.ops.JavaKernelArrays.buffer;
 import static org.bn4j.conv.ops.JavaKernelArrays.inSliceOrder;
 import static org.bn4j.conv.ops.JavaKernelArrays.index;
@@ -28,7 +29,7 @@ import java.util.Arrays;
  * computed by {@link NchwPointwiseSimdVectors} with the JDK's Vector API: one small product per example, which BLAS
  * gemm calls through ND4J did not make faster than libnd4j's oneDNN ops (docs/convolution.md), but which a
  * register-blocked loop over Java arrays computes at a large fraction of the core's peak. Examples are split over
- * {@code threads} threads ({@link SliceWorkers}); dL/dW and dL/db are summed in float vector lanes per slice, then
+ * {@code threads} threads ({@link TaskPool}); dL/dW and dL/db are summed in float vector lanes per slice, then
  * in double, and the slices are added in slice order, so results do not depend on thread scheduling.
  *
  * <p>Needs {@code --add-modules jdk.incubator.vector} like {@link DirectConvOps}; FLOAT only.
@@ -75,7 +76,7 @@ public final class NchwPointwiseSimdOps {
         long xBase = x.offset();
         long yBase = y.offset();
         int slices = Math.max(1, Math.min(threads, z.n));
-        SliceWorkers.run(slices, slice -> {
+        TaskPool.run(slices, slices, slice -> {
             Scratch s = SCRATCH.get().reserve(z);
             for (int n = z.n * slice / slices, end = z.n * (slice + 1) / slices; n < end; n++) {
                 load(xb, xBase + (long) n * z.cIn * z.pixels, z.cIn, z, s.in);
@@ -118,7 +119,7 @@ public final class NchwPointwiseSimdOps {
         int slices = Math.max(1, Math.min(threads, z.n));
         double[][] dwPartial = call.weightPartial(slices, z.cOut * z.cIn);
         double[][] dbPartial = db == null ? null : call.biasPartial(slices, z.cOut);
-        SliceWorkers.run(slices, slice -> {
+        TaskPool.run(slices, slices, slice -> {
             Scratch s = SCRATCH.get().reserve(z).clearLanes(z.cOut * z.cIn * lanes, z.cOut * lanes);
             float[] dwLanes = s.weightLanes;
             float[] dbLanes = s.biasLanes;

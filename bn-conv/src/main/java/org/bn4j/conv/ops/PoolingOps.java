@@ -1,5 +1,6 @@
 package org.bn4j.conv.ops;
 
+import org.bn4j.internal.TaskPool;
 import static org.bn4j.conv.ops.JavaKernelArrays.buffer;
 import static org.bn4j.conv.ops.JavaKernelArrays.index;
 
@@ -30,7 +31,7 @@ import java.util.Arrays;
  * number of window elements inside the input ({@code rows × columns}, separable too); the backward is the transpose
  * of the two passes.
  *
- * <p>Planes are split over {@code threads} threads ({@link SliceWorkers}); each plane is computed by one thread
+ * <p>Planes are split over {@code threads} threads ({@link TaskPool}); each plane is computed by one thread
  * alone, so results do not depend on the split.
  */
 public final class PoolingOps {
@@ -77,7 +78,7 @@ public final class PoolingOps {
         boolean max = type == PoolingType.MAX;
         int planes = p.planes;
         int slices = Math.max(1, Math.min(threads, planes));
-        SliceWorkers.run(slices, slice -> {
+        TaskPool.run(slices, slices, slice -> {
             Scratch s = SCRATCH.get().reserve(p);
             if (!max) {
                 s.divisors(p, includePad);
@@ -118,7 +119,7 @@ public final class PoolingOps {
         long dxBase = dx.offset();
         int planes = p.planes;
         int slices = Math.max(1, Math.min(threads, planes));
-        SliceWorkers.run(slices, slice -> {
+        TaskPool.run(slices, slices, slice -> {
             Scratch s = SCRATCH.get().reserve(p);
             if (!max) {
                 s.divisors(p, includePad);

@@ -12,10 +12,6 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -121,29 +117,6 @@ class BatchSplitTest {
         assertEquals(1, BatchSplit.plan(64, 1, true, enough * 10).slices(), "one thread");
         assertEquals(2, BatchSplit.plan(2, 2, false, 1).slices(), "forced: any work");
         assertEquals(3, BatchSplit.plan(3, 8, false, 1).slices(), "at most one slice per example");
-    }
-
-    @Test
-    void aWorkersFailureReachesTheCaller() {
-        Thread caller = Thread.currentThread();
-        CountDownLatch workerStarted = new CountDownLatch(1);
-        Set<Thread> failed = ConcurrentHashMap.newKeySet();
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> SliceWorkers.run(2, i -> {
-            if (Thread.currentThread() != caller) {
-                workerStarted.countDown();
-                failed.add(Thread.currentThread());
-                throw new IllegalStateException("slice " + i + " failed in a worker");
-            }
-            try {
-                workerStarted.await(30, TimeUnit.SECONDS);     // hold the caller's slice until a worker has one
-            } catch (InterruptedException interrupted) {
-                throw new AssertionError(interrupted);
-            }
-        }));
-        assertTrue(e.getMessage().endsWith("failed in a worker"), e.getMessage());
-        assertEquals(1, failed.size(), "a worker thread ran a slice");
-        assertTrue(failed.iterator().next().isDaemon(), "workers are daemon threads");
-        assertFalse(Thread.interrupted());
     }
 
     @Test
