@@ -152,7 +152,7 @@ public final class CpuKernels implements BatchNormKernels {
             scale[c] = gammas == null ? s : gammas[c] * s;
             offset[c] = (betas == null ? 0.0 : betas[c]) - (mu[c] - muRounded[c]) * scale[c];
         }
-        CpuPasses.affine(g, x, out, muRounded, scale, offset);
+        CpuPasses.affine(g, x, out, new CpuPasses.AffineMap(muRounded, scale, offset));
     }
 
     @Override
@@ -224,7 +224,7 @@ public final class CpuKernels implements BatchNormKernels {
             slope[c] = -k[c] * s[c] * dg[c] / m;
             constant[c] = -k[c] * db[c] / m - slope[c] * delta;
         }
-        CpuPasses.gradientMap(g, x, dy, dx, muRounded, k, slope, constant);
+        CpuPasses.gradientMap(g, x, dy, dx, new CpuPasses.GradientMap(muRounded, k, slope, constant));
     }
 
     /** The mean as the element loops use it: rounded to float for float input (see the class comment). */
@@ -250,7 +250,8 @@ public final class CpuKernels implements BatchNormKernels {
             return;
         }
         CpuGeometry g = geometry(x, layout);
-        CpuPasses.affine(g, x, out, null, CpuVectors.read(scale), CpuVectors.read(shift));
+        CpuPasses.affine(g, x, out,
+                new CpuPasses.AffineMap(null, CpuVectors.read(scale), CpuVectors.read(shift)));
     }
 
     @Override
@@ -261,7 +262,8 @@ public final class CpuKernels implements BatchNormKernels {
             return;
         }
         CpuGeometry g = geometry(x, layout);
-        CpuPasses.reluGradient(g, x, dy, out, null, CpuVectors.read(scale), CpuVectors.read(shift));
+        CpuPasses.reluGradient(g, x, dy, out,
+                new CpuPasses.AffineMap(null, CpuVectors.read(scale), CpuVectors.read(shift)));
     }
 
     /** The first value of every channel ({@code x[0, c, 0]} of the {@code [outer, C, inner]} view). */

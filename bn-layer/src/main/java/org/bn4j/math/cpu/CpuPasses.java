@@ -23,62 +23,84 @@ final class CpuPasses {
 
     private enum Op { MOMENTS, GRADIENT_SUMS, AFFINE, GRADIENT_MAP, RELU_GRADIENT }
 
+    /**
+     * The per-channel parameters of the affine map {@code (x − center_c)·scale_c + shift_c}; {@code center} null
+     * for 0 (the map is then {@code x·scale_c + shift_c}).
+     */
+    record AffineMap(double[] center, double[] scale, double[] shift) {
+    }
+
+    /** The per-channel parameters of the backward map {@code dy·dyScale_c + (x − center_c)·xScale_c + shift_c}. */
+    record GradientMap(double[] center, double[] dyScale, double[] xScale, double[] shift) {
+    }
+
+    /**
+     * The four per-channel values a map's element loop reads, in the tiles' order {@code (a, b, c, d)} (see
+     * {@link CpuTiles}); a null array reads as 0.
+     */
+    private record LaneParameters(double[] a, double[] b, double[] c, double[] d) {
+
+        static LaneParameters of(AffineMap p) {
+            return new LaneParameters(p.center(), p.scale(), p.shift(), null);
+        }
+
+        static LaneParameters of(GradientMap p) {
+            return new LaneParameters(p.center(), p.dyScale(), p.xScale(), p.shift());
+        }
+
+        void fill(CpuTiles tiles, int channel) {
+            tiles.fillParams(at(a, channel), at(b, channel), at(c, channel), at(d, channel));
+        }
+
+        void set(CpuTiles tiles, int lane, int channel) {
+            tiles.setParams(lane, at(a, channel), at(b, channel), at(c, channel), at(d, channel));
+        }
+    }
+
     private CpuPasses() {
     }
 
-    /** Per channel c: {@code Σ(x − a_c)} at [c] and {@code Σ(x − a_c)²} at [C + c]. */
-    static double[] moments(CpuGeometry g, INDArray x, double[] a) {
-        return run(Op.MOMENTS, g, x, null, null, a, null, null, null);
+    /** Per channel c: {@code Σ(x − center_c)} at [c] and {@code Σ(x − center_c)²} at [C + c]. */
+    static double[] moments(CpuGeometry g, INDArray x, double[] center) {
+        return reduce(Op.MOMENTS, g, x, null, center);
     }
 
-    /** Per channel c: {@code Σ dy} at [c] and {@code Σ dy·(x − a_c)} at [C + c]. */
-    static double[] gradientSums(CpuGeometry g, INDArray x, INDArray dy, double[] a) {
-        return run(Op.GRADIENT_SUMS, g, x, dy, null, a, null, null, null);
+    /** Per channel c: {@code Σ dy} at [c] and {@code Σ dy·(x − center_c)} at [C + c]. */
+    static double[] gradientSums(CpuGeometry g, INDArray x, INDArray dy, double[] center) {
+        return reduce(Op.GRADIENT_SUMS, g, x, dy, center);
     }
 
-    /** {@code out = (x − a_c)·b_c + c_c}. */
-    static void affine(CpuGeometry g, INDArray x, INDArray out, double[] a, double[] b, double[] c) {
-        run(Op.AFFINE, g, x, null, out, a, b, c, null);
+    /** {@code out = (x − center_c)·scale_c + shift_c}. */
+    static void affine(CpuGeometry g, INDArray x, INDArray out, AffineMap p) {
+        map(Op.AFFINE, g, x, null, out, LaneParameters.of(p));
     }
 
-    /** {@code out = dy·b_c + (x − a_c)·c_c + d_c}. */
-    static void gradientMap(CpuGeometry g, INDArray x, INDArray dy, INDArray out,
-                            double[] a, double[] b, double[] c, double[] d) {
-        run(Op.GRADIENT_MAP, g, x, dy, out, a, b, c, d);
+    /** {@code out = dy·dyScale_c + (x − center_c)·xScale_c + shift_c}. */
+    static void gradientMap(CpuGeometry g, INDArray x, INDArray dy, INDArray out, GradientMap p) {
+        map(Op.GRADIENT_MAP, g, x, dy, out, LaneParameters.of(p));
     }
 
-    /** {@code out = dy} where {@code (x − a_c)·b_c + c_c > 0}, else 0: the gradient through a ReLU of the affine map. */
-    static void reluGradient(CpuGeometry g, INDArray x, INDArray dy, INDArray out, double[] a, double[] b, double[] c) {
-        run(Op.RELU_GRADIENT, g, x, dy, out, a, b, c, null);
+    /** {@code out = dy} where the affine map {@code p} of x is positive, else 0: the gradient through a ReLU of it. */
+    static void reluGradient(CpuGeometry g, INDArray x, INDArray dy, INDArray out, AffineMap p) {
+        map(Op.RELU_GRADIENT, g, x, dy, out, LaneParameters.of(p));
     }
 
-    private static double[] run(Op op, CpuGeometry g, INDArray x, INDArray y, INDArray out,
-                                double[] a, double[] b, double[] c, double[] d) {
+    /** One read of x (and dy): per-channel sums {@code [sum1 per channel, sum2 per channel]}, added in task order. */
+    private static double[] reduce(Op op, CpuGeometry g, INDArray x, INDArray dy, double[] center) {
         boolean dbl = x.dataType() == DataType.DOUBLE;
         Buffer bx = nio(x, dbl);
-        Buffer by = y == null ? null : nio(y, dbl);
-        Buffer bo = out == null ? null : nio(out, dbl);
-        boolean reduce = op == Op.MOMENTS || op == Op.GRADIENT_SUMS;
+        Buffer by = dy == null ? null : nio(dy, dbl);
         double[][] partial = new double[g.tasks][];
-        boolean planeMap = g.planes && !reduce;
-        CpuParallel.run(planeMap ? g.mapTasks : g.tasks, g.parallel, task -> {
-            CpuTiles tiles = dbl ? DOUBLE_TILES.get() : FLOAT_TILES.get();
-            tiles.reserve(g.laneCapacity);
-            tiles.bind(bx, by, bo);
+        CpuParallel.run(g.tasks, g.parallel, task -> {
+            CpuTiles tiles = tiles(dbl, g);
+            tiles.bind(bx, by, null);
             try {
-                if (planeMap) {
-                    planeMapTask(op, g, tiles, task, a, b, c, d);
-                } else {
-                    partial[task] = g.planes ? planeTask(op, g, tiles, task, a)
-                            : rowTask(op, reduce, g, tiles, task, a, b, c, d);
-                }
+                partial[task] = g.planes ? planeTask(op, g, tiles, task, center)
+                        : rowReduceTask(op, g, tiles, task, center);
             } finally {
                 tiles.unbind();
             }
         });
-        if (!reduce) {
-            return null;
-        }
         int features = g.features;
         double[] sums = new double[2 * features];
         for (int task = 0; task < g.tasks; task++) {
@@ -97,6 +119,33 @@ final class CpuPasses {
             }
         }
         return sums;
+    }
+
+    /** One read of x (and dy) and one write of out, element by element. */
+    private static void map(Op op, CpuGeometry g, INDArray x, INDArray dy, INDArray out, LaneParameters p) {
+        boolean dbl = x.dataType() == DataType.DOUBLE;
+        Buffer bx = nio(x, dbl);
+        Buffer by = dy == null ? null : nio(dy, dbl);
+        Buffer bo = nio(out, dbl);
+        CpuParallel.run(g.planes ? g.mapTasks : g.tasks, g.parallel, task -> {
+            CpuTiles tiles = tiles(dbl, g);
+            tiles.bind(bx, by, bo);
+            try {
+                if (g.planes) {
+                    planeMapTask(op, g, tiles, task, p);
+                } else {
+                    rowMapTask(op, g, tiles, task, p);
+                }
+            } finally {
+                tiles.unbind();
+            }
+        });
+    }
+
+    private static CpuTiles tiles(boolean dbl, CpuGeometry g) {
+        CpuTiles tiles = dbl ? DOUBLE_TILES.get() : FLOAT_TILES.get();
+        tiles.reserve(g.laneCapacity);
+        return tiles;
     }
 
     /**
@@ -149,13 +198,12 @@ final class CpuPasses {
      * development found it clearly slower; no committed benchmark isolates it). The sums go by channel blocks
      * instead, so that each channel keeps its lanes for the whole task rather than folding them after every plane.
      */
-    private static void planeMapTask(Op op, CpuGeometry g, CpuTiles tiles, int task,
-                                     double[] a, double[] b, double[] c, double[] d) {
+    private static void planeMapTask(Op op, CpuGeometry g, CpuTiles tiles, int task, LaneParameters p) {
         int inner = g.inner;
         int lanes = g.lanes;
         for (long plane = g.firstPlane(task), end = g.endPlane(task); plane < end; plane++) {
             int channel = (int) (plane % g.features);
-            tiles.fillParams(at(a, channel), at(b, channel), at(c, channel), at(d, channel));
+            p.fill(tiles, channel);
             int base = Math.toIntExact(plane * inner);
             for (int offset = 0; offset < inner; offset += lanes) {
                 apply(op, tiles, base + offset, Math.min(lanes, inner - offset));
@@ -163,29 +211,22 @@ final class CpuPasses {
         }
     }
 
-    /** A block of rows: segments are super rows; returns per-channel partial sums [sum1 per c, sum2 per c]. */
-    private static double[] rowTask(Op op, boolean reduce, CpuGeometry g, CpuTiles tiles, int task,
-                                    double[] a, double[] b, double[] c, double[] d) {
+    /** A block of rows for a reduction: segments are super rows; returns per-channel partial sums [sum1, sum2]. */
+    private static double[] rowReduceTask(Op op, CpuGeometry g, CpuTiles tiles, int task, double[] center) {
         int lanes = g.lanes;
         for (int lane = 0; lane < lanes; lane++) {
-            int channel = g.channelOfLane(lane);
-            tiles.setParams(lane, at(a, channel), at(b, channel), at(c, channel), at(d, channel));
+            tiles.setParams(lane, at(center, g.channelOfLane(lane)), 0.0, 0.0, 0.0);
         }
-        if (reduce) {
-            tiles.clearLanes(lanes);
-        }
+        tiles.clearLanes(lanes);
         int rowLength = g.features * g.inner;
         int pending = 0;
         for (int row = g.firstOuter(task), end = g.endOuter(task); row < end; row += g.rowsPerSegment) {
             int rows = Math.min(g.rowsPerSegment, end - row);
             apply(op, tiles, Math.toIntExact((long) row * rowLength), rows * rowLength);
-            if (reduce && ++pending == FLUSH_EVERY) {
+            if (++pending == FLUSH_EVERY) {
                 tiles.flush(lanes);
                 pending = 0;
             }
-        }
-        if (!reduce) {
-            return null;
         }
         tiles.flush(lanes);
         int features = g.features;
@@ -196,6 +237,19 @@ final class CpuPasses {
             sums[features + channel] += tiles.sum2(lane);
         }
         return sums;
+    }
+
+    /** A block of rows for a map: segments are super rows. */
+    private static void rowMapTask(Op op, CpuGeometry g, CpuTiles tiles, int task, LaneParameters p) {
+        int lanes = g.lanes;
+        for (int lane = 0; lane < lanes; lane++) {
+            p.set(tiles, lane, g.channelOfLane(lane));
+        }
+        int rowLength = g.features * g.inner;
+        for (int row = g.firstOuter(task), end = g.endOuter(task); row < end; row += g.rowsPerSegment) {
+            int rows = Math.min(g.rowsPerSegment, end - row);
+            apply(op, tiles, Math.toIntExact((long) row * rowLength), rows * rowLength);
+        }
     }
 
     private static void apply(Op op, CpuTiles tiles, int pos, int length) {
