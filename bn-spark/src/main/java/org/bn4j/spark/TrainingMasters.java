@@ -54,7 +54,7 @@ public final class TrainingMasters {
      * it into a partition per few mini-batches, each a separate session, and every session risks the rare hang of
      * DL4J's SharedTrainingWrapper, where a task waits forever for a training thread that is gone: here a fit of
      * 180 mini-batches hung in 2 of 5 runs that way.) The hang itself is DL4J's: bound a fit by a timeout where it
-     * matters.
+     * matters. The JVMs need Aeron's longer timeout ({@link SparkSettings#extendAeronTimeout()}).
      */
     public static TrainingMaster<?, ?> gradientSharing(VoidConfiguration voidConfiguration, int batchSizePerWorker,
                                                        double threshold) {
@@ -79,5 +79,13 @@ public final class TrainingMasters {
     public static VoidConfiguration loopback(int port) {
         return VoidConfiguration.builder().unicastPort(port).portSupplier(new FixedPortSupplier(port))
                 .controllerAddress(SparkSettings.LOOPBACK).build();
+    }
+
+    /**
+     * Gradient sharing for the Spark master URL {@code sparkMaster}: {@link #loopback} if it is local
+     * ({@link SparkSettings#isLocal}), else {@link #cluster}.
+     */
+    public static VoidConfiguration forMaster(String sparkMaster, int port) {
+        return SparkSettings.isLocal(sparkMaster) ? loopback(port) : cluster(port);
     }
 }
