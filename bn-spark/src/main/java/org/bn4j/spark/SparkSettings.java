@@ -42,7 +42,7 @@ public final class SparkSettings {
     /**
      * Sets {@link #AERON_TIMEOUT} to {@value #AERON_TIMEOUT_NANOS} in this JVM unless it is set already; call it
      * before the first gradient-sharing fit. That covers local mode, where the executors run in this JVM; on a
-     * cluster give the executors {@code -Daeron.publication.unblock.timeout=60000000000} too.
+     * cluster give the executors the same property as a JVM flag too (docs/spark.md).
      */
     public static void extendAeronTimeout() {
         if (System.getProperty(AERON_TIMEOUT) == null) {
