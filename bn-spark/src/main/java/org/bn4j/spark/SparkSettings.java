@@ -9,13 +9,19 @@ import org.apache.spark.SparkConf;
  * before any configuration); on a cluster master these are left to spark-submit and the cluster's configuration.
  *
  * <p>The JVM running the driver (and each executor) needs Java 17's {@code --add-opens} flags that Spark lists, and
- * {@code -Daeron.publication.unblock.timeout=60000000000} for {@link TrainingMasters#gradientSharing}; see
- * docs/spark.md.
+ * for {@link TrainingMasters#gradientSharing} the system property {@value #AERON_TIMEOUT} set to
+ * {@value #AERON_TIMEOUT_NANOS} ({@link #extendAeronTimeout()} in local mode); see docs/spark.md.
  */
 public final class SparkSettings {
 
     /** The loopback address a local master binds to. */
     public static final String LOOPBACK = "127.0.0.1";
+
+    /** System property of Aeron's publication timeout (ns), which gradient sharing needs longer than DL4J sets it. */
+    public static final String AERON_TIMEOUT = "aeron.publication.unblock.timeout";
+
+    /** The value of {@link #AERON_TIMEOUT} for gradient sharing: 60 s, a chosen margin, not a measured bound. */
+    public static final String AERON_TIMEOUT_NANOS = "60000000000";
 
     private SparkSettings() {
     }
@@ -31,6 +37,17 @@ public final class SparkSettings {
                     .set("spark.ui.enabled", "false").set("spark.ui.showConsoleProgress", "false");
         }
         return conf;
+    }
+
+    /**
+     * Sets {@link #AERON_TIMEOUT} to {@value #AERON_TIMEOUT_NANOS} in this JVM unless it is set already; call it
+     * before the first gradient-sharing fit. That covers local mode, where the executors run in this JVM; on a
+     * cluster give the executors the same property as a JVM flag too (docs/spark.md).
+     */
+    public static void extendAeronTimeout() {
+        if (System.getProperty(AERON_TIMEOUT) == null) {
+            System.setProperty(AERON_TIMEOUT, AERON_TIMEOUT_NANOS);
+        }
     }
 
     /** Whether {@code master} runs everything in this JVM. */

@@ -17,7 +17,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Training with DL4J's training masters on Spark, then the distributed Algorithm 2 pass. */
@@ -47,6 +49,35 @@ class SparkGraphTrainerTest {
         PopulationStatistics.estimate(reference, new ExistingDataSetIterator(TRAIN), 40);
         assertArrayEquals(reference.params().toDoubleVector(), trained.params().toDoubleVector(), 1e-12);
         data.unpersist();
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void driverBatchesFitAsEpochsThatCountTheirIterationsAndThePassGivesTheExactStatistics() {
+        ComputationGraph net = OffsetProblem.network();
+        SparkGraphTrainer trainer = new SparkGraphTrainer(sc, net,
+                TrainingMasters.parameterAveraging(OffsetProblem.BATCH, 5)).partitions(2).populationBatches(40);
+
+        assertSame(net, trainer.fitEpoch(List.of()), "the network given is the one trained");
+        assertEquals(0, net.getIterationCount(), "an empty epoch fits nothing");
+        trainer.fitEpoch(TRAIN);
+        assertEquals(TRAIN.size(), net.getIterationCount(), "an epoch counts its mini-batches, as on one machine");
+        trainer.fitEpoch(TRAIN);
+        assertEquals(2 * TRAIN.size(), net.getIterationCount(), "and the next one adds its own");
+
+        ComputationGraph reference = net.clone();
+        PopulationStatistics.estimate(reference, new ExistingDataSetIterator(TRAIN), 40);
+        assertEquals(40, trainer.estimatePopulation(TRAIN).batches());
+        assertArrayEquals(reference.params().toDoubleVector(), net.params().toDoubleVector(), 1e-12);
+        double accuracy = OffsetProblem.accuracy(net, TEST);
+        assertTrue(accuracy > 0.9, "accuracy " + accuracy);
+    }
+
+    @Test
+    void partitionsBelowOneAreAnError() {
+        SparkGraphTrainer trainer = new SparkGraphTrainer(sc, OffsetProblem.network(),
+                TrainingMasters.parameterAveraging(OffsetProblem.BATCH, 5));
+        assertThrows(IllegalArgumentException.class, () -> trainer.partitions(0));
     }
 
     @Test

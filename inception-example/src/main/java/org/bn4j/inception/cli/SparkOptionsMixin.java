@@ -3,16 +3,17 @@ package org.bn4j.inception.cli;
 import org.bn4j.inception.UserError;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.bn4j.inception.spark.SparkEpochFitter;
+import org.bn4j.spark.SparkGraphTrainer;
 import org.bn4j.spark.SparkSettings;
 import org.bn4j.spark.TrainingMasters;
 import org.deeplearning4j.spark.api.TrainingMaster;
 import picocli.CommandLine.Option;
 
-/** {@code --spark-master} and the training-master options of {@code train}: training through Apache Spark. */
+/**
+ * {@code --spark-master} and the training-master options of {@code train}: training through Apache Spark, these
+ * options mapped onto module bn-spark's {@link TrainingMasters} and {@link SparkGraphTrainer}.
+ */
 public class SparkOptionsMixin {
-
-    /** System property of Aeron's publication timeout, which gradient sharing needs longer than DL4J's 30 s. */
-    static final String AERON_TIMEOUT = "aeron.publication.unblock.timeout";
 
     @Option(names = "--spark-master", paramLabel = "URL",
             description = "Train through Apache Spark with this master (local[2], spark://host:7077, yarn, ...), then "
@@ -60,8 +61,11 @@ public class SparkOptionsMixin {
 
     /** The fitter for mini-batches of {@code batchSize} images. */
     public SparkEpochFitter fitter(JavaSparkContext sc, int batchSize) {
-        int slices = partitions > 0 ? partitions : sc.defaultParallelism();
-        return new SparkEpochFitter(sc, trainingMaster(batchSize), slices);
+        TrainingMaster<?, ?> trainingMaster = trainingMaster(batchSize);
+        return new SparkEpochFitter(network -> {
+            SparkGraphTrainer trainer = new SparkGraphTrainer(sc, network, trainingMaster);
+            return partitions > 0 ? trainer.partitions(partitions) : trainer;
+        });
     }
 
     /** e.g. "Spark local[2], ParameterAveragingTrainingMaster" for the console. */
@@ -87,10 +91,8 @@ public class SparkOptionsMixin {
         if (!isSharing()) {
             return TrainingMasters.parameterAveraging(batchSize, averagingFrequency);
         }
-        if (System.getProperty(AERON_TIMEOUT) == null) {
-            System.setProperty(AERON_TIMEOUT, "60000000000");
-        }
-        return TrainingMasters.gradientSharing(SparkSettings.isLocal(master) ? TrainingMasters.loopback(sharingPort)
-                : TrainingMasters.cluster(sharingPort), batchSize, sharingThreshold);
+        SparkSettings.extendAeronTimeout();
+        return TrainingMasters.gradientSharing(TrainingMasters.forMaster(master, sharingPort), batchSize,
+                sharingThreshold);
     }
 }
