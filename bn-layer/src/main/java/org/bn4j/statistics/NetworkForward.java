@@ -18,10 +18,19 @@ import java.util.function.Supplier;
  */
 abstract class NetworkForward {
 
+    private final String kind;
+    private final int inputs;
+    private final List<NormalizationLayers.Entry> layers;
+    private final InputExpectation expectation;
     /** What the next forward pass checks its inputs against; null when nothing is left to check. */
     private InputExpectation firstBatch;
 
-    private NetworkForward() {
+    private NetworkForward(String kind, int inputs, List<NormalizationLayers.Entry> layers,
+                           InputExpectation expectation) {
+        this.kind = kind;
+        this.inputs = inputs;
+        this.layers = layers;
+        this.expectation = expectation;
     }
 
     /** The forward pass of {@code net}, which must be a {@link MultiLayerNetwork} or a {@link ComputationGraph}. */
@@ -37,17 +46,23 @@ abstract class NetworkForward {
     }
 
     /** "MultiLayerNetwork" or "ComputationGraph", for messages. */
-    abstract String kind();
+    final String kind() {
+        return kind;
+    }
 
     /** Number of input arrays per mini-batch. */
-    abstract int inputs();
+    final int inputs() {
+        return inputs;
+    }
 
     /** The network's batch-normalization layers, in network order. */
-    abstract List<NormalizationLayers.Entry> layers();
+    final List<NormalizationLayers.Entry> layers() {
+        return layers;
+    }
 
     /** Checks the inputs of the next forward pass against what the network expects. */
-    void checkingFirstBatch() {
-        firstBatch = expectation();
+    final void checkingFirstBatch() {
+        firstBatch = expectation;
     }
 
     /** A forward pass over one mini-batch's inputs, the whole network in training mode or not. */
@@ -66,35 +81,14 @@ abstract class NetworkForward {
      */
     abstract <R> R restoring(Supplier<R> body);
 
-    abstract InputExpectation expectation();
-
     abstract void run(INDArray[] inputs, boolean training);
 
     private static final class Layers extends NetworkForward {
         private final MultiLayerNetwork net;
 
         Layers(MultiLayerNetwork net) {
+            super("MultiLayerNetwork", 1, NormalizationLayers.of(net), InputExpectation.of(net));
             this.net = net;
-        }
-
-        @Override
-        String kind() {
-            return "MultiLayerNetwork";
-        }
-
-        @Override
-        int inputs() {
-            return 1;
-        }
-
-        @Override
-        List<NormalizationLayers.Entry> layers() {
-            return NormalizationLayers.of(net);
-        }
-
-        @Override
-        InputExpectation expectation() {
-            return InputExpectation.of(net);
         }
 
         @Override
@@ -123,27 +117,8 @@ abstract class NetworkForward {
         private final ComputationGraph net;
 
         Graph(ComputationGraph net) {
+            super("ComputationGraph", net.getNumInputArrays(), NormalizationLayers.of(net), InputExpectation.of(net));
             this.net = net;
-        }
-
-        @Override
-        String kind() {
-            return "ComputationGraph";
-        }
-
-        @Override
-        int inputs() {
-            return net.getNumInputArrays();
-        }
-
-        @Override
-        List<NormalizationLayers.Entry> layers() {
-            return NormalizationLayers.of(net);
-        }
-
-        @Override
-        InputExpectation expectation() {
-            return InputExpectation.of(net);
         }
 
         @Override
