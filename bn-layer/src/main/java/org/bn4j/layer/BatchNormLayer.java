@@ -31,7 +31,14 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * Runtime of a {@link BatchNorm} layer: chooses training or inference mode, validates input, keeps the per-feature
  * batch statistics that backprop needs, and turns each training batch into the population-statistics update.
- * The arithmetic itself lives in {@link BatchNormKernels}.
+ * The arithmetic itself lives in {@link BatchNormKernels}. Per feature (Ioffe &amp; Szegedy 2015):
+ * <pre>
+ *   training (Algorithm 1, §3):              y = γ·(x − μ_B)/√(σ²_B + ε) + β        batch statistics
+ *   inference (Algorithm 2, step 11, §3.1):  y = γ·(x − E[x])/√(Var[x] + ε) + β     population statistics
+ * </pre>
+ * The population form is also used in training with frozen statistics. The backward pass follows the way the forward
+ * pass went: Algorithm 1 over the whole batch, per sub-batch (below), or through the population map, whose statistics
+ * then stay unchanged.
  *
  * <p>Between a training forward pass and its backward pass the layer keeps only the batch mean and 1/√(σ²_B+ε) per
  * feature (x̂ is recomputed from the input, which DL4J keeps anyway), in double whatever the network's data type:
@@ -49,13 +56,12 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
     /** DL4J's default ReLU (no max, threshold or slope), whose backward pass the CPU kernels fuse. */
     private static final ActivationReLU PLAIN_RELU = new ActivationReLU();
 
-    private transient BatchStatistics lastBatch;
-    /** The sub-batches of the last training forward pass with ghost batches or an active renorm correction. */
-    private transient BatchStatistics[] subBatches;
+    /** What the last forward pass left for the backward pass. */
+    private transient Pass lastPass = Pass.NONE;
+    /** The batch statistics of the last forward pass: one for {@link Pass#BATCH}, one per sub-batch, else none. */
+    private transient BatchStatistics[] lastBatches;
     /** The minibatch size DL4J's updater divides gradients by, when a MultiLayerNetwork has told it; else 0. */
     private transient int networkMiniBatchSize;
-    /** True after a forward pass with the population map (inference, or training with frozen statistics). */
-    private transient boolean populationForward;
 
     public BatchNormLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -78,61 +84,68 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         INDArray x = contiguous(input.castTo(dataType));
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape(), 'c');
         BatchNormKernels kernels = KernelSelector.select(x);
-        populationForward = !training || layerConf().isFrozenStatistics();
-        lastBatch = null;
-        subBatches = null;
-        if (!populationForward) {
-            BatchStatisticsSync.Participant sync = BatchStatisticsSync.current();
-            int[] ghosts = SubBatches.ghostSizes(Math.toIntExact(x.size(0)), layerConf().getGhostBatchSize());
-            boolean renorm = renormActive();
-            if (sync == null && (ghosts.length > 1 || renorm)) {
-                subBatches = subBatchForward(x, layout, ghosts, renorm, out);
-                return activation().getActivation(out, training);
-            }
-            if (sync != null && ghosts.length > 1) {
-                throw new IllegalStateException(layerId() + ": ghost batches with synchronized replicas; use "
-                        + "ReplicaStatistics.PER_REPLICA (ghost batches of the shards) or no ghostBatchSize");
-            }
-            lastBatch = BatchStatistics.allocate(layerConf().getNOut(), layout, layout.valuesPerFeature(x));
-            if (sync == null) {
-                InputValidator.checkTrainingBatch(x, layout, layerId());
-                kernels.trainForward(x, layout, gamma(), beta(), layerConf().getEps(), out,
-                        lastBatch.mean, lastBatch.variance);
-            } else {
-                // Synchronized BN (ParallelTrainer): this shard's moments, combined with the other replicas'
-                kernels.moments(x, layout, lastBatch.mean, lastBatch.variance);
-                lastBatch.combine(sync, syncKey());
-                InputValidator.checkTrainingBatch(lastBatch.valuesPerFeature, x, layerId());   // the whole batch's
-                if (renorm) {
-                    lastBatch.correct(getParam(BatchNorm.MEAN), getParam(BatchNorm.VAR), layerConf().getEps(),
-                            renormStep(), layerConf().getRenormSchedule());
-                }
-                kernels.normalize(x, layout, lastBatch.scale(gamma(), dataType),
-                        lastBatch.shift(gamma(), beta(), dataType), layerConf().getEps(), lastBatch.mean,
-                        lastBatch.variance, out);
-            }
-            lastBatch.computeInvStd(layerConf().getEps());
-        } else {
+        remember(Pass.NONE);
+        if (!training || layerConf().isFrozenStatistics()) {
             LinearMap map = inferenceMap();
             kernels.inference(x, layout, map.scale, map.shift, out);
+            remember(Pass.POPULATION);
+            return activation().getActivation(out, training);
         }
+        BatchStatisticsSync.Participant sync = BatchStatisticsSync.current();
+        int[] ghosts = SubBatches.ghostSizes(Math.toIntExact(x.size(0)), layerConf().getGhostBatchSize());
+        boolean renorm = renormActive();
+        if (sync == null && (ghosts.length > 1 || renorm)) {
+            remember(Pass.SUB_BATCHES, subBatchForward(x, layout, ghosts, renorm, out));
+            return activation().getActivation(out, training);
+        }
+        if (sync != null && ghosts.length > 1) {
+            throw new IllegalStateException(layerId() + ": ghost batches with synchronized replicas; use "
+                    + "ReplicaStatistics.PER_REPLICA (ghost batches of the shards) or no ghostBatchSize");
+        }
+        BatchStatistics batch = BatchStatistics.allocate(layerConf().getNOut(), layout, layout.valuesPerFeature(x));
+        if (sync == null) {
+            InputValidator.checkTrainingBatch(x, layout, layerId());
+            kernels.trainForward(x, layout, gamma(), beta(), layerConf().getEps(), out, batch.mean, batch.variance,
+                    batch.invStd);
+        } else {
+            // Synchronized BN (ParallelTrainer): this shard's moments, combined with the other replicas'
+            kernels.moments(x, layout, batch.mean, batch.variance);
+            batch.combine(sync, syncKey());
+            InputValidator.checkTrainingBatch(batch.valuesPerFeature, x, layerId());   // the whole batch's
+            if (renorm) {
+                batch.correct(getParam(BatchNorm.MEAN), getParam(BatchNorm.VAR), layerConf().getEps(),
+                        renormStep(), layerConf().getRenormSchedule());
+            }
+            kernels.normalize(x, layout, batch.scale(gamma(), dataType), batch.shift(gamma(), beta(), dataType),
+                    layerConf().getEps(), batch.mean, batch.variance, out, batch.invStd);
+        }
+        remember(Pass.BATCH, batch);
         return activation().getActivation(out, training);
     }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
-        if (subBatches != null) {
-            return subBatchBackprop(epsilon, workspaceMgr);
-        }
-        if (lastBatch == null && populationForward) {
-            return populationBackprop(epsilon, workspaceMgr);
-        }
-        if (lastBatch == null) {
-            throw new IllegalStateException(layerId() + ": backpropagation needs a preceding forward pass in training "
-                    + "mode (batch statistics); none was done");
-        }
-        BatchStatistics batch = lastBatch;
+        Pair<Gradient, INDArray> gradients = switch (lastPass) {
+            case BATCH -> batchBackprop(lastBatches[0], epsilon, workspaceMgr);
+            case SUB_BATCHES -> subBatchBackprop(lastBatches, epsilon, workspaceMgr);
+            case POPULATION -> populationBackprop(epsilon, workspaceMgr);
+            case NONE -> throw new IllegalStateException(layerId() + ": backpropagation needs a preceding forward "
+                    + "pass in training mode (batch statistics); none was done");
+        };
+        remember(Pass.NONE);
+        return gradients;
+    }
+
+    /** Keeps what a forward pass leaves for the backward pass. */
+    private void remember(Pass pass, BatchStatistics... batches) {
+        lastPass = pass;
+        lastBatches = batches;
+    }
+
+    /** Algorithm 1's backward pass over the whole mini-batch (all replicas' shards when synchronized). */
+    private Pair<Gradient, INDArray> batchBackprop(BatchStatistics batch, INDArray epsilon,
+                                                   LayerWorkspaceMgr workspaceMgr) {
         FeatureLayout layout = batch.layout;
         INDArray x = contiguous(input.castTo(dataType));
         INDArray scale = batch.scale(gamma(), dataType);
@@ -160,14 +173,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
                         dBeta.toDoubleVector(), batch.r, batch.d)).castTo(dGamma.dataType()));
             }
         }
-
-        Gradient gradient = new DefaultGradient();
-        if (learned) {
-            gammaBetaGradient(dGamma, dBeta, gradient);
-        }
-        populationStatisticsGradient(gradient, batch);
-        lastBatch = null;
-        return new Pair<>(gradient, dx);
+        return new Pair<>(gradient(dGamma, dBeta, batch), dx);
     }
 
     /** Iterations trained with Batch Renormalization so far (its schedule's clock). */
@@ -199,14 +205,13 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
             batch.start = start;
             batch.size = sizes[s];
             kernels.moments(xs, layout, batch.mean, batch.variance);
-            batch.computeInvStd(eps);
             if (renorm) {
                 batch.correct(getParam(BatchNorm.MEAN), getParam(BatchNorm.VAR), eps, renormStep(),
                         layerConf().getRenormSchedule());
             }
             INDArray outs = whole ? out : Nd4j.createUninitialized(dataType, xs.shape(), 'c');
             kernels.normalize(xs, layout, batch.scale(gamma(), dataType), batch.shift(gamma(), beta(), dataType),
-                    eps, batch.mean, batch.variance, outs);
+                    eps, batch.mean, batch.variance, outs, batch.invStd);
             if (!whole) {
                 examples(out, start, sizes[s]).assign(outs);
             }
@@ -220,8 +225,8 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
      * Backward over the sub-batches of {@link #subBatchForward}: batch normalization's backward pass per sub-batch
      * with {@code γ' = γ·r}; {@code dγ = Σ_s (r_s·Σ dy·x̂ + d_s·Σ dy)}, {@code dβ = Σ dy}.
      */
-    private Pair<Gradient, INDArray> subBatchBackprop(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        BatchStatistics[] batches = subBatches;
+    private Pair<Gradient, INDArray> subBatchBackprop(BatchStatistics[] batches, INDArray epsilon,
+                                                      LayerWorkspaceMgr workspaceMgr) {
         FeatureLayout layout = batches[0].layout;
         INDArray x = contiguous(input.castTo(dataType));
         INDArray gradIn = epsilon.castTo(dataType);
@@ -252,17 +257,14 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
                 dBetaSum[c] += s0[c];
             }
         }
-        Gradient gradient = new DefaultGradient();
-        if (layerConf().isLearnGammaBeta()) {
-            INDArray dGamma = gradientViews.get(BatchNorm.GAMMA);
-            INDArray dBeta = gradientViews.get(BatchNorm.BETA);
+        boolean learned = layerConf().isLearnGammaBeta();
+        INDArray dGamma = learned ? gradientViews.get(BatchNorm.GAMMA) : null;
+        INDArray dBeta = learned ? gradientViews.get(BatchNorm.BETA) : null;
+        if (learned) {
             dGamma.assign(Nd4j.createFromArray(dGammaSum).castTo(dGamma.dataType()));
             dBeta.assign(Nd4j.createFromArray(dBetaSum).castTo(dBeta.dataType()));
-            gammaBetaGradient(dGamma, dBeta, gradient);
         }
-        populationStatisticsGradient(gradient, batches);
-        subBatches = null;
-        return new Pair<>(gradient, dx);
+        return new Pair<>(gradient(dGamma, dBeta, batches), dx);
     }
 
     /** The examples {@code [start, start + size)} of {@code a}, as a view. */
@@ -293,20 +295,21 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         INDArray dGamma = learned ? gradientViews.get(BatchNorm.GAMMA) : null;
         INDArray dBeta = learned ? gradientViews.get(BatchNorm.BETA) : null;
         KernelSelector.select(x).populationBackward(x, dy, layout, mean, invStd, gamma(), dx, dGamma, dBeta);
+        return new Pair<>(gradient(dGamma, dBeta), dx);
+    }
 
+    /**
+     * The end of every backward pass: the γ/β gradient (when learned) and the population statistics'
+     * pseudo-gradients, which move them by the update of {@code batches}, or leave them unchanged (zero) when there
+     * are none (a pass with the population map).
+     */
+    private Gradient gradient(INDArray dGamma, INDArray dBeta, BatchStatistics... batches) {
         Gradient gradient = new DefaultGradient();
-        if (learned) {
+        if (layerConf().isLearnGammaBeta()) {
             gammaBetaGradient(dGamma, dBeta, gradient);
         }
-        for (String key : new String[] {BatchNorm.MEAN, BatchNorm.VAR, BatchNorm.COUNT, BatchNorm.RENORM_STEP}) {
-            INDArray view = gradientViews.get(key);
-            if (view != null) {
-                view.assign(0.0);
-                gradient.setGradientFor(key, view);
-            }
-        }
-        populationForward = false;
-        return new Pair<>(gradient, dx);
+        populationStatisticsGradient(gradient, batches);
+        return gradient;
     }
 
     /**
@@ -340,11 +343,34 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
     /**
      * Pseudo-gradients {@code old − new} for mean, var (and count, renorm step), applied by their NoOp updater during
      * fit. Several sub-batches (ghost batches) move the statistics by the average of their updates, as replicas with
-     * per-replica statistics do.
+     * per-replica statistics do; no batch leaves them, and the counters, unchanged.
      */
     private void populationStatisticsGradient(Gradient gradient, BatchStatistics... batches) {
         INDArray dMean = gradientViews.get(BatchNorm.MEAN);
         INDArray dVar = gradientViews.get(BatchNorm.VAR);
+        if (batches.length == 0) {
+            dMean.assign(0.0);
+            dVar.assign(0.0);
+        } else {
+            averageUpdate(dMean, dVar, batches);
+        }
+        gradient.setGradientFor(BatchNorm.MEAN, dMean);
+        gradient.setGradientFor(BatchNorm.VAR, dVar);
+        double counted = batches.length == 0 ? 0.0 : -1.0;     // count and renorm step: +1 per update
+        if (layerConf().getAveraging() == PopulationAveraging.CUMULATIVE) {
+            INDArray dCount = gradientViews.get(BatchNorm.COUNT);
+            dCount.assign(counted);
+            gradient.setGradientFor(BatchNorm.COUNT, dCount);
+        }
+        if (layerConf().isBatchRenorm()) {
+            INDArray dStep = gradientViews.get(BatchNorm.RENORM_STEP);
+            dStep.assign(counted);
+            gradient.setGradientFor(BatchNorm.RENORM_STEP, dStep);
+        }
+    }
+
+    /** Writes into {@code dMean}, {@code dVar} the pseudo-gradients of the average update of {@code batches}. */
+    private void averageUpdate(INDArray dMean, INDArray dVar, BatchStatistics... batches) {
         double weight;
         if (layerConf().getAveraging() == PopulationAveraging.CUMULATIVE) {
             weight = PopulationUpdate.cumulativeWeight(getParam(BatchNorm.COUNT).getDouble(0));
@@ -369,18 +395,6 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
             }
             dMean.assign(meanSum.divi(batches.length).castTo(dMean.dataType()));
             dVar.assign(varSum.divi(batches.length).castTo(dVar.dataType()));
-        }
-        gradient.setGradientFor(BatchNorm.MEAN, dMean);
-        gradient.setGradientFor(BatchNorm.VAR, dVar);
-        if (layerConf().getAveraging() == PopulationAveraging.CUMULATIVE) {
-            INDArray dCount = gradientViews.get(BatchNorm.COUNT);
-            dCount.assign(-1.0);
-            gradient.setGradientFor(BatchNorm.COUNT, dCount);
-        }
-        if (layerConf().isBatchRenorm()) {
-            INDArray dStep = gradientViews.get(BatchNorm.RENORM_STEP);
-            dStep.assign(-1.0);
-            gradient.setGradientFor(BatchNorm.RENORM_STEP, dStep);
         }
     }
 
@@ -428,9 +442,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
     @Override
     public void clear() {
         super.clear();
-        lastBatch = null;
-        subBatches = null;
-        populationForward = false;
+        remember(Pass.NONE);
     }
 
     private INDArray gamma() {
@@ -463,6 +475,18 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         return a.dup('c');
     }
 
+    /** What a forward pass leaves for the backward pass: the three ways through the layer, or none. */
+    private enum Pass {
+        /** No forward pass since the last backward pass: nothing to backpropagate. */
+        NONE,
+        /** Algorithm 1 over the whole mini-batch (over all replicas' shards when synchronized). */
+        BATCH,
+        /** Ghost batches, or Batch Renormalization's correction: one set of statistics per sub-batch. */
+        SUB_BATCHES,
+        /** The population map: inference, or training with frozen statistics. */
+        POPULATION
+    }
+
     /** Per-feature statistics of the last training batch, in double, kept outside any workspace until backprop. */
     private static final class BatchStatistics {
         final FeatureLayout layout;
@@ -470,7 +494,8 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         long valuesPerFeature;
         final INDArray mean;
         final INDArray variance;
-        INDArray invStd;
+        /** 1/√(σ²_B + ε), as the forward kernel normalized with it. */
+        final INDArray invStd;
         /** The replicas' synchronization the statistics were combined with, or null. */
         BatchStatisticsSync.Participant sync;
         /** First example and number of examples of a sub-batch (ghost batch). */
@@ -480,18 +505,20 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         double[] r;
         double[] d;
 
-        private BatchStatistics(FeatureLayout layout, long valuesPerFeature, INDArray mean, INDArray variance) {
+        private BatchStatistics(FeatureLayout layout, long valuesPerFeature, INDArray mean, INDArray variance,
+                                INDArray invStd) {
             this.layout = layout;
             this.valuesPerFeature = valuesPerFeature;
             this.mean = mean;
             this.variance = variance;
+            this.invStd = invStd;
         }
 
         /** Double vectors whatever the layer's data type (see the class comment). */
         static BatchStatistics allocate(long features, FeatureLayout layout, long m) {
             try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
                 return new BatchStatistics(layout, m, Nd4j.create(DataType.DOUBLE, features),
-                        Nd4j.create(DataType.DOUBLE, features));
+                        Nd4j.create(DataType.DOUBLE, features), Nd4j.create(DataType.DOUBLE, features));
             }
         }
 
@@ -543,12 +570,6 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
             }
             return Nd4j.createFromArray(BatchRenorm.shift(gamma == null ? null : gamma.toDoubleVector(),
                     beta == null ? null : beta.toDoubleVector(), d)).castTo(type);
-        }
-
-        void computeInvStd(double eps) {
-            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                invStd = BatchNormKernels.invStd(variance, eps);
-            }
         }
     }
 }

@@ -14,17 +14,21 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 public interface BatchNormKernels {
 
-    /** {@code 1/√(variance + ε)} per feature, a new array of {@code variance}'s data type. */
+    /**
+     * {@code 1/√(variance + ε)} per feature, a new array of {@code variance}'s data type: for the population statistics
+     * (the training kernels give it for the batch statistics).
+     */
     static INDArray invStd(INDArray variance, double eps) {
         return Transforms.pow(variance.add(eps), -0.5, false);
     }
 
     /**
      * Algorithm 1 of the paper: writes {@code out = γ·(x − μ_B)/√(σ²_B + ε) + β}, the batch mean {@code μ_B} into
-     * {@code mean} and the biased batch variance {@code σ²_B = (1/m)Σ(x − μ_B)²} into {@code variance}.
+     * {@code mean}, the biased batch variance {@code σ²_B = (1/m)Σ(x − μ_B)²} into {@code variance} and the
+     * {@code 1/√(σ²_B + ε)} it normalized with into {@code invStd} (what the backward pass takes).
      */
     void trainForward(INDArray x, FeatureLayout layout, INDArray gamma, INDArray beta, double eps,
-                      INDArray out, INDArray mean, INDArray variance);
+                      INDArray out, INDArray mean, INDArray variance, INDArray invStd);
 
     /**
      * Pass 1 of Algorithm 1 alone: the batch mean {@code μ_B} into {@code mean} and the biased batch variance
@@ -36,10 +40,11 @@ public interface BatchNormKernels {
 
     /**
      * Pass 2 of Algorithm 1 alone, with given statistics (double arrays keep the mean exact): writes
-     * {@code out = γ·(x − mean)/√(variance + ε) + β}.
+     * {@code out = γ·(x − mean)/√(variance + ε) + β} and the {@code 1/√(variance + ε)} it normalized with into
+     * {@code invStd}.
      */
     void normalize(INDArray x, FeatureLayout layout, INDArray gamma, INDArray beta, double eps, INDArray mean,
-                   INDArray variance, INDArray out);
+                   INDArray variance, INDArray out, INDArray invStd);
 
     /**
      * Pass 1 of the backward pass alone: {@code dβ = Σ dy} and {@code dγ = Σ dy·x̂} over {@code x} only. Summed over

@@ -24,7 +24,7 @@ public final class Nd4jOpKernels implements BatchNormKernels {
 
     @Override
     public void trainForward(INDArray x, FeatureLayout layout, INDArray gamma, INDArray beta, double eps,
-                             INDArray out, INDArray mean, INDArray variance) {
+                             INDArray out, INDArray mean, INDArray variance, INDArray invStd) {
         int axis = layout.featureAxis();
         int[] dims = layout.reductionDims();
         double m = layout.valuesPerFeature(x);
@@ -37,7 +37,9 @@ public final class Nd4jOpKernels implements BatchNormKernels {
         INDArray sumSquares = Nd4j.getExecutioner().exec(new SquaredNorm(out, dims));
         variance.assign(sumSquares.divi(m).castTo(variance.dataType()));
 
-        INDArray scale = inType(BatchNormKernels.invStd(variance, eps), x);
+        INDArray s = BatchNormKernels.invStd(variance, eps);
+        invStd.assign(s);
+        INDArray scale = inType(s, x);
         if (gamma != null) {
             scale.muli(inType(gamma, x));
         }
@@ -90,9 +92,10 @@ public final class Nd4jOpKernels implements BatchNormKernels {
 
     @Override
     public void normalize(INDArray x, FeatureLayout layout, INDArray gamma, INDArray beta, double eps, INDArray mean,
-                          INDArray variance, INDArray out) {
+                          INDArray variance, INDArray out, INDArray invStd) {
         INDArray mu = mean.castTo(DataType.DOUBLE);
         INDArray scale = BatchNormKernels.invStd(variance.castTo(DataType.DOUBLE), eps);
+        invStd.assign(scale);
         if (gamma != null) {
             scale.muli(gamma.castTo(DataType.DOUBLE));
         }

@@ -68,7 +68,7 @@ final class InputExpectation {
     }
 
     /** The expected input in words, or null when unknown. */
-    String describe() {
+    private String describe() {
         if (pre instanceof FeedForwardToCnnPreProcessor) {
             FeedForwardToCnnPreProcessor p = (FeedForwardToCnnPreProcessor) pre;
             return "images of " + p.getNumChannels() + " channel(s) of " + p.getInputHeight() + "×"
@@ -100,7 +100,7 @@ final class InputExpectation {
     }
 
     /** Why {@code features} cannot be the network's input, or null when nothing here says so. */
-    String mismatch(INDArray features) {
+    private String mismatch(INDArray features) {
         long[] s = features.shape();
         if (pre instanceof FeedForwardToCnnPreProcessor) {
             FeedForwardToCnnPreProcessor p = (FeedForwardToCnnPreProcessor) pre;
@@ -141,8 +141,27 @@ final class InputExpectation {
         return null;
     }
 
+    /**
+     * Runs {@code forward} over the first mini-batch, whose (first) features are {@code features}: a mismatch with
+     * what the network expects, or DL4J's failure on that batch, is an {@code IllegalArgumentException} that says what
+     * the iterator gives and what the network expects.
+     */
+    void runFirst(INDArray features, Runnable forward) {
+        String why = mismatch(features);
+        if (why != null) {
+            throw new IllegalArgumentException(message(features, why));
+        }
+        try {
+            forward.run();
+        } catch (RuntimeException e) {
+            String expects = describe();
+            throw new IllegalArgumentException(message(features, "the network cannot process it"
+                    + (expects == null ? "" : "; it expects " + expects) + ". DL4J says: " + e.getMessage()), e);
+        }
+    }
+
     /** The message for a first mini-batch that does not fit: what the iterator gives and what is expected. */
-    static String message(INDArray features, String why) {
+    private static String message(INDArray features, String why) {
         return "the iterator's mini-batches do not fit the network: the first has features of shape "
                 + Arrays.toString(features.shape()) + " (" + features.dataType() + "), but " + why;
     }

@@ -7,11 +7,13 @@ import org.bn4j.math.cpu.CpuKernels;
 import org.bn4j.math.FeatureLayout;
 import org.bn4j.math.PopulationUpdate;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.NeuralNetwork;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
@@ -23,10 +25,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
-import java.util.function.Supplier;
 
 /**
  * Population statistics of a trained network by the paper's inference procedure, Algorithm 2 of Ioffe &amp; Szegedy
@@ -66,20 +66,26 @@ import java.util.function.Supplier;
  * warning about skipped batches. For progress, pass an {@link IntConsumer} that receives the number of mini-batches
  * done after each one (the example application draws its console progress bar from it).
  *
+ * <p><b>Entry points</b>: {@code estimate(net, data, maxBatches)}, and the same with a progress listener, where
+ * {@code net} is a {@link MultiLayerNetwork} or a {@link ComputationGraph} (any other {@link NeuralNetwork} is an
+ * {@code IllegalArgumentException}) and {@code data} a {@link DataSetIterator} (a network with one input) or a
+ * {@link MultiDataSetIterator} (one features array per network input).
+ *
  * <pre>
  *   PopulationEstimate e = PopulationStatistics.estimate(net, trainIterator, 200);
+ *   PopulationStatistics.estimate(graph, trainMultiIterator, 200, batchesDone -&gt; bar.show(batchesDone));
  * </pre>
  *
  * <p><b>In parts</b> (for example on several machines): {@code accumulate} sums the statistics of some mini-batches
  * into {@link PopulationSums} without changing the network, sums of disjoint mini-batches {@link PopulationSums#merge
- * merge} exactly, and {@code apply} writes the merged result. {@code estimate} is {@code accumulate} followed by
- * {@code apply} on one machine; module bn-spark does the same on Spark executors.
+ * merge} exactly, and {@code apply} writes the merged result; {@code counts} is the rule that decides which
+ * mini-batches count. {@code estimate} is {@code accumulate} followed by {@code apply} on one machine; module bn-spark
+ * does the same on Spark executors.
  */
 public final class PopulationStatistics {
 
     /** Per-feature mean and biased variance of a layer input (fast CPU kernels, ND4J ops otherwise). */
     private static final BatchNormKernels MOMENTS = new CpuKernels();
-
 
     private static final Logger log = LoggerFactory.getLogger(PopulationStatistics.class);
     private static final IntConsumer NO_PROGRESS = batchesDone -> { };
@@ -87,94 +93,128 @@ public final class PopulationStatistics {
     private PopulationStatistics() {
     }
 
-    /** Algorithm 2 for a {@link MultiLayerNetwork}, over up to {@code maxBatches} mini-batches of {@code iterator}. */
-    public static PopulationEstimate estimate(MultiLayerNetwork net, DataSetIterator iterator, int maxBatches) {
-        return estimate(net, iterator, maxBatches, NO_PROGRESS);
+    /**
+     * Algorithm 2 over up to {@code maxBatches} mini-batches of {@code data}, for a {@link MultiLayerNetwork} or a
+     * {@link ComputationGraph} with one input.
+     */
+    public static PopulationEstimate estimate(NeuralNetwork net, DataSetIterator data, int maxBatches) {
+        return estimate(net, data, maxBatches, NO_PROGRESS);
     }
 
-    /** As {@link #estimate(MultiLayerNetwork, DataSetIterator, int)}, telling {@code progress} each batch done. */
-    public static PopulationEstimate estimate(MultiLayerNetwork net, DataSetIterator iterator, int maxBatches,
+    /** As {@link #estimate(NeuralNetwork, DataSetIterator, int)}, telling {@code progress} each batch done. */
+    public static PopulationEstimate estimate(NeuralNetwork net, DataSetIterator data, int maxBatches,
                                               IntConsumer progress) {
-        List<NormalizationLayers.Entry> layers = estimable(NormalizationLayers.of(net), true);
-        check(layers, iterator, maxBatches, "MultiLayerNetwork");
-        InputExpectation expected = InputExpectation.of(net);
-        return withForward(net, forward -> run(layers, maxBatches, progress, iterator.resetSupported(),
-                iterator::reset, features(iterator), checked(forward, expected)));
-    }
-
-    /** Algorithm 2 for a {@link ComputationGraph} with one input, fed from a {@link DataSetIterator}. */
-    public static PopulationEstimate estimate(ComputationGraph net, DataSetIterator iterator, int maxBatches) {
-        return estimate(net, iterator, maxBatches, NO_PROGRESS);
-    }
-
-    /** As {@link #estimate(ComputationGraph, DataSetIterator, int)}, telling {@code progress} each batch done. */
-    public static PopulationEstimate estimate(ComputationGraph net, DataSetIterator iterator, int maxBatches,
-                                              IntConsumer progress) {
-        if (net.getNumInputArrays() != 1) {
-            throw new IllegalArgumentException("the ComputationGraph has " + net.getNumInputArrays()
+        NetworkForward network = NetworkForward.of(net);
+        if (network.inputs() != 1) {
+            throw new IllegalArgumentException("the " + network.kind() + " has " + network.inputs()
                     + " inputs: use a MultiDataSetIterator");
         }
-        List<NormalizationLayers.Entry> layers = estimable(NormalizationLayers.of(net), true);
-        check(layers, iterator, maxBatches, "ComputationGraph");
-        InputExpectation expected = InputExpectation.of(net);
-        return withForward(net, forward -> run(layers, maxBatches, progress, iterator.resetSupported(),
-                iterator::reset, features(iterator), checked(forward, expected)));
+        List<NormalizationLayers.Entry> layers = estimable(network, true);
+        check(layers, data, maxBatches, network.kind());
+        if (data.resetSupported()) {
+            data.reset();
+        }
+        return estimate(network, layers, inputsOf(data, batch -> new INDArray[] {batch.getFeatures()}), maxBatches,
+                progress);
     }
 
-    /** Algorithm 2 for a {@link ComputationGraph}, fed from a {@link MultiDataSetIterator}. */
-    public static PopulationEstimate estimate(ComputationGraph net, MultiDataSetIterator iterator, int maxBatches) {
-        return estimate(net, iterator, maxBatches, NO_PROGRESS);
+    /**
+     * Algorithm 2 over up to {@code maxBatches} mini-batches of {@code data}, whose features hold one array per
+     * network input (a {@link ComputationGraph} with several inputs; one array for a {@link MultiLayerNetwork}).
+     */
+    public static PopulationEstimate estimate(NeuralNetwork net, MultiDataSetIterator data, int maxBatches) {
+        return estimate(net, data, maxBatches, NO_PROGRESS);
     }
 
-    /** As {@link #estimate(ComputationGraph, MultiDataSetIterator, int)}, telling {@code progress} each batch done. */
-    public static PopulationEstimate estimate(ComputationGraph net, MultiDataSetIterator iterator, int maxBatches,
+    /** As {@link #estimate(NeuralNetwork, MultiDataSetIterator, int)}, telling {@code progress} each batch done. */
+    public static PopulationEstimate estimate(NeuralNetwork net, MultiDataSetIterator data, int maxBatches,
                                               IntConsumer progress) {
-        List<NormalizationLayers.Entry> layers = estimable(NormalizationLayers.of(net), true);
-        check(layers, iterator, maxBatches, "ComputationGraph");
-        InputExpectation expected = InputExpectation.of(net);
-        return withForward(net, forward -> run(layers, maxBatches, progress, iterator.resetSupported(),
-                iterator::reset, () -> iterator.hasNext() ? iterator.next().getFeatures() : null,
-                checked(forward, expected)));
-    }
-
-    /** The features of the next mini-batch of {@code iterator}, or null after the last. */
-    private static Supplier<INDArray[]> features(DataSetIterator iterator) {
-        return () -> iterator.hasNext() ? new INDArray[] {iterator.next().getFeatures()} : null;
+        NetworkForward network = NetworkForward.of(net);
+        List<NormalizationLayers.Entry> layers = estimable(network, true);
+        check(layers, data, maxBatches, network.kind());
+        if (data.resetSupported()) {
+            data.reset();
+        }
+        return estimate(network, layers, inputsOf(data, MultiDataSet::getFeatures), maxBatches, progress);
     }
 
     /**
-     * Runs {@code body} with a forward pass of {@code net} (inputs, training mode), then clears the layers' states
-     * and puts back the network's input.
+     * The first half of Algorithm 2 without writing anything: sums the statistics of up to {@code maxBatches}
+     * mini-batches of network inputs (skipped as by {@code estimate}, and then they do not count), with the
+     * whole network in training mode, exactly as {@link #estimate(NeuralNetwork, DataSetIterator, int)} does.
+     * The network's parameters are not changed. Sums of disjoint parts of the data {@link PopulationSums#merge
+     * merge} exactly; {@link #apply(NeuralNetwork, PopulationSums)} writes the result. No progress is shown.
+     *
+     * @param inputs the network's inputs of each mini-batch, in order (one array per network input, so one for a
+     *               {@link MultiLayerNetwork}); read up to the {@code maxBatches}-th counted one
      */
-    private static <R> R withForward(MultiLayerNetwork net, Function<BiConsumer<INDArray[], Boolean>, R> body) {
-        INDArray savedInput = net.getInput();
-        try {
-            return body.apply((inputs, training) -> {
-                net.setInput(inputs[0]);
-                net.feedForward(training, false);
-            });
-        } finally {
-            net.clearLayersStates();
-            net.setInput(savedInput);
-        }
-    }
-
-    /** {@link #withForward(MultiLayerNetwork, Function)} for a {@link ComputationGraph}. */
-    private static <R> R withForward(ComputationGraph net, Function<BiConsumer<INDArray[], Boolean>, R> body) {
-        INDArray[] savedInputs = net.getInputs();
-        try {
-            return body.apply((inputs, training) -> net.feedForward(inputs, training, false));
-        } finally {
-            net.clearLayersStates();
-            net.setInputs(savedInputs);
-        }
+    public static PopulationSums accumulate(NeuralNetwork net, Iterator<INDArray[]> inputs, int maxBatches) {
+        NetworkForward network = NetworkForward.of(net);
+        List<NormalizationLayers.Entry> layers = estimable(network, false);
+        check(layers, inputs, maxBatches, network.kind());
+        return sum(network, layers, inputs, maxBatches, NO_PROGRESS);
     }
 
     /**
-     * The layers whose statistics Algorithm 2 writes: all but bn4j layers with frozen statistics, which never change.
-     * An empty result when every layer is frozen is an error (see {@link #check}).
+     * The second half of Algorithm 2: writes E[x] = Σμ_B / n and Var[x] = Σ(m_B/(m_B−1)·σ²_B) / n from {@code sums}
+     * into every batch-normalization layer of {@code net} (as {@code estimate} does) and returns them.
+     *
+     * @throws IllegalArgumentException if the sums hold no mini-batch or are for other layers
      */
-    private static List<NormalizationLayers.Entry> estimable(List<NormalizationLayers.Entry> layers, boolean logIt) {
+    public static PopulationEstimate apply(NeuralNetwork net, PopulationSums sums) {
+        NetworkForward network = NetworkForward.of(net);
+        List<NormalizationLayers.Entry> layers = estimable(network, false);
+        List<String> names = names(layers);
+        if (!names.equals(sums.layers())) {
+            throw new IllegalArgumentException("the population sums are for layers " + sums.layers() + " but the "
+                    + network.kind() + " has batch-normalization layers " + names);
+        }
+        if (sums.batches() == 0) {
+            throw new IllegalArgumentException("the population sums hold no mini-batch (" + sums.skipped()
+                    + " skipped with one value per feature): Algorithm 2 needs at least one training mini-batch");
+        }
+        return write(layers, sums);
+    }
+
+    /**
+     * Whether Algorithm 2 counts a mini-batch with these inputs (one array per network input), by the rule that
+     * {@code estimate} and {@code accumulate} apply: a mini-batch of at least 2 examples counts; a single example
+     * counts only if every normalization layer then sees at least 2 values per feature (a convolutional layer sees
+     * H·W per channel, a dense one sees one). For a single example this runs one inference-mode forward pass; the
+     * network's parameters and input are unchanged. Distributed passes (module bn-spark) use it to count
+     * mini-batches exactly as one machine does.
+     */
+    public static boolean counts(NeuralNetwork net, INDArray... inputs) {
+        if (inputs == null || inputs.length == 0 || inputs[0] == null) {
+            throw new IllegalArgumentException("the inputs are null or empty");
+        }
+        NetworkForward network = NetworkForward.of(net);
+        List<NormalizationLayers.Entry> layers = withoutFrozen(network.layers());
+        return network.restoring(() -> counts(inputs, network, layers));
+    }
+
+    /** The features of each mini-batch of {@code data}, as network inputs. */
+    private static <T> Iterator<INDArray[]> inputsOf(Iterator<T> data, Function<T, INDArray[]> features) {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return data.hasNext();
+            }
+
+            @Override
+            public INDArray[] next() {
+                return features.apply(data.next());
+            }
+        };
+    }
+
+    /**
+     * The layers whose statistics Algorithm 2 writes: all but bn4j layers with frozen statistics, which never change
+     * (listed at info level when {@code logFrozen}). An empty result when every layer is frozen is an error (see
+     * {@link #check}).
+     */
+    private static List<NormalizationLayers.Entry> estimable(NetworkForward network, boolean logFrozen) {
+        List<NormalizationLayers.Entry> layers = network.layers();
         List<NormalizationLayers.Entry> out = withoutFrozen(layers);
         List<String> frozen = new ArrayList<>();
         for (NormalizationLayers.Entry entry : layers) {
@@ -187,7 +227,7 @@ public final class PopulationStatistics {
                     + frozen + ", which never change: unfreeze them first (BatchNormStatisticsFreezer.unfreeze(net)) "
                     + "to re-estimate them with Algorithm 2");
         }
-        if (!frozen.isEmpty() && logIt) {
+        if (!frozen.isEmpty() && logFrozen) {
             log.info("Population statistics: layers {} have frozen statistics and keep them", frozen);
         }
         return out;
@@ -203,36 +243,8 @@ public final class PopulationStatistics {
         return out;
     }
 
-    /**
-     * {@code forward} checking the first mini-batch against the network's input first: a mismatch, or DL4J's failure
-     * on that batch, is reported with what the iterator gives and what the network expects.
-     */
-    private static BiConsumer<INDArray[], Boolean> checked(BiConsumer<INDArray[], Boolean> forward,
-                                                           InputExpectation expected) {
-        boolean[] checkedOnce = {false};
-        return (inputs, training) -> {
-            if (checkedOnce[0]) {
-                forward.accept(inputs, training);
-                return;
-            }
-            String why = expected.mismatch(inputs[0]);
-            if (why != null) {
-                throw new IllegalArgumentException(InputExpectation.message(inputs[0], why));
-            }
-            try {
-                forward.accept(inputs, training);
-            } catch (RuntimeException e) {
-                String expects = expected.describe();
-                throw new IllegalArgumentException(InputExpectation.message(inputs[0], "the network cannot process "
-                        + "it" + (expects == null ? "" : "; it expects " + expects) + ". DL4J says: "
-                        + e.getMessage()), e);
-            }
-            checkedOnce[0] = true;
-        };
-    }
-
-    private static void check(List<NormalizationLayers.Entry> layers, Object iterator, int maxBatches, String kind) {
-        if (iterator == null) {
+    private static void check(List<NormalizationLayers.Entry> layers, Object data, int maxBatches, String kind) {
+        if (data == null) {
             throw new IllegalArgumentException("the iterator is null");
         }
         if (maxBatches < 1) {
@@ -245,13 +257,10 @@ public final class PopulationStatistics {
         }
     }
 
-    private static PopulationEstimate run(List<NormalizationLayers.Entry> layers, int maxBatches,
-                                          IntConsumer progress, boolean resettable, Runnable reset,
-                                          Supplier<INDArray[]> next, BiConsumer<INDArray[], Boolean> forward) {
-        if (resettable) {
-            reset.run();
-        }
-        PopulationSums sums = sum(layers, maxBatches, next, forward, progress);
+    /** Algorithm 2 over the given mini-batches: {@link #sum}, then E[x] and Var[x] written into {@code layers}. */
+    private static PopulationEstimate estimate(NetworkForward network, List<NormalizationLayers.Entry> layers,
+                                               Iterator<INDArray[]> inputs, int maxBatches, IntConsumer progress) {
+        PopulationSums sums = sum(network, layers, inputs, maxBatches, progress);
         if (sums.skipped() > 0) {
             log.warn("Population statistics: skipped {} single-example mini-batch(es) with one value per feature "
                     + "in a normalization layer", sums.skipped());
@@ -265,114 +274,34 @@ public final class PopulationStatistics {
     }
 
     /**
-     * The first half of Algorithm 2 without writing anything: sums the statistics of up to {@code maxBatches}
-     * mini-batches of network inputs (skipped as by {@code estimate}, and then they do not count), with the
-     * whole network in training mode, exactly as {@link #estimate(MultiLayerNetwork, DataSetIterator, int)} does.
-     * The network's parameters are not changed. Sums of disjoint parts of the data {@link PopulationSums#merge
-     * merge} exactly; {@link #apply(MultiLayerNetwork, PopulationSums)} writes the result. No progress is shown.
-     *
-     * @param features the features of each mini-batch, in order; read up to the {@code maxBatches}-th counted one
+     * Sums the statistics of up to {@code maxBatches} counted mini-batches, the first checked against what the
+     * network expects, telling {@code progress} the number of batches summed after each one.
      */
-    public static PopulationSums accumulate(MultiLayerNetwork net, Iterator<INDArray> features, int maxBatches) {
-        List<NormalizationLayers.Entry> layers = estimable(NormalizationLayers.of(net), false);
-        check(layers, features, maxBatches, "MultiLayerNetwork");
-        InputExpectation expected = InputExpectation.of(net);
-        return withForward(net, forward -> sum(layers, maxBatches,
-                () -> features.hasNext() ? new INDArray[] {features.next()} : null, checked(forward, expected),
-                NO_PROGRESS));
-    }
-
-    /** {@link #accumulate(MultiLayerNetwork, Iterator, int)} for a {@link ComputationGraph}: each element holds the
-     * graph's inputs of one mini-batch. */
-    public static PopulationSums accumulate(ComputationGraph net, Iterator<INDArray[]> inputs, int maxBatches) {
-        List<NormalizationLayers.Entry> layers = estimable(NormalizationLayers.of(net), false);
-        check(layers, inputs, maxBatches, "ComputationGraph");
-        InputExpectation expected = InputExpectation.of(net);
-        return withForward(net, forward -> sum(layers, maxBatches, () -> inputs.hasNext() ? inputs.next() : null,
-                checked(forward, expected), NO_PROGRESS));
-    }
-
-    /**
-     * The second half of Algorithm 2: writes E[x] = Σμ_B / n and Var[x] = Σ(m_B/(m_B−1)·σ²_B) / n from {@code sums}
-     * into every batch-normalization layer of {@code net} (as {@link #estimate} does) and returns them.
-     *
-     * @throws IllegalArgumentException if the sums hold no mini-batch or are for other layers
-     */
-    public static PopulationEstimate apply(MultiLayerNetwork net, PopulationSums sums) {
-        return applyTo(estimable(NormalizationLayers.of(net), false), sums, "MultiLayerNetwork");
-    }
-
-    /** {@link #apply(MultiLayerNetwork, PopulationSums)} for a {@link ComputationGraph}. */
-    public static PopulationEstimate apply(ComputationGraph net, PopulationSums sums) {
-        return applyTo(estimable(NormalizationLayers.of(net), false), sums, "ComputationGraph");
-    }
-
-    private static PopulationEstimate applyTo(List<NormalizationLayers.Entry> layers, PopulationSums sums,
-                                              String kind) {
-        List<String> names = names(layers);
-        if (!names.equals(sums.layers())) {
-            throw new IllegalArgumentException("the population sums are for layers " + sums.layers() + " but the "
-                    + kind + " has batch-normalization layers " + names);
-        }
-        if (sums.batches() == 0) {
-            throw new IllegalArgumentException("the population sums hold no mini-batch (" + sums.skipped()
-                    + " skipped with one value per feature): Algorithm 2 needs at least one training mini-batch");
-        }
-        return write(layers, sums);
-    }
-
-    private static PopulationSums sum(List<NormalizationLayers.Entry> layers, int maxBatches,
-                                      Supplier<INDArray[]> next, BiConsumer<INDArray[], Boolean> forward,
-                                      IntConsumer progress) {
-        PopulationSums sums = new PopulationSums(names(layers));
-        while (sums.batches() < maxBatches) {
-            INDArray[] inputs = next.get();
-            if (inputs == null) {
-                break;
+    private static PopulationSums sum(NetworkForward network, List<NormalizationLayers.Entry> layers,
+                                      Iterator<INDArray[]> inputs, int maxBatches, IntConsumer progress) {
+        network.checkingFirstBatch();
+        return network.restoring(() -> {
+            PopulationSums sums = new PopulationSums(names(layers));
+            while (sums.batches() < maxBatches && inputs.hasNext()) {
+                INDArray[] batch = inputs.next();
+                if (!counts(batch, network, layers)) {
+                    sums.countSkipped();
+                    continue;
+                }
+                network.forward(batch, true);
+                for (NormalizationLayers.Entry entry : layers) {
+                    addBatch(entry, sums);
+                }
+                sums.countBatch();
+                progress.accept(sums.batches());
             }
-            if (!counts(inputs, forward, layers)) {
-                sums.countSkipped();
-                continue;
-            }
-            forward.accept(inputs, true);
-            for (NormalizationLayers.Entry entry : layers) {
-                addBatch(entry, sums);
-            }
-            sums.countBatch();
-            progress.accept(sums.batches());
-        }
-        return sums;
+            return sums;
+        });
     }
 
-    /**
-     * Whether Algorithm 2 counts a mini-batch with these features, by the rule that {@code estimate} and
-     * {@code accumulate} apply: a mini-batch of at least 2 examples counts; a single example counts only if every
-     * normalization layer then sees at least 2 values per feature (a convolutional layer sees H·W per channel, a dense
-     * one sees one). For a single example this runs one inference-mode forward pass; the network's parameters and
-     * input are unchanged. Distributed passes (module bn-spark) use it to count mini-batches exactly as one machine
-     * does.
-     */
-    public static boolean counts(MultiLayerNetwork net, INDArray features) {
-        if (features == null) {
-            throw new IllegalArgumentException("the features are null");
-        }
-        List<NormalizationLayers.Entry> layers = withoutFrozen(NormalizationLayers.of(net));
-        return withForward(net, forward -> counts(new INDArray[] {features}, forward, layers));
-    }
-
-    /** {@link #counts(MultiLayerNetwork, INDArray)} for a {@link ComputationGraph}, given its inputs of one batch. */
-    public static boolean counts(ComputationGraph net, INDArray[] inputs) {
-        if (inputs == null || inputs.length == 0 || inputs[0] == null) {
-            throw new IllegalArgumentException("the inputs are null or empty");
-        }
-        List<NormalizationLayers.Entry> layers = withoutFrozen(NormalizationLayers.of(net));
-        return withForward(net, forward -> counts(inputs, forward, layers));
-    }
-
-    /** The rule of {@link #counts(MultiLayerNetwork, INDArray)}. */
-    private static boolean counts(INDArray[] inputs, BiConsumer<INDArray[], Boolean> forward,
-                                  List<NormalizationLayers.Entry> layers) {
-        return inputs[0].size(0) >= 2 || everyLayerSeesTwoValuesPerFeature(inputs, forward, layers);
+    /** The rule of {@link #counts(NeuralNetwork, INDArray...)}. */
+    private static boolean counts(INDArray[] inputs, NetworkForward network, List<NormalizationLayers.Entry> layers) {
+        return inputs[0].size(0) >= 2 || everyLayerSeesTwoValuesPerFeature(inputs, network, layers);
     }
 
     /**
@@ -380,10 +309,9 @@ public final class PopulationStatistics {
      * convolutional layer sees H·W values per channel; a dense one sees one). Found by an inference-mode forward pass
      * of that one example, which cannot fail on the degenerate batch that a training-mode pass would reject.
      */
-    private static boolean everyLayerSeesTwoValuesPerFeature(INDArray[] inputs,
-                                                             BiConsumer<INDArray[], Boolean> forward,
+    private static boolean everyLayerSeesTwoValuesPerFeature(INDArray[] inputs, NetworkForward network,
                                                              List<NormalizationLayers.Entry> layers) {
-        forward.accept(inputs, false);
+        network.forward(inputs, false);
         for (NormalizationLayers.Entry entry : layers) {
             INDArray input = entry.layer.input();
             if (input == null || entry.layout(input.rank()).valuesPerFeature(input) < 2) {

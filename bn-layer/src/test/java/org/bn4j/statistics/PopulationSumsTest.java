@@ -10,7 +10,9 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 
 import static org.bn4j.testutil.TestNetworks.column;
@@ -31,9 +33,8 @@ class PopulationSumsTest {
         PopulationStatistics.estimate(whole, iterator(batches), 10);
 
         MultiLayerNetwork parts = twoLayerNetwork();
-        PopulationSums first = PopulationStatistics.accumulate(parts, List.of(batches[0]).iterator(), 10);
-        PopulationSums second = PopulationStatistics.accumulate(parts, List.of(batches[1], batches[2], batches[3])
-                .iterator(), 10);
+        PopulationSums first = PopulationStatistics.accumulate(parts, inputs(batches[0]), 10);
+        PopulationSums second = PopulationStatistics.accumulate(parts, inputs(batches[1], batches[2], batches[3]), 10);
         PopulationSums none = PopulationStatistics.accumulate(parts, Collections.emptyIterator(), 10);
         assertEquals(0.0, parts.getLayer(0).getParam(BatchNorm.MEAN).getDouble(0), 0, "accumulate writes nothing");
         PopulationSums merged = roundTrip(first).merge(roundTrip(none)).merge(roundTrip(second));
@@ -51,7 +52,7 @@ class PopulationSumsTest {
     @Test
     void maxBatchesCountsOnlyBatchesOfAtLeastTwoExamples() {
         PopulationSums sums = PopulationStatistics.accumulate(twoLayerNetwork(),
-                List.of(column(5), column(1, 2, 3), column(4, 6, 8)).iterator(), 1);
+                inputs(column(5), column(1, 2, 3), column(4, 6, 8)), 1);
         assertEquals(1, sums.batches());
         assertEquals(1, sums.skipped());
         assertArrayEquals(new double[] {2.0}, sums.sumOfMeans("layer0"), 1e-15);
@@ -77,11 +78,16 @@ class PopulationSumsTest {
     @Test
     void sumsOfDifferentFeatureCountsDoNotMerge() {
         PopulationSums one = PopulationStatistics.accumulate(network(DataType.DOUBLE,
-                new BatchNorm.Builder().nIn(1).build()), List.of(column(1, 2)).iterator(), 1);
+                new BatchNorm.Builder().nIn(1).build()), inputs(column(1, 2)), 1);
         PopulationSums two = PopulationStatistics.accumulate(network(DataType.DOUBLE,
-                new BatchNorm.Builder().nIn(2).build()), List.of(column(1, 2, 3, 4).reshape(2, 2)).iterator(), 1);
+                new BatchNorm.Builder().nIn(2).build()), inputs(column(1, 2, 3, 4).reshape(2, 2)), 1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> one.merge(two));
         assertTrue(e.getMessage().contains("features"), e.getMessage());
+    }
+
+    /** The mini-batches as network inputs, one array each (a MultiLayerNetwork has one input). */
+    private static Iterator<INDArray[]> inputs(INDArray... batches) {
+        return Arrays.stream(batches).map(batch -> new INDArray[] {batch}).iterator();
     }
 
     private static MultiLayerNetwork twoLayerNetwork() {

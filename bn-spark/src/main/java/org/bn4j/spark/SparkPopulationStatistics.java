@@ -64,12 +64,12 @@ public final class SparkPopulationStatistics {
     /** Algorithm 2 for a {@link MultiLayerNetwork} over up to {@code maxBatches} mini-batches of {@code data}. */
     public static PopulationEstimate estimate(MultiLayerNetwork net, JavaRDD<DataSet> data, int maxBatches) {
         PopulationSums empty = PopulationStatistics.accumulate(net, Collections.emptyIterator(), maxBatches);
-        PopulationSums sums = run(requireData(data), NetworkCopy.of(net), empty, maxBatches, DataSet::getFeatures,
-                copy -> {
+        PopulationSums sums = run(requireData(data), NetworkCopy.of(net), empty, maxBatches,
+                ds -> new INDArray[] {ds.getFeatures()}, copy -> {
                     MultiLayerNetwork rebuilt = copy.multiLayerNetwork();
-                    return features -> PopulationStatistics.counts(rebuilt, features);
+                    return inputs -> PopulationStatistics.counts(rebuilt, inputs);
                 },
-                (copy, features, quota) -> PopulationStatistics.accumulate(copy.multiLayerNetwork(), features, quota));
+                (copy, inputs, quota) -> PopulationStatistics.accumulate(copy.multiLayerNetwork(), inputs, quota));
         return PopulationStatistics.apply(net, sums);
     }
 
@@ -96,8 +96,8 @@ public final class SparkPopulationStatistics {
 
     /** Sums of one partition's inputs by a network rebuilt from the copy. */
     @FunctionalInterface
-    private interface PartitionSums<I> extends java.io.Serializable {
-        PopulationSums accumulate(NetworkCopy copy, Iterator<I> inputs, int quota);
+    private interface PartitionSums extends java.io.Serializable {
+        PopulationSums accumulate(NetworkCopy copy, Iterator<INDArray[]> inputs, int quota);
     }
 
     /**
@@ -105,8 +105,8 @@ public final class SparkPopulationStatistics {
      * from the copy.
      */
     @FunctionalInterface
-    private interface CountingRule<I> extends java.io.Serializable {
-        Predicate<I> of(NetworkCopy copy);
+    private interface CountingRule extends java.io.Serializable {
+        Predicate<INDArray[]> of(NetworkCopy copy);
     }
 
     private static Predicate<INDArray[]> graphRule(NetworkCopy copy) {
@@ -114,8 +114,8 @@ public final class SparkPopulationStatistics {
         return inputs -> PopulationStatistics.counts(rebuilt, inputs);
     }
 
-    /** A serializable view of a mini-batch as network input(s). */
-    private interface Inputs<T, I> extends Function<T, I>, java.io.Serializable {
+    /** A serializable view of a mini-batch as network inputs (one array per input). */
+    private interface Inputs<T> extends Function<T, INDArray[]>, java.io.Serializable {
     }
 
     private static <T> JavaRDD<T> requireData(JavaRDD<T> data) {
@@ -125,9 +125,8 @@ public final class SparkPopulationStatistics {
         return data;
     }
 
-    private static <T, I> PopulationSums run(JavaRDD<T> data, NetworkCopy copy, PopulationSums empty, int maxBatches,
-                                             Inputs<T, I> inputs, CountingRule<I> rule,
-                                             PartitionSums<I> partitionSums) {
+    private static <T> PopulationSums run(JavaRDD<T> data, NetworkCopy copy, PopulationSums empty, int maxBatches,
+                                          Inputs<T> inputs, CountingRule rule, PartitionSums partitionSums) {
         long start = System.nanoTime();
         List<String> layers = empty.layers();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.context());
@@ -140,14 +139,14 @@ public final class SparkPopulationStatistics {
                 if (quota == 0) {
                     return Collections.singletonList(new PopulationSums(layers)).iterator();
                 }
-                Iterator<I> partitionInputs = new Iterator<>() {
+                Iterator<INDArray[]> partitionInputs = new Iterator<>() {
                     @Override
                     public boolean hasNext() {
                         return batches.hasNext();
                     }
 
                     @Override
-                    public I next() {
+                    public INDArray[] next() {
                         return inputs.apply(batches.next());
                     }
                 };
@@ -167,10 +166,10 @@ public final class SparkPopulationStatistics {
     }
 
     /** The first pass; a partition rebuilds the network for the counting rule only when it has a mini-batch. */
-    private static <T, I> Function2<Integer, Iterator<T>, Iterator<PartitionScan>> scan(
-            Inputs<T, I> inputs, Broadcast<NetworkCopy> network, CountingRule<I> rule) {
+    private static <T> Function2<Integer, Iterator<T>, Iterator<PartitionScan>> scan(
+            Inputs<T> inputs, Broadcast<NetworkCopy> network, CountingRule rule) {
         return (partition, batches) -> {
-            List<Predicate<I>> counts = new ArrayList<>(1);
+            List<Predicate<INDArray[]>> counts = new ArrayList<>(1);
             return Collections.singletonList(PartitionScan.of(partition, batches,
                     batch -> shapes(inputs.apply(batch)), batch -> {
                         if (counts.isEmpty()) {
@@ -181,12 +180,9 @@ public final class SparkPopulationStatistics {
         };
     }
 
-    private static String shapes(Object input) {
-        if (input instanceof INDArray) {
-            return PartitionScan.featureShape(((INDArray) input).shape());
-        }
+    private static String shapes(INDArray[] inputs) {
         StringJoiner joined = new StringJoiner(", ");
-        for (INDArray array : (INDArray[]) input) {
+        for (INDArray array : inputs) {
             joined.add(PartitionScan.featureShape(array.shape()));
         }
         return joined.toString();

@@ -89,14 +89,14 @@ public final class CpuKernels implements BatchNormKernels {
 
     @Override
     public void trainForward(INDArray x, FeatureLayout layout, INDArray gamma, INDArray beta, double eps,
-                             INDArray out, INDArray mean, INDArray variance) {
+                             INDArray out, INDArray mean, INDArray variance, INDArray invStd) {
         if (!usable(x, out)) {
-            fallback.trainForward(x, layout, gamma, beta, eps, out, mean, variance);
+            fallback.trainForward(x, layout, gamma, beta, eps, out, mean, variance, invStd);
             return;
         }
         CpuGeometry g = geometry(x, layout);
         double[][] moments = localMoments(x, g);
-        affine(x, g, gamma, beta, eps, moments[0], moments[1], out);
+        CpuVectors.write(invStd, affine(x, g, gamma, beta, eps, moments[0], moments[1], out));
         CpuVectors.write(mean, moments[0]);
         CpuVectors.write(variance, moments[1]);
     }
@@ -114,12 +114,13 @@ public final class CpuKernels implements BatchNormKernels {
 
     @Override
     public void normalize(INDArray x, FeatureLayout layout, INDArray gamma, INDArray beta, double eps, INDArray mean,
-                          INDArray variance, INDArray out) {
+                          INDArray variance, INDArray out, INDArray invStd) {
         if (!usable(x, out)) {
-            fallback.normalize(x, layout, gamma, beta, eps, mean, variance, out);
+            fallback.normalize(x, layout, gamma, beta, eps, mean, variance, out, invStd);
             return;
         }
-        affine(x, geometry(x, layout), gamma, beta, eps, CpuVectors.read(mean), CpuVectors.read(variance), out);
+        CpuVectors.write(invStd, affine(x, geometry(x, layout), gamma, beta, eps, CpuVectors.read(mean),
+                CpuVectors.read(variance), out));
     }
 
     /** Pass 1: {@code [μ, σ²]} per channel, in double. */
@@ -138,21 +139,26 @@ public final class CpuKernels implements BatchNormKernels {
         return new double[][] {mu, var};
     }
 
-    /** Pass 2: {@code out = (x − μ)·γs + β}, with the float rounding of μ folded into the offset. */
-    private static void affine(INDArray x, CpuGeometry g, INDArray gamma, INDArray beta, double eps, double[] mu,
-                               double[] var, INDArray out) {
+    /**
+     * Pass 2: {@code out = (x − μ)·γs + β}, with the float rounding of μ folded into the offset; returns
+     * {@code s = 1/√(σ² + ε)} per channel.
+     */
+    private static double[] affine(INDArray x, CpuGeometry g, INDArray gamma, INDArray beta, double eps, double[] mu,
+                                   double[] var, INDArray out) {
         int features = g.features;
         double[] gammas = CpuVectors.read(gamma);
         double[] betas = CpuVectors.read(beta);
         double[] muRounded = rounded(x, mu);
+        double[] s = new double[features];
         double[] scale = new double[features];
         double[] offset = new double[features];
         for (int c = 0; c < features; c++) {
-            double s = 1.0 / Math.sqrt(var[c] + eps);
-            scale[c] = gammas == null ? s : gammas[c] * s;
+            s[c] = 1.0 / Math.sqrt(var[c] + eps);
+            scale[c] = gammas == null ? s[c] : gammas[c] * s[c];
             offset[c] = (betas == null ? 0.0 : betas[c]) - (mu[c] - muRounded[c]) * scale[c];
         }
         CpuPasses.affine(g, x, out, new CpuPasses.AffineMap(muRounded, scale, offset));
+        return s;
     }
 
     @Override

@@ -81,6 +81,7 @@ class CpuKernelsTest {
         double tol = tolerance(type);
         assertClose("mean", expected.mean, actual.mean, tol);
         assertClose("variance", expected.variance, actual.variance, tol);
+        assertClose("invStd", expected.invStd, actual.invStd, tol);
         assertClose("out", expected.out, actual.out, tol);
     }
 
@@ -246,7 +247,7 @@ class CpuKernelsTest {
         Forward separate = forward(CPU, x, FeatureLayout.NCHW, null, null);
         INDArray inPlace = x.dup();
         CPU.trainForward(inPlace, FeatureLayout.NCHW, null, null, EPS, inPlace, Nd4j.create(DataType.FLOAT, 12),
-                Nd4j.create(DataType.FLOAT, 12));
+                Nd4j.create(DataType.FLOAT, 12), Nd4j.create(DataType.FLOAT, 12));
         assertClose("out", separate.out, inPlace, 0.0);
     }
 
@@ -254,8 +255,8 @@ class CpuKernelsTest {
                                    INDArray beta) {
         int c = (int) layout.features(x);
         Forward f = new Forward(Nd4j.createUninitialized(x.dataType(), x.shape(), 'c'),
-                Nd4j.create(x.dataType(), c), Nd4j.create(x.dataType(), c));
-        kernels.trainForward(x, layout, gamma, beta, EPS, f.out, f.mean, f.variance);
+                Nd4j.create(x.dataType(), c), Nd4j.create(x.dataType(), c), Nd4j.create(x.dataType(), c));
+        kernels.trainForward(x, layout, gamma, beta, EPS, f.out, f.mean, f.variance, f.invStd);
         return f;
     }
 
@@ -301,11 +302,13 @@ class CpuKernelsTest {
         final INDArray out;
         final INDArray mean;
         final INDArray variance;
+        final INDArray invStd;
 
-        Forward(INDArray out, INDArray mean, INDArray variance) {
+        Forward(INDArray out, INDArray mean, INDArray variance, INDArray invStd) {
             this.out = out;
             this.mean = mean;
             this.variance = variance;
+            this.invStd = invStd;
         }
     }
 
