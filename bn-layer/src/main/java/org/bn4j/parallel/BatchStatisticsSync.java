@@ -56,7 +56,17 @@ public final class BatchStatisticsSync {
 
     /** Makes this thread replica {@code replica} of this synchronization until {@link #unbind()}. */
     void bind(int replica) {
-        CURRENT.set(new Participant(this, replica));
+        CURRENT.set(participant(replica));
+    }
+
+    /** Replica {@code replica}'s side of this synchronization (a relay of a replica process uses it directly). */
+    Participant participant(int replica) {
+        return new LocalParticipant(this, replica);
+    }
+
+    /** Makes this thread use {@code participant} until {@link #unbind()} (a replica process's side). */
+    static void bind(Participant participant) {
+        CURRENT.set(participant);
     }
 
     static void unbind() {
@@ -80,26 +90,42 @@ public final class BatchStatisticsSync {
         return point;
     }
 
-    /** One replica's side of the synchronization. */
-    public static final class Participant {
-        private final BatchStatisticsSync sync;
-        private final int replica;
-
-        private Participant(BatchStatisticsSync sync, int replica) {
-            this.sync = sync;
-            this.replica = replica;
-        }
+    /**
+     * One replica's side of the synchronization, as a BN layer sees it: in the replica's thread of this JVM, or in a
+     * replica process ({@link ReplicaPlacement#PROCESSES}), where it forwards to the trainer's JVM.
+     */
+    public interface Participant {
 
         /** This replica's index (0 = the trained network itself). */
-        public int replica() {
-            return replica;
-        }
+        int replica();
 
         /**
          * Replaces this shard's per-feature {@code mean} and biased {@code variance} over {@code m} values with those
          * of the whole mini-batch and returns its count of values per feature. {@code layer} names the layer, the
          * same on every replica.
          */
+        long combineMoments(String layer, long m, double[] mean, double[] variance);
+
+        /** Replaces this shard's per-feature sums {@code Σ dy·x̂} and {@code Σ dy} with their sums over replicas. */
+        void sumGradients(String layer, double[] dGamma, double[] dBeta);
+    }
+
+    /** A replica on a thread of this JVM: meets the others at this synchronization's {@link Rendezvous} points. */
+    private static final class LocalParticipant implements Participant {
+        private final BatchStatisticsSync sync;
+        private final int replica;
+
+        private LocalParticipant(BatchStatisticsSync sync, int replica) {
+            this.sync = sync;
+            this.replica = replica;
+        }
+
+        @Override
+        public int replica() {
+            return replica;
+        }
+
+        @Override
         public long combineMoments(String layer, long m, double[] mean, double[] variance) {
             double[][] arrays = {{m}, mean, variance};
             sync.point(layer + "/forward").exchange(replica, arrays, sync.waits, deposits -> {
@@ -120,7 +146,7 @@ public final class BatchStatisticsSync {
             return (long) arrays[0][0];
         }
 
-        /** Replaces this shard's per-feature sums {@code Σ dy·x̂} and {@code Σ dy} with their sums over replicas. */
+        @Override
         public void sumGradients(String layer, double[] dGamma, double[] dBeta) {
             double[][] arrays = {dGamma, dBeta};
             sync.point(layer + "/backward").exchange(replica, arrays, sync.waits, deposits -> {

@@ -53,11 +53,12 @@ final class GradientReduction {
     }
 
     /**
-     * Writes the whole batch's gradient into {@code replicas[0]}'s gradient array.
+     * Writes the whole batch's gradient into {@code total}, replica 0's gradient array, from it and {@code others},
+     * the other replicas' gradients in replica order.
      *
      * @param shardSizes examples per replica
      */
-    void reduce(ReplicaNetwork[] replicas, int[] shardSizes, ReplicaStatistics statistics, boolean divides) {
+    void reduce(INDArray total, INDArray[] others, int[] shardSizes, ReplicaStatistics statistics, boolean divides) {
         int n = 0;
         for (int size : shardSizes) {
             n += size;
@@ -65,11 +66,6 @@ final class GradientReduction {
         double scale = divides ? (double) shardSizes[0] / n : 1.0;
         // undivided entries: synchronized → the network's own update; per replica → the replicas' average
         boolean averageStatistics = statistics == ReplicaStatistics.PER_REPLICA;
-        INDArray total = replicas[0].gradients();
-        INDArray[] others = new INDArray[replicas.length - 1];
-        for (int r = 1; r < replicas.length; r++) {
-            others[r - 1] = replicas[r].gradients();
-        }
         if (total.dataType() == DataType.FLOAT && plain(total, others)) {
             reduceFloat(total, others, (float) scale, averageStatistics);
         } else {

@@ -1,6 +1,7 @@
 package org.bn4j.parallel;
 
 import org.bn4j.BatchNorm;
+import org.bn4j.ShapeInfoCache;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.BackpropType;
@@ -9,6 +10,7 @@ import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -53,6 +55,9 @@ import java.util.function.BooleanSupplier;
  * replica's thread; see {@link NativeThreadLimit}); between steps the previous settings hold (inference, validation).
  * {@link #close()} ends the replica threads.
  *
+ * <p>Building a trainer installs {@link ShapeInfoCache} (JVM-wide, no effect on results): without it ND4J's shape
+ * buffers made two training threads contend and the garbage collector's pauses long.
+ *
  * <p>NOTE: why replicas and not more threads per op: on small layers (the example's network at 28×28) a second
  * OpenMP thread per op costs about as much as it gains, while a replica per core keeps each core on whole layers of
  * its own shard; docs/parallel.md has the measurements.
@@ -66,9 +71,13 @@ public final class ParallelTrainer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ParallelTrainer.class);
 
-    private final ReplicaNetwork[] replicas;
+    /** The trained network (replica 0). */
+    private final ReplicaNetwork network;
+    /** Replicas 1 … R−1 (index 0 unused). */
+    private final ShardReplica[] replicas;
     private final ExecutorService[] threads;
     private final ReplicaStatistics statistics;
+    private final ReplicaPlacement placement;
     private final int threadsPerReplica;
     private final GradientReduction reduction;
     private final StepListener listener = new StepListener();
@@ -81,14 +90,24 @@ public final class ParallelTrainer implements AutoCloseable {
     private ParallelTrainer(Builder b) {
         ReplicaNetwork network = ReplicaNetwork.of(b.network);
         validate(network, b);
+        ShapeInfoCache.install();
+        this.network = network;
         this.statistics = b.statistics;
+        this.placement = b.placement;
         this.threadsPerReplica = b.threadsPerReplica > 0 ? b.threadsPerReplica
                 : Math.max(1, Runtime.getRuntime().availableProcessors() / b.replicas);
-        this.replicas = new ReplicaNetwork[b.replicas];
+        this.replicas = new ShardReplica[b.replicas];
         this.threads = new ExecutorService[b.replicas];
-        replicas[0] = network;
         for (int r = 1; r < b.replicas; r++) {
-            replicas[r] = network.replicaSharingParameters();
+            try {
+                replicas[r] = b.placement == ReplicaPlacement.PROCESSES
+                        ? ProcessReplica.start(r, network, threadsPerReplica,
+                                b.statistics == ReplicaStatistics.SYNCHRONIZED)
+                        : new ThreadReplica(network);
+            } catch (RuntimeException | Error e) {
+                closeReplicas();
+                throw e;
+            }
             int index = r;
             threads[r] = Executors.newSingleThreadExecutor(runnable -> {
                 Thread thread = new Thread(runnable, "bn4j-replica-" + index);
@@ -102,8 +121,8 @@ public final class ParallelTrainer implements AutoCloseable {
         if (b.replicas > 1) {
             network.addFirstListener(listener);
         }
-        log.info("bn4j ParallelTrainer: {} replica(s) x {} native thread(s), {} batch statistics", b.replicas,
-                threadsPerReplica, statistics);
+        log.info("bn4j ParallelTrainer: {} replica(s) x {} native thread(s), {} batch statistics, replicas on {}",
+                b.replicas, threadsPerReplica, statistics, placement);
     }
 
     /** A builder for training {@code network} (initialized) on every core. */
@@ -129,6 +148,11 @@ public final class ParallelTrainer implements AutoCloseable {
     /** Which batch statistics the BN layers normalize with. */
     public ReplicaStatistics statistics() {
         return statistics;
+    }
+
+    /** Where replicas 1 … R−1 run. */
+    public ReplicaPlacement placement() {
+        return placement;
     }
 
     /**
@@ -157,7 +181,7 @@ public final class ParallelTrainer implements AutoCloseable {
         int ompBefore = NativeThreadLimit.limitCurrentThread(threadsPerReplica);
         try {
             if (replicas.length == 1) {
-                replicas[0].fit(shards[0]);
+                network.fit(shards[0]);
                 return;
             }
             runStep(shards, sizes);
@@ -183,7 +207,6 @@ public final class ParallelTrainer implements AutoCloseable {
         if (!hasNext.getAsBoolean() && resettable) {
             reset.run();
         }
-        ReplicaNetwork network = replicas[0];
         network.onEpochStart();
         while (hasNext.getAsBoolean()) {
             fitNext.run();
@@ -193,7 +216,6 @@ public final class ParallelTrainer implements AutoCloseable {
     }
 
     private void runStep(MultiDataSet[] shards, int[] sizes) {
-        ReplicaNetwork network = replicas[0];
         BatchStatisticsSync stepSync = statistics == ReplicaStatistics.SYNCHRONIZED ? sync : null;
         @SuppressWarnings("unchecked")
         Future<Double>[] results = new Future[replicas.length];
@@ -233,21 +255,14 @@ public final class ParallelTrainer implements AutoCloseable {
 
     /** Forward and backward pass of one shard on replica {@code r}'s thread; returns the shard's score. */
     private double replicaStep(int r, MultiDataSet shard, BatchStatisticsSync stepSync, int iteration, int epoch) {
-        ReplicaNetwork replica = replicas[r];
-        replica.setCounts(iteration, epoch);
-        if (stepSync != null) {
-            stepSync.bind(r);
-        }
         try {
-            replica.computeGradient(shard);
-            return replica.score();
+            return replicas[r].computeGradient(shard, stepSync == null ? null : stepSync.participant(r), iteration,
+                    epoch);
         } catch (RuntimeException | Error e) {
             if (stepSync != null) {
                 stepSync.abort(e);                 // wake the replicas waiting for this one
             }
             throw e;
-        } finally {
-            BatchStatisticsSync.unbind();
         }
     }
 
@@ -304,8 +319,13 @@ public final class ParallelTrainer implements AutoCloseable {
         }
         closed = true;
         if (replicas.length > 1) {
-            replicas[0].removeListener(listener);
+            network.removeListener(listener);
         }
+        closeReplicas();
+    }
+
+    /** Ends the replica threads and processes started so far. */
+    private void closeReplicas() {
         for (ExecutorService thread : threads) {
             if (thread != null) {
                 thread.shutdownNow();
@@ -319,6 +339,11 @@ public final class ParallelTrainer implements AutoCloseable {
                     Thread.currentThread().interrupt();
                     break;
                 }
+            }
+        }
+        for (ShardReplica replica : replicas) {
+            if (replica != null) {
+                replica.close();
             }
         }
     }
@@ -393,7 +418,7 @@ public final class ParallelTrainer implements AutoCloseable {
         @Override
         public void onGradientCalculation(Model model) {
             Step current = step;
-            if (current == null || model != replicas[0].model()) {
+            if (current == null || model != network.model()) {
                 return;                     // a plain fit() of the network, not one of this trainer's steps
             }
             current.marks()[0] = System.nanoTime();
@@ -401,7 +426,7 @@ public final class ParallelTrainer implements AutoCloseable {
             for (int size : current.sizes()) {
                 n += size;
             }
-            double score = replicas[0].score() * current.sizes()[0] / n;
+            double score = network.score() * current.sizes()[0] / n;
             for (int r = 1; r < replicas.length; r++) {
                 try {
                     score += current.results()[r].get() * current.sizes()[r] / n;
@@ -415,8 +440,12 @@ public final class ParallelTrainer implements AutoCloseable {
                 }
             }
             current.marks()[1] = System.nanoTime();
-            reduction.reduce(replicas, current.sizes(), statistics, replicas[0].dividesByMiniBatch());
-            replicas[0].setScore(score);
+            INDArray[] others = new INDArray[replicas.length - 1];
+            for (int r = 1; r < replicas.length; r++) {
+                others[r - 1] = replicas[r].gradients();
+            }
+            reduction.reduce(network.gradients(), others, current.sizes(), statistics, network.dividesByMiniBatch());
+            network.setScore(score);
             current.marks()[2] = System.nanoTime();
         }
     }
@@ -427,6 +456,7 @@ public final class ParallelTrainer implements AutoCloseable {
         private int replicas = Runtime.getRuntime().availableProcessors();
         private int threadsPerReplica;
         private ReplicaStatistics statistics = ReplicaStatistics.SYNCHRONIZED;
+        private ReplicaPlacement placement = ReplicaPlacement.THREADS;
 
         private Builder(Model network) {
             this.network = network;
@@ -453,6 +483,12 @@ public final class ParallelTrainer implements AutoCloseable {
         /** Which batch statistics BN layers normalize with. Defaults to {@link ReplicaStatistics#SYNCHRONIZED}. */
         public Builder statistics(ReplicaStatistics statistics) {
             this.statistics = java.util.Objects.requireNonNull(statistics, "statistics");
+            return this;
+        }
+
+        /** Where replicas other than the network itself run. Defaults to {@link ReplicaPlacement#THREADS}. */
+        public Builder placement(ReplicaPlacement placement) {
+            this.placement = java.util.Objects.requireNonNull(placement, "placement");
             return this;
         }
 

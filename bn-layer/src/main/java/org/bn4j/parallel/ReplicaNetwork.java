@@ -29,7 +29,30 @@ abstract class ReplicaNetwork {
                 + (model == null ? "null model" : model.getClass().getName()));
     }
 
+    /**
+     * A new, initialized network from {@link #configurationJson()} of a network of the given kind (a replica
+     * process's copy; its parameters are overwritten every step).
+     */
+    static ReplicaNetwork fromConfiguration(boolean graph, String json) {
+        if (graph) {
+            ComputationGraph network = new ComputationGraph(
+                    org.deeplearning4j.nn.conf.ComputationGraphConfiguration.fromJson(json));
+            network.init();
+            return new Graph(network);
+        }
+        MultiLayerNetwork network = new MultiLayerNetwork(
+                org.deeplearning4j.nn.conf.MultiLayerConfiguration.fromJson(json));
+        network.init();
+        return new MultiLayer(network);
+    }
+
     abstract Model model();
+
+    /** Whether this is a ComputationGraph (else a MultiLayerNetwork). */
+    abstract boolean isGraph();
+
+    /** The network's configuration as DL4J's JSON. */
+    abstract String configurationJson();
 
     /** A new network of the same configuration whose parameters are this network's (the same array, not a copy). */
     abstract ReplicaNetwork replicaSharingParameters();
@@ -103,6 +126,16 @@ abstract class ReplicaNetwork {
         @Override
         Model model() {
             return graph;
+        }
+
+        @Override
+        boolean isGraph() {
+            return true;
+        }
+
+        @Override
+        String configurationJson() {
+            return graph.getConfiguration().toJson();
         }
 
         @Override
@@ -193,6 +226,16 @@ abstract class ReplicaNetwork {
         @Override
         Model model() {
             return network;
+        }
+
+        @Override
+        boolean isGraph() {
+            return false;
+        }
+
+        @Override
+        String configurationJson() {
+            return network.getLayerWiseConfigurations().toJson();
         }
 
         @Override

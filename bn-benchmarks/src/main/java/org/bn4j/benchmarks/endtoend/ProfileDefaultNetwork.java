@@ -21,7 +21,8 @@ import java.util.Locale;
  *
  * <p>Usage: {@code java -XX:StartFlightRecording=settings=bn-benchmarks/profile.jfc,filename=step.jfr -cp
  * bn-benchmarks/target/benchmarks.jar org.bn4j.benchmarks.endtoend.ProfileDefaultNetwork VARIANT train|inference
- * STEPS}.
+ * STEPS [BATCH]} (BATCH defaults to the example's 64; a small one shows the per-step cost that does not scale with
+ * the batch).
  */
 public final class ProfileDefaultNetwork {
 
@@ -31,21 +32,22 @@ public final class ProfileDefaultNetwork {
     }
 
     public static void main(String[] args) {
-        if (args.length != 3 || !(args[1].equals("train") || args[1].equals("inference"))) {
-            System.err.println("usage: ProfileDefaultNetwork VARIANT train|inference STEPS; VARIANT one of "
+        if (args.length < 3 || args.length > 4 || !(args[1].equals("train") || args[1].equals("inference"))) {
+            System.err.println("usage: ProfileDefaultNetwork VARIANT train|inference STEPS [BATCH]; VARIANT one of "
                     + Arrays.toString(DefaultNetwork.Variant.values()));
             System.exit(2);
         }
         DefaultNetwork.Variant variant = DefaultNetwork.Variant.valueOf(args[0]);
         boolean train = args[1].equals("train");
         int steps = Integer.parseInt(args[2]);
+        int batchSize = args.length > 3 ? Integer.parseInt(args[3]) : DefaultNetwork.BATCH;
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
         Nd4j.getRandom().setSeed(12345);
         ComputationGraph network = DefaultNetwork.build(variant);
-        INDArray x = Nd4j.rand(DataType.FLOAT, DefaultNetwork.BATCH, DefaultNetwork.CHANNELS, DefaultNetwork.SIZE,
+        INDArray x = Nd4j.rand(DataType.FLOAT, batchSize, DefaultNetwork.CHANNELS, DefaultNetwork.SIZE,
                 DefaultNetwork.SIZE);
-        INDArray y = Nd4j.zeros(DataType.FLOAT, DefaultNetwork.BATCH, DefaultNetwork.CLASSES);
-        for (int i = 0; i < DefaultNetwork.BATCH; i++) {
+        INDArray y = Nd4j.zeros(DataType.FLOAT, batchSize, DefaultNetwork.CLASSES);
+        for (int i = 0; i < batchSize; i++) {
             y.putScalar(i, i % DefaultNetwork.CLASSES, 1f);
         }
         DataSet batch = new DataSet(x, y);
@@ -69,7 +71,7 @@ public final class ProfileDefaultNetwork {
         Arrays.sort(cpuMillis);
         System.out.printf(Locale.ROOT, "%s %s: median %.1f ms per batch of %d over %d steps (%.0f images/s); "
                         + "CPU time of the calling thread %.1f ms per batch%n",
-                variant, args[1], millis[steps / 2], DefaultNetwork.BATCH, steps,
-                1000.0 * DefaultNetwork.BATCH / millis[steps / 2], cpuMillis[steps / 2]);
+                variant, args[1], millis[steps / 2], batchSize, steps,
+                1000.0 * batchSize / millis[steps / 2], cpuMillis[steps / 2]);
     }
 }

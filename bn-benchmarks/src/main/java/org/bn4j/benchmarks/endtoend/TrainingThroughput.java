@@ -2,6 +2,7 @@ package org.bn4j.benchmarks.endtoend;
 
 import org.bn4j.inception.net.ConvolutionKind;
 import org.bn4j.parallel.ParallelTrainer;
+import org.bn4j.parallel.ReplicaPlacement;
 import org.bn4j.parallel.ReplicaStatistics;
 import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -26,7 +27,8 @@ import java.util.Locale;
  * </pre>
  * MODE is {@code fit} (the network's own {@code fit}, libnd4j's threads as configured, e.g. by
  * {@code OMP_NUM_THREADS}) or {@code replicas=R} ({@link ParallelTrainer} with R replicas, one native thread each
- * when R equals the cores), {@code ghost=R} (the same with per-replica batch statistics), {@code independent=R} (R
+ * when R equals the cores), {@code ghost=R} (the same with per-replica batch statistics), {@code processes=R} (replicas 1 … R−1 in
+ * processes of their own, {@link ReplicaPlacement#PROCESSES}), {@code independent=R} (R
  * unsynchronized networks on half batches: the in-process ceiling) or {@code wrapper=W} (DL4J's ParallelWrapper).
  * Defaults: 28 1 0.25 64 (the example's default network), 20 steps, 5 repeats.
  */
@@ -53,10 +55,12 @@ public final class TrainingThroughput {
         INDArray features = batch.getFeatures();
 
         ParallelTrainer trainer = null;
-        if (mode.startsWith("replicas=") || mode.startsWith("ghost=")) {
+        if (mode.startsWith("replicas=") || mode.startsWith("ghost=") || mode.startsWith("processes=")) {
             trainer = ParallelTrainer.builder(network).replicas(Integer.parseInt(mode.substring(mode.indexOf('=') + 1)))
                     .statistics(mode.startsWith("ghost=") ? ReplicaStatistics.PER_REPLICA
-                            : ReplicaStatistics.SYNCHRONIZED).build();
+                            : ReplicaStatistics.SYNCHRONIZED)
+                    .placement(mode.startsWith("processes=") ? ReplicaPlacement.PROCESSES : ReplicaPlacement.THREADS)
+                    .build();
         }
         ParallelTrainer parallel = trainer;
         if (mode.startsWith("wrapper=")) {
