@@ -22,6 +22,7 @@ import java.lang.reflect.Field;
  * <p>{@link org.bn4j.parallel.ParallelTrainer} installs it when it is built; for plain {@code fit}, call
  * {@link #install()} once, or start the JVM with
  * {@code -Dshapeinfoprovider=org.bn4j.internal.CachingShapeInfoProvider} (ND4J reads it when it starts).
+ * {@code -Dbn4j.shapeCache=off} makes {@link #install()} do nothing (ND4J's own provider stays).
  */
 public final class ShapeInfoCache {
 
@@ -31,12 +32,15 @@ public final class ShapeInfoCache {
     }
 
     /**
-     * Installs the cache as ND4J's shape-information provider, unless it already is. Returns whether it is installed
-     * afterwards (false, with a warning, when ND4J's field cannot be set).
+     * Installs the cache as ND4J's shape-information provider, unless it already is or {@code -Dbn4j.shapeCache=off}.
+     * Returns whether it is installed afterwards (false, with a warning, when ND4J's field cannot be set).
      */
     public static synchronized boolean install() {
         if (installed()) {
             return true;
+        }
+        if ("off".equals(System.getProperty("bn4j.shapeCache"))) {
+            return false;                          // -Dbn4j.shapeCache=off: ND4J's own provider stays
         }
         try {
             Field field = Nd4j.class.getDeclaredField("shapeInfoProvider");

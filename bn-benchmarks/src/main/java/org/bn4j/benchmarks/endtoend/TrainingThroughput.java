@@ -1,5 +1,6 @@
 package org.bn4j.benchmarks.endtoend;
 
+import org.bn4j.ShapeInfoCache;
 import org.bn4j.inception.net.ConvolutionKind;
 import org.bn4j.parallel.ParallelTrainer;
 import org.bn4j.parallel.ReplicaPlacement;
@@ -30,7 +31,9 @@ import java.util.Locale;
  * when R equals the cores), {@code ghost=R} (the same with per-replica batch statistics), {@code processes=R} (replicas 1 … R−1 in
  * processes of their own, {@link ReplicaPlacement#PROCESSES}), {@code independent=R} (R
  * unsynchronized networks on half batches: the in-process ceiling) or {@code wrapper=W} (DL4J's ParallelWrapper).
- * Defaults: 28 1 0.25 64 (the example's default network), 20 steps, 5 repeats.
+ * Defaults: 28 1 0.25 64 (the example's default network), 20 steps, 5 repeats. Every mode runs with bn4j's
+ * {@link ShapeInfoCache} installed, as {@code ParallelTrainer} has it; {@code -Dbn4j.shapeCache=off} measures
+ * without it.
  */
 public final class TrainingThroughput {
 
@@ -46,6 +49,7 @@ public final class TrainingThroughput {
         int steps = args.length > 5 ? Integer.parseInt(args[5]) : 20;
         int repeats = args.length > 6 ? Integer.parseInt(args[6]) : 5;
 
+        ShapeInfoCache.install();              // as ParallelTrainer does: fit gets the same (-Dbn4j.shapeCache=off: none)
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
         Nd4j.getRandom().setSeed(12345);
         ComputationGraph network = new ComputationGraph(
@@ -73,8 +77,9 @@ public final class TrainingThroughput {
         }
         Runnable step = parallel == null ? () -> network.fit(batch) : () -> parallel.fit(batch);
         System.out.printf(Locale.ROOT, "network %dx%dx%d width %.2f, %d parameters, batch %d, mode %s, "
-                        + "libnd4j threads %d, cores %d%n", size, size, channels, width, network.numParams(),
-                batchSize, mode, Nd4j.getEnvironment().maxThreads(), Runtime.getRuntime().availableProcessors());
+                        + "libnd4j threads %d, cores %d, shape cache %s%n", size, size, channels, width,
+                network.numParams(), batchSize, mode, Nd4j.getEnvironment().maxThreads(),
+                Runtime.getRuntime().availableProcessors(), ShapeInfoCache.installed() ? "on" : "off");
 
         for (int i = 0; i < Math.max(3, steps / 2); i++) {
             step.run();

@@ -24,6 +24,7 @@ public final class ExperimentCommand implements Runnable {
 
     /** Runs {@code experiment ...} on its own (java -cp inception-example.jar ...ExperimentCommand fig1 ...). */
     public static void main(String[] args) {
+        org.bn4j.ShapeInfoCache.install();
         System.exit(new CommandLine(new ExperimentCommand()).execute(args));
     }
 }
