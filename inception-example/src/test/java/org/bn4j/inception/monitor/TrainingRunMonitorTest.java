@@ -5,6 +5,7 @@ import org.bn4j.inception.data.DataOptions;
 import org.bn4j.inception.data.FashionMnistFolders;
 import org.bn4j.inception.data.ImageBatches;
 import org.bn4j.inception.data.ImageFolderData;
+import org.bn4j.inception.net.ConvolutionKind;
 import org.bn4j.inception.net.Stem;
 import org.bn4j.inception.recipe.RecipeCatalog;
 import org.bn4j.inception.train.NetworkSettings;
@@ -35,7 +36,7 @@ class TrainingRunMonitorTest {
                 dir.resolve("no-debian-copy"));
         ImageFolderData data = ImageFolderData.load(new DataOptions(prepared.root(), 0.1, false, 64, 20, 1),
                 prepared.source());
-        NetworkSettings network = new NetworkSettings(28, 28, 1, 0.0625, Stem.AUTO);
+        NetworkSettings network = new NetworkSettings(28, 28, 1, 0.0625, Stem.AUTO, ConvolutionKind.FAST);
         Path out = dir.resolve("run");
         TrainingRun run = new TrainingRun(RecipeCatalog.bundled().get("bn-x5-sigmoid"), network, data,
                 new TrainingSettings(1, 32, 1000, out, 1, false));

@@ -4,6 +4,7 @@ import org.bn4j.inception.UserError;
 import org.bn4j.inception.data.DataOptions;
 import org.bn4j.inception.data.ImageFolderData;
 import org.bn4j.inception.data.TestImages;
+import org.bn4j.inception.net.ConvolutionKind;
 import org.bn4j.inception.net.Stem;
 import org.bn4j.inception.recipe.Recipe;
 import org.bn4j.inception.recipe.RecipeCatalog;
@@ -31,7 +32,7 @@ class TrainingRunTest {
 
     private final Recipe recipe = RecipeOverrides.none().withLearningRate(0.05)
             .applyTo(RecipeCatalog.bundled().get("bn-x30"));
-    private final NetworkSettings network = new NetworkSettings(16, 16, 1, 0.125, Stem.SMALL);
+    private final NetworkSettings network = new NetworkSettings(16, 16, 1, 0.125, Stem.SMALL, ConvolutionKind.FAST);
 
     @BeforeAll
     static void writeImages() throws IOException {
