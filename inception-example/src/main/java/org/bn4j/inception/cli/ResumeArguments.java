@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,25 +104,8 @@ final class ResumeArguments {
                 continue;
             }
             String name = option.longestName();
-            Object value = option.getValue();
-            List<String> tokens = new ArrayList<>();
-            if (option.arity().max() == 0) {
-                if (Boolean.TRUE.equals(value)) {
-                    tokens.add(name);
-                }
-            } else if (value instanceof Collection<?> collection) {
-                for (Object element : collection) {
-                    tokens.add(name);
-                    tokens.add(String.valueOf(element));
-                }
-            } else if (value instanceof Path path) {
-                tokens.add(name);
-                tokens.add(path.toAbsolutePath().normalize().toString());   // resumable from another directory
-            } else if (value != null) {
-                tokens.add(name);
-                tokens.add(String.valueOf(value));
-            }
-            values.put(name, tokens);
+            values.put(name, OptionArguments.of(option, // absolute paths: resumable from another directory
+                    path -> path.toAbsolutePath().normalize().toString()));
         }
         return values;
     }
