@@ -21,7 +21,8 @@ import java.util.Optional;
  * {@link DistributionMonitor} to the network so the input distributions of the named layers (Ioffe &amp; Szegedy
  * 2015, §4.1, Figure 1(b,c)) are written to {@code monitor.csv} / {@code monitor.png} in the run folder while it
  * trains. Usage in a command: {@code @Mixin MonitorOption monitor;}, then
- * {@code monitor.listener(validationIterator, runDir).ifPresent(run::listener)} before the network exists;
+ * {@code monitor.listener(validationIterator, runDir).ifPresent(builder::listener)} on the
+ * {@code TrainingRun.Builder};
  * {@link #close()} when training ends (draws the final plot). The defaults are the {@link DistributionMonitor}'s.
  */
 public final class MonitorOption implements AutoCloseable {

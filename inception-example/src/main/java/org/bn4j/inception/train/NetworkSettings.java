@@ -60,7 +60,10 @@ public record NetworkSettings(int height, int width, int channels, double widthM
         return network;
     }
 
-    /** The configuration {@link #build} initializes, for callers that adjust it first (e.g. the search's BN options). */
+    /**
+     * The configuration {@link #build} initializes, for callers that adjust it first ({@link TrainingRun}: the
+     * search's BN options).
+     */
     public ComputationGraphConfiguration configuration(Recipe recipe, int numClasses, int iterationsPerEpoch,
                                                        long seed) {
         BnInceptionBuilder builder = new BnInceptionBuilder()

@@ -53,7 +53,7 @@ class TrainingRunTest {
     @Test
     void tinyRunBeatsChanceAndLeavesModelManifestMetricsAndCheckpoint(@TempDir Path out) throws IOException {
         // 8 epochs: enough iterations for the moving-average population statistics to forget their initial values
-        TrainingRun.Result result = new TrainingRun(recipe, network, data, settings(out, 8)).run(false);
+        TrainingRun.Result result = TrainingRun.builder(recipe, network, data, settings(out, 8)).build().run(false);
 
         assertTrue(result.finalAccuracy() > 0.6, "accuracy " + result.finalAccuracy() + " does not beat chance 1/3: "
                 + result.state().history());
@@ -72,8 +72,8 @@ class TrainingRunTest {
     @Test
     void runInterruptedMidEpochResumesFromTheLastCheckpointAndFinishes(@TempDir Path out) throws IOException {
         // 60 images / batch 10 = 6 iterations per epoch; checkpoints at iterations 4, 6 (epoch end), 8, 12, ...
-        TrainingRun crashing = new TrainingRun(recipe, network, data, settings(out));
-        crashing.trainer().addListener(new CrashAtIteration(10));
+        TrainingRun crashing = TrainingRun.builder(recipe, network, data, settings(out))
+                .listener(new CrashAtIteration(10)).build();
         assertThrows(CrashAtIteration.SimulatedCrash.class, () -> crashing.run(false));
         CheckpointStore.Checkpoint checkpoint = new CheckpointStore(out).load().orElseThrow();
         assertEquals(1, checkpoint.state().epoch());
@@ -81,8 +81,8 @@ class TrainingRunTest {
         assertEquals(8, checkpoint.network().getIterationCount());
 
         assertThrows(UserError.class,
-                () -> new TrainingRun(recipe, network, data, settings(out)).run(false));
-        TrainingRun.Result resumed = new TrainingRun(recipe, network, data, settings(out)).run(true);
+                () -> TrainingRun.builder(recipe, network, data, settings(out)).build().run(false));
+        TrainingRun.Result resumed = TrainingRun.builder(recipe, network, data, settings(out)).build().run(true);
 
         assertEquals(18, resumed.model().network().getIterationCount());
         assertEquals(List.of(1, 2, 3), resumed.state().history().stream().map(EpochMetrics::epoch).toList());
