@@ -38,9 +38,4 @@ public class DataSourceMixin {
         FashionMnistFolders.Prepared prepared = FashionMnistFolders.prepare(dataCache, fashionMnistDir);
         return new Resolved(prepared.root(), prepared.source());
     }
-
-    /** The {@code --data} folder, or null for the default data set. */
-    public Path data() {
-        return data;
-    }
 }

@@ -8,9 +8,12 @@ import org.bn4j.inception.experiment.Fig1Settings;
 import org.bn4j.inception.experiment.NativeThreads;
 import org.bn4j.inception.data.FashionMnistFolders;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code experiment fig1}: Experiment 1 of Ioffe &amp; Szegedy 2015, §4.1 / Figure 1 (see {@link Fig1Experiment}). */
@@ -37,6 +40,9 @@ public final class Fig1Command implements Callable<Integer> {
             description = "ND4J threads; 0 keeps ND4J's default (default: ${DEFAULT-VALUE}).")
     int threads;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         NativeThreads.limit(threads);
@@ -45,22 +51,10 @@ public final class Fig1Command implements Callable<Integer> {
             settings = settings.withSteps(steps);
         }
         FashionMnistArrays data = FashionMnistArrays.load(fashionMnist, settings.trainLimit(), settings.testLimit());
-        Fig1Result result = Fig1Experiment.run(settings, data, out, commandLine());
+        Fig1Result result = Fig1Experiment.run(settings, data, out, ReproducingCommand.of(spec, Set.of()));
         System.out.printf(java.util.Locale.ROOT, "fig1: %.1f s; final test accuracy without BN %.4f, with BN %.4f;"
                         + " report %s%n", result.seconds(), result.withoutBn().last(), result.withBn().last(),
                 out.resolve(Fig1Report.FILE));
         return 0;
-    }
-
-    private String commandLine() {
-        StringBuilder line = new StringBuilder("java -jar inception-example/target/inception-example.jar "
-                + "experiment fig1 --out ").append(out);
-        if (quick) {
-            line.append(" --quick");
-        }
-        if (steps != null) {
-            line.append(" --steps ").append(steps);
-        }
-        return line.toString();
     }
 }

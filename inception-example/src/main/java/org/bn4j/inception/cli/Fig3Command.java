@@ -9,14 +9,16 @@ import org.bn4j.inception.experiment.Fig3Settings;
 import org.bn4j.inception.experiment.NativeThreads;
 import org.bn4j.inception.data.DataOptions;
 import org.bn4j.inception.data.ImageFolderData;
-import org.bn4j.inception.cli.ConvolutionOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
@@ -29,6 +31,9 @@ import java.util.concurrent.Callable;
                 + "(paper Figure 2) and steps to the baseline's best accuracy (Figure 3). Resumable with --resume; "
                 + "--plan prints the compute plan and exits.")
 public final class Fig3Command implements Callable<Integer> {
+
+    /** Options of a session, not of the experiment: left out of the command the report records. */
+    private static final Set<String> SESSION_OPTIONS = Set.of("--resume", "--no-progress");
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
     Path out;
@@ -103,6 +108,9 @@ public final class Fig3Command implements Callable<Integer> {
             description = "ND4J threads; 0 keeps ND4J's default (default: ${DEFAULT-VALUE}).")
     int threads;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         Fig3Settings settings = settings();
@@ -124,7 +132,8 @@ public final class Fig3Command implements Callable<Integer> {
         }
         Fig3Experiment.Options options = new Fig3Experiment.Options(replicas.replicas(), resume, System.out,
                 !noProgress, id -> List.of(), thePlan);
-        Fig3Result result = Fig3Experiment.run(settings, images, out, commandLine(), options);
+        Fig3Result result = Fig3Experiment.run(settings, images, out, ReproducingCommand.of(spec, SESSION_OPTIONS),
+                options);
         System.out.printf(Locale.ROOT, "fig3: %.1f min; report %s%n", result.totalSeconds() / 60,
                 out.resolve(Fig3Report.FILE));
         return 0;
@@ -142,38 +151,5 @@ public final class Fig3Command implements Callable<Integer> {
 
     private static int or(Integer given, int fallback) {
         return given != null ? given : fallback;
-    }
-
-    private String commandLine() {
-        StringBuilder line = new StringBuilder("java -jar inception-example/target/inception-example.jar "
-                + "experiment fig3 --out ").append(out);
-        if (quick) {
-            line.append(" --quick");
-        }
-        if (recipes != null) {
-            line.append(" --recipes ").append(String.join(",", recipes));
-        }
-        append(line, "--seeds", seeds);
-        append(line, "--train-limit", trainLimit);
-        append(line, "--val-limit", valLimit);
-        append(line, "--batch-size", batchSize);
-        append(line, "--width", width);
-        append(line, "--eval-every", evalEvery);
-        append(line, "--patience", patience);
-        append(line, "--max-steps", maxSteps);
-        append(line, "--control-max-steps", controlMaxSteps);
-        if (replicas.replicas != 0) {
-            line.append(" --replicas ").append(replicas.replicas);
-        }
-        if (dataSource.data() != null) {
-            line.append(" --data ").append(dataSource.data());
-        }
-        return line.toString();
-    }
-
-    private static void append(StringBuilder line, String option, Object value) {
-        if (value != null) {
-            line.append(' ').append(option).append(' ').append(value);
-        }
     }
 }

@@ -3,9 +3,6 @@ package org.bn4j.inception.cli;
 import org.bn4j.inception.monitor.DistributionMonitor;
 import org.bn4j.inception.monitor.MonitorTarget;
 import org.bn4j.inception.monitor.Percentiles;
-import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -23,9 +20,10 @@ import java.util.Optional;
  * The {@code --monitor LAYER[:UNIT],...} options of any training command (a picocli mixin): attaches a
  * {@link DistributionMonitor} to the network so the input distributions of the named layers (Ioffe &amp; Szegedy
  * 2015, §4.1, Figure 1(b,c)) are written to {@code monitor.csv} / {@code monitor.png} in the run folder while it
- * trains. Usage in a command: {@code @Mixin MonitorOption monitor;}, then either {@code monitor.attach(net, features,
- * runDir)} once the network exists, or {@code monitor.listener(validationIterator, runDir).ifPresent(run::addListener)}
- * before it does; {@link #close()} when training ends (draws the final plot).
+ * trains. Usage in a command: {@code @Mixin MonitorOption monitor;}, then
+ * {@code monitor.listener(validationIterator, runDir).ifPresent(builder::listener)} on the
+ * {@code TrainingRun.Builder};
+ * {@link #close()} when training ends (draws the final plot). The defaults are the {@link DistributionMonitor}'s.
  */
 public final class MonitorOption implements AutoCloseable {
 
@@ -34,17 +32,17 @@ public final class MonitorOption implements AutoCloseable {
                     + " layer name or index; :UNIT picks one feature/channel) to monitor.csv and monitor.png.")
     private List<String> targets = new ArrayList<>();
 
-    @Option(names = "--monitor-every", paramLabel = "K", defaultValue = "100",
+    @Option(names = "--monitor-every", paramLabel = "K", defaultValue = "" + DistributionMonitor.DEFAULT_EVERY,
             description = "Read the monitored inputs every K iterations (default: ${DEFAULT-VALUE}).")
-    private int every = 100;
+    private int every;
 
-    @Option(names = "--monitor-percentiles", paramLabel = "P,...", defaultValue = "15,50,85",
+    @Option(names = "--monitor-percentiles", paramLabel = "P,...", defaultValue = Percentiles.PAPER_LIST,
             description = "Percentiles to record (default: ${DEFAULT-VALUE}, as in the paper's Figure 1).")
-    private String percentiles = "15,50,85";
+    private String percentiles;
 
     @Option(names = "--monitor-examples", paramLabel = "N", defaultValue = "256",
             description = "Size of the fixed monitoring batch (default: ${DEFAULT-VALUE}).")
-    private int examples = 256;
+    private int examples;
 
     private DistributionMonitor created;
 
@@ -64,25 +62,6 @@ public final class MonitorOption implements AutoCloseable {
     }
 
     /**
-     * When enabled: builds a monitor writing to {@code outputDir}, records step 0, adds it to the model's listeners
-     * and returns it (close it after training). Empty when no layer was named.
-     */
-    public Optional<DistributionMonitor> attach(Model model, INDArray monitoringFeatures, Path outputDir)
-            throws IOException {
-        if (!enabled()) {
-            return Optional.empty();
-        }
-        DistributionMonitor monitor = configure(DistributionMonitor.builder(model, monitoringFeatures), outputDir)
-                .build();
-        monitor.record(model instanceof MultiLayerNetwork network
-                ? network.getIterationCount()
-                : ((ComputationGraph) model).getIterationCount());
-        model.addListeners(monitor);
-        created = monitor;
-        return Optional.of(monitor);
-    }
-
-    /**
      * When enabled: a monitor writing to {@code outputDir} that binds to the network it is first called back with
      * and records the starting point at the first epoch start; its monitoring batch is the first {@link #examples()}
      * examples of {@code source}. Empty when no layer was named.
@@ -91,7 +70,12 @@ public final class MonitorOption implements AutoCloseable {
         if (!enabled()) {
             return Optional.empty();
         }
-        created = configure(DistributionMonitor.unboundBuilder(firstExamples(source, examples)), outputDir).build();
+        created = DistributionMonitor.unboundBuilder(firstExamples(source, examples))
+                .targets(targets())
+                .every(every)
+                .percentiles(Percentiles.parse(percentiles))
+                .outputDir(outputDir)
+                .build();
         return Optional.of(created);
     }
 
@@ -101,13 +85,6 @@ public final class MonitorOption implements AutoCloseable {
         if (created != null) {
             created.close();
         }
-    }
-
-    private DistributionMonitor.Builder configure(DistributionMonitor.Builder builder, Path outputDir) {
-        return builder.targets(targets())
-                .every(every)
-                .percentiles(Percentiles.parse(percentiles))
-                .outputDir(outputDir);
     }
 
     /** The features of the first {@code n} examples of {@code iterator} (fewer if it has fewer); resets it. */

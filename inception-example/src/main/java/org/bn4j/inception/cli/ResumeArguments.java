@@ -1,18 +1,11 @@
 package org.bn4j.inception.cli;
 
 import org.bn4j.inception.UserError;
-import org.bn4j.inception.train.CheckpointStore;
-import org.bn4j.inception.train.RunManifest;
-import org.bn4j.inception.train.TrainingRun;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,24 +21,6 @@ import java.util.function.Supplier;
 final class ResumeArguments {
 
     private ResumeArguments() {
-    }
-
-    /**
-     * The arguments saved in the run manifest of {@code outDir}, or null when the folder holds no run to resume. A
-     * manifest without them (an older version's), and a missing or damaged manifest beside a checkpoint, are a
-     * {@link UserError}.
-     */
-    static List<String> savedIn(Path outDir) throws IOException {
-        Path manifest = outDir.resolve(TrainingRun.MANIFEST_FILE);
-        if (!Files.isRegularFile(manifest) && !new CheckpointStore(outDir).exists()) {
-            return null;                                             // nothing to resume: a new run
-        }
-        List<String> arguments = RunManifest.readForResume(manifest).arguments();
-        if (arguments == null) {
-            throw new UserError(manifest + " was written by an older version that did not save the train options; "
-                    + "resume that run with the older version, or start a new run");
-        }
-        return arguments;
     }
 
     /**
@@ -105,25 +80,8 @@ final class ResumeArguments {
                 continue;
             }
             String name = option.longestName();
-            Object value = option.getValue();
-            List<String> tokens = new ArrayList<>();
-            if (option.arity().max() == 0) {
-                if (Boolean.TRUE.equals(value)) {
-                    tokens.add(name);
-                }
-            } else if (value instanceof Collection<?> collection) {
-                for (Object element : collection) {
-                    tokens.add(name);
-                    tokens.add(String.valueOf(element));
-                }
-            } else if (value instanceof Path path) {
-                tokens.add(name);
-                tokens.add(path.toAbsolutePath().normalize().toString());   // resumable from another directory
-            } else if (value != null) {
-                tokens.add(name);
-                tokens.add(String.valueOf(value));
-            }
-            values.put(name, tokens);
+            values.put(name, OptionArguments.of(option, // absolute paths: resumable from another directory
+                    path -> path.toAbsolutePath().normalize().toString()));
         }
         return values;
     }

@@ -10,7 +10,7 @@ import org.bn4j.inception.search.SearchCandidate;
 import org.bn4j.inception.search.SearchData;
 import org.bn4j.inception.search.SearchFolder;
 import org.bn4j.inception.search.SearchResults;
-import org.bn4j.inception.train.Trainer;
+import org.bn4j.inception.train.TrainingRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -105,7 +105,7 @@ public class SearchCommand implements Callable<Integer> {
         CandidateTrainer trainer = new CandidateTrainer(base, epochs, inputShape.stem(), seed,
                 finalStatistics.populationBatches(), convolution.convolution(), replicas.replicas());
         console.println("final statistics of every candidate (as in train): "
-                + Trainer.describeFinalStatistics(finalStatistics.populationBatches()));
+                + TrainingRun.describeFinalStatistics(finalStatistics.populationBatches()));
         InceptionSearch search = new InceptionSearch(space, trainer, opened,
                 new InceptionSearch.Settings(method, candidates, maxMinutes, gridPoints, out, seed));
         CountDownLatch finished = new CountDownLatch(1);

@@ -8,11 +8,14 @@ import org.bn4j.inception.experiment.SmallBatchReport;
 import org.bn4j.inception.experiment.SmallBatchSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
@@ -25,6 +28,9 @@ import java.util.concurrent.Callable;
                 + "separate question, true mini-batches of 4 and 8 (the same images seen). Validation accuracy with "
                 + "inference statistics; resumable (--resume).")
 public final class SmallBatchCommand implements Callable<Integer> {
+
+    /** Options of a session, not of the experiment: left out of the command the report records. */
+    private static final Set<String> SESSION_OPTIONS = Set.of("--resume");
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
     Path out;
@@ -68,6 +74,9 @@ public final class SmallBatchCommand implements Callable<Integer> {
             description = "ND4J threads; 0 keeps ND4J's default (default: ${DEFAULT-VALUE}).")
     int threads;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         NativeThreads.limit(threads);
@@ -80,42 +89,11 @@ public final class SmallBatchCommand implements Callable<Integer> {
         DataSourceMixin.Resolved resolved = dataSource.resolve();
         ImageFolderData images = ImageFolderData.load(new DataOptions(resolved.root(), 0.1, false,
                 settings.trainLimit(), settings.valLimit(), settings.seed()), resolved.source());
-        SmallBatchExperiment.Result result = SmallBatchExperiment.run(settings, images, out, commandLine(),
-                resume);
+        SmallBatchExperiment.Result result = SmallBatchExperiment.run(settings, images, out,
+                ReproducingCommand.of(spec, SESSION_OPTIONS), resume);
         System.out.printf(Locale.ROOT, "small-batch: %d runs (%d reused), %.1f min of training; report %s%n",
                 result.runs().size(), result.reused().size(), result.trainingSeconds() / 60,
                 out.resolve(SmallBatchReport.FILE));
         return 0;
-    }
-
-    private String commandLine() {
-        StringBuilder line = new StringBuilder("java -jar inception-example/target/inception-example.jar "
-                + "experiment small-batch --out ").append(out);
-        if (miniBatch != null) {
-            line.append(" --mini-batch ").append(miniBatch);
-        }
-        if (microBatches != null) {
-            line.append(" --micro-batches ").append(String.join(",",
-                    microBatches.stream().map(String::valueOf).toList()));
-        }
-        if (epochs != null) {
-            line.append(" --epochs ").append(epochs);
-        }
-        if (smallBatchEpochs != null) {
-            line.append(" --small-batch-epochs ").append(smallBatchEpochs);
-        }
-        if (trainLimit != null) {
-            line.append(" --train-limit ").append(trainLimit);
-        }
-        if (valLimit != null) {
-            line.append(" --val-limit ").append(valLimit);
-        }
-        if (width != null) {
-            line.append(" --width ").append(width);
-        }
-        if (dataSource.data() != null) {
-            line.append(" --data ").append(dataSource.data());
-        }
-        return line.toString();
     }
 }

@@ -11,8 +11,8 @@ import org.bn4j.inception.train.ConsoleProgress;
 import org.bn4j.inception.train.NetworkSettings;
 import org.bn4j.inception.train.ProgressReporter;
 import org.bn4j.inception.train.RunFolder;
+import org.bn4j.inception.train.SavedRun;
 import org.bn4j.inception.train.StopRequest;
-import org.bn4j.inception.train.Trainer;
 import org.bn4j.inception.train.TrainingRun;
 import org.bn4j.inception.train.TrainingSettings;
 import org.deeplearning4j.optimize.api.TrainingListener;
@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -119,18 +120,20 @@ public class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (RunFolder folder = RunFolder.claim(out, resume)) {        // one writer, never someone else's folder
-            List<String> saved = resume ? ResumeArguments.savedIn(out) : null;
-            if (saved == null) {
-                return train();
+            Optional<SavedRun> saved = resume ? SavedRun.in(out) : Optional.empty();
+            if (saved.isEmpty()) {
+                return train(saved);
             }
-            TrainCommand restored = ResumeArguments.restore(spec, saved, SESSION_OPTIONS, TrainCommand::new);
+            TrainCommand restored = ResumeArguments.restore(spec, saved.get().arguments(), SESSION_OPTIONS,
+                    TrainCommand::new);
             restored.listeners.addAll(listeners);
             restored.stopRequest = stopRequest;
-            return restored.train();
+            return restored.train(saved);
         }
     }
 
-    private int train() throws IOException {
+    /** Trains, continuing {@code saved} (the run in --out, read once) when there is one. */
+    private int train(Optional<SavedRun> saved) throws IOException {
         PrintStream out = System.out;
         long start = System.nanoTime();
         Recipe recipe = recipeOverrides.overrides().applyTo(RecipeCatalog.bundled().get(recipeName));
@@ -151,30 +154,34 @@ public class TrainCommand implements Callable<Integer> {
              ShutdownCheckpoint shutdown = new ShutdownCheckpoint(out);
              MonitorOption distributions = monitor;
              JavaSparkContext sc = spark.enabled() ? spark.start() : null) {
-            TrainingRun run = new TrainingRun(recipe, network, data, settings, preprocessing)
-                    .arguments(ResumeArguments.of(spec, NOT_SAVED));
-            Trainer trainer = run.trainer().progress(progress).populationBatches(finalStatistics.populationBatches())
+            TrainingRun.Builder builder = TrainingRun.builder(recipe, network, data, settings)
+                    .preprocessing(preprocessing)
+                    .arguments(ResumeArguments.of(spec, NOT_SAVED))
+                    .progress(progress)
+                    .populationBatches(finalStatistics.populationBatches())
                     .stopRequest(stopRequest != null ? stopRequest : shutdown.request())
                     .decodeThreads(decodeThreads.threads());
+            saved.ifPresent(builder::savedRun);
             if (sc == null) {
-                trainer.replicas(replicas.replicas());
+                builder.replicas(replicas.replicas());
                 out.println("training step on " + replicas.replicas() + " replica(s), synchronized batch statistics");
             }
-            listeners.forEach(trainer::addListener);
+            listeners.forEach(builder::listener);
             if (sc != null) {
                 out.println("training through " + spark.describe());
-                trainer.epochFitter(spark.fitter(sc, batchSize));
+                builder.epochFitter(spark.fitter(sc, batchSize));
             }
             if (distributions.enabled()) {
                 distributions.listener(new ImageBatches(network.imageShape(), data.labels(), preprocessing)
                         .checking(data.badFiles())
                         .iterator(data.val(), distributions.examples(), null), this.out)
-                        .ifPresent(trainer::addListener);
+                        .ifPresent(builder::listener);
             }
+            TrainingRun run = builder.build();
             TrainingRun.Result result = run.run(resume);
             double minutes = (System.nanoTime() - start) / 60e9;
             out.printf(Locale.ROOT, "final validation accuracy: %.2f%% (%d images), wall time %.1f min, model %s%n",
-                    100 * result.finalAccuracy(), data.val().size(), minutes, result.modelFile());
+                    100 * result.finalAccuracy(), data.val().size(), minutes, run.modelFile());
         }
         return 0;
     }

@@ -50,12 +50,15 @@ import java.util.stream.Collectors;
  */
 public final class ImageBatches {
 
+    /** Decoding threads unless {@link #decodeThreads} says otherwise: the asking thread alone. */
+    public static final int DEFAULT_DECODE_THREADS = 1;
+
     private final ImageShape shape;
     private final List<String> labels;
     private final DecodedImageCache cache;
     private final ImagePreprocessing preprocessing;
     private BadImageFiles checker;
-    private int decodeThreads = 1;
+    private int decodeThreads = DEFAULT_DECODE_THREADS;
     private ExecutorService decoders;
 
     /**
@@ -97,7 +100,7 @@ public final class ImageBatches {
      * Decodes (and augments) the images of a batch on {@code threads} threads besides the thread that asks for the
      * batch (the prefetch thread in training). 1: on the asking thread, exactly as before. With more threads, each
      * augmented image draws its crop and flip from its own seed (its position in the epoch), so batches do not depend
-     * on the thread count, but differ from those of 1 thread. Defaults to 1.
+     * on the thread count, but differ from those of 1 thread. Defaults to {@value #DEFAULT_DECODE_THREADS}.
      */
     public ImageBatches decodeThreads(int threads) {
         if (threads < 1) {

@@ -102,13 +102,15 @@ public final class Fig3Experiment {
             TrainingSettings training = new TrainingSettings((int) ((rule.maxSteps() + stepsPerEpoch - 1)
                     / stepsPerEpoch), settings.batchSize(), settings.evaluateEvery(), dir, spec.seed(), false);
             LOG.info("fig3: training {} (seed {}), {}", spec.id(), spec.seed(), rule);
-            TrainingRun run = new TrainingRun(recipe, network, data, training);
             try (Fig3Progress progress = new Fig3Progress(options.progress(), options.bars(), i + 1, runs.size(),
                     spec.id(), rule.maxSteps(), later)) {
-                run.trainer().replicas(options.replicas()).evaluateEvery(settings.evaluateEvery()).stopRule(rule)
+                TrainingRun.Builder builder = TrainingRun.builder(recipe, network, data, training)
+                        .replicas(options.replicas())
+                        .evaluateEvery(settings.evaluateEvery())
+                        .stopRule(rule)
                         .progress(progress);
-                options.listeners().apply(spec.id()).forEach(run.trainer()::addListener);
-                TrainingRun.Result result = run.run(options.resume());
+                options.listeners().apply(spec.id()).forEach(builder::listener);
+                TrainingRun.Result result = builder.build().run(options.resume());
                 List<Validation> validations = result.state().validations();
                 String reason = Objects.requireNonNullElse(rule.reason(validations), "all epochs");
                 Fig3Run finished = new Fig3Run(spec.id(), spec.recipe(), spec.seedIndex(), spec.seed(),

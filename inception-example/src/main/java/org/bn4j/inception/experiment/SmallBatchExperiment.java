@@ -204,7 +204,7 @@ public final class SmallBatchExperiment {
         LOG.info("{}: training, mini-batch {}, statistics over {}, {} steps ({})", progress, p.miniBatch(),
                 p.normalizationBatch(), steps, recipe.bnOptions().describe());
         // resume within the run too: an experiment stopped in the middle of a run continues from its checkpoint
-        TrainingRun.Result result = new TrainingRun(recipe, network, data, training).run(true);
+        TrainingRun.Result result = TrainingRun.builder(recipe, network, data, training).build().run(true);
         Curve curve = new Curve(p.name(), List.of());
         for (EpochMetrics epoch : result.state().history()) {
             curve = curve.plus((long) epoch.epoch() * trainImages, epoch.valAccuracy());   // x: images seen

@@ -32,6 +32,8 @@ import java.util.Objects;
  */
 public final class DistributionMonitor extends BaseTrainingListener implements Closeable {
 
+    /** Iterations between readings unless {@link Builder#every} says otherwise. */
+    public static final int DEFAULT_EVERY = 100;
     private static final Logger LOG = LoggerFactory.getLogger(DistributionMonitor.class);
 
     private final List<MonitorTarget> targets;
@@ -197,7 +199,7 @@ public final class DistributionMonitor extends BaseTrainingListener implements C
         private final Model model;
         private final INDArray features;
         private List<MonitorTarget> targets = List.of();
-        private int every = 100;
+        private int every = DEFAULT_EVERY;
         private double[] percentiles = Percentiles.PAPER;
         private int maxValues = 50_000;
         private int renderEvery = 10;
@@ -216,7 +218,7 @@ public final class DistributionMonitor extends BaseTrainingListener implements C
             return this;
         }
 
-        /** Read the inputs every {@code every} iterations. Defaults to 100. */
+        /** Read the inputs every {@code every} iterations. Defaults to {@value DistributionMonitor#DEFAULT_EVERY}. */
         public Builder every(int every) {
             this.every = every;
             return this;

@@ -1,6 +1,7 @@
 package org.bn4j.inception.search;
 
 import org.bn4j.inception.search.CandidateRecord.Status;
+import org.bn4j.inception.train.SavedModel;
 import org.deeplearning4j.arbiter.optimize.api.Candidate;
 import org.deeplearning4j.arbiter.optimize.api.OptimizationResult;
 import org.deeplearning4j.arbiter.optimize.api.TaskCreator;
@@ -84,7 +85,7 @@ final class CandidateTask implements Callable<OptimizationResult> {
         Double score = null;
         String message = null;
         String stackTrace = null;
-        CandidateTrainer.Trained trained = null;
+        SavedModel trained = null;
         try {
             value = (SearchCandidate) candidate.getValue();
             creator.stop().check();
@@ -128,7 +129,7 @@ final class CandidateTask implements Callable<OptimizationResult> {
         return result;
     }
 
-    private ResultReference save(OptimizationResult result, CandidateTrainer.Trained trained) {
+    private ResultReference save(OptimizationResult result, SavedModel trained) {
         ResultSaver saver = runner.getConfiguration().getResultSaver();
         if (saver == null) {
             return null;

@@ -2,7 +2,7 @@ package org.bn4j.inception.search;
 
 import org.bn4j.inception.Json;
 import org.bn4j.inception.UserError;
-import org.bn4j.inception.train.Trainer;
+import org.bn4j.inception.train.TrainingRun;
 import org.deeplearning4j.arbiter.optimize.api.CandidateGenerator;
 import org.deeplearning4j.arbiter.optimize.api.termination.MaxCandidatesCondition;
 import org.deeplearning4j.arbiter.optimize.config.OptimizationConfiguration;
@@ -153,7 +153,7 @@ public final class InceptionSearch {
         manifest.put("seed", settings.seed());
         manifest.put("baseRecipe", trainer.baseRecipe());
         manifest.put("epochsPerCandidate", trainer.epochs());
-        manifest.put("finalStatistics", Trainer.describeFinalStatistics(trainer.populationBatches()));
+        manifest.put("finalStatistics", TrainingRun.describeFinalStatistics(trainer.populationBatches()));
         manifest.put("space", space.toString());
         manifest.put("data", data.describe());
         manifest.put("score", "validation accuracy");

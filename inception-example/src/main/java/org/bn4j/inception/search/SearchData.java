@@ -61,7 +61,7 @@ public final class SearchData implements DataProvider {
     }
 
     /** Mini-batches of this data at the network's input shape. */
-    public ImageBatches batches() {
+    private ImageBatches batches() {
         return new ImageBatches(shape, data.labels()).checking(data.badFiles());
     }
 

@@ -94,8 +94,8 @@ public final class SearchResults extends BaseStatusListener implements ResultSav
         if (score == null || !(score > bestSaved)) {
             return null;
         }
-        CandidateTrainer.Trained trained = (CandidateTrainer.Trained) modelResult;
-        new SavedModel(trained.network(), trained.manifest()).save(modelFile());
+        SavedModel trained = (SavedModel) modelResult;
+        trained.save(modelFile());
         Json.write(bestDir.resolve(RECIPE_FILE), trained.manifest().recipe());
         bestSaved = score;
         log.info("candidate {} is the best so far (score {}): saved to {}", result.getIndex(), score, modelFile());

@@ -8,8 +8,8 @@ import java.io.IOException;
 
 /**
  * Fits a whole epoch somewhere other than this JVM's own loop (for example on Spark: module bn-spark), for a
- * {@link Trainer} that keeps doing everything else: epoch order, validation, checkpoints, metrics, final model.
- * Without one, the {@link Trainer} fits batch by batch on this machine.
+ * {@link TrainingRun} that keeps doing everything else: epoch order, validation, checkpoints, metrics, final model.
+ * Without one ({@link TrainingRun.Builder#epochFitter}), the run fits batch by batch on this machine.
  */
 public interface EpochFitter {
 

@@ -1,5 +1,7 @@
 package org.bn4j.inception.train;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import org.bn4j.inception.data.ImageShape;
 import org.bn4j.inception.net.BnInceptionBuilder;
 import org.bn4j.inception.net.ConvolutionKind;
@@ -7,6 +9,8 @@ import org.bn4j.inception.net.Stem;
 import org.bn4j.inception.recipe.Recipe;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+
+import java.util.Objects;
 
 /**
  * The network's shape choices (everything but the recipe's variant and optimizer).
@@ -16,22 +20,32 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * @param channels        input channels, 1 or 3
  * @param widthMultiplier factor on every channel count of the paper's table
  * @param stem            which stem (AUTO: small up to 64 px)
- * @param convolution     which convolution layer; absent in a run.json written before this setting existed, which
- *                        means DL4J's (what those runs used)
+ * @param convolution     which convolution layer; never null (a run.json written before this setting existed reads as
+ *                        {@link #CONVOLUTION_BEFORE_RECORDED}, see {@link #fromJson})
  */
 public record NetworkSettings(int height, int width, int channels, double widthMultiplier, Stem stem,
                               ConvolutionKind convolution) {
 
-    /** Null {@code convolution} (an older run.json) reads as {@link ConvolutionKind#DL4J}. */
+    /** The convolution layer of runs saved before the choice was recorded: DL4J's, the only one then. */
+    public static final ConvolutionKind CONVOLUTION_BEFORE_RECORDED = ConvolutionKind.DL4J;
+
+    /** Throws NullPointerException for a missing convolution. */
     public NetworkSettings {
-        if (convolution == null) {
-            convolution = ConvolutionKind.DL4J;
-        }
+        Objects.requireNonNull(convolution, "convolution");
     }
 
-    /** Settings with bn4j's fast convolution. */
-    public NetworkSettings(int height, int width, int channels, double widthMultiplier, Stem stem) {
-        this(height, width, channels, widthMultiplier, stem, ConvolutionKind.FAST);
+    /**
+     * Settings as saved in a run.json: a manifest written before {@code convolution} was recorded lacks it, and
+     * reads as {@link #CONVOLUTION_BEFORE_RECORDED}.
+     */
+    @JsonCreator
+    static NetworkSettings fromJson(@JsonProperty("height") int height, @JsonProperty("width") int width,
+                                    @JsonProperty("channels") int channels,
+                                    @JsonProperty("widthMultiplier") double widthMultiplier,
+                                    @JsonProperty("stem") Stem stem,
+                                    @JsonProperty("convolution") ConvolutionKind convolution) {
+        return new NetworkSettings(height, width, channels, widthMultiplier, stem,
+                convolution != null ? convolution : CONVOLUTION_BEFORE_RECORDED);
     }
 
     /** The image shape the data must be converted to. */
@@ -46,7 +60,10 @@ public record NetworkSettings(int height, int width, int channels, double widthM
         return network;
     }
 
-    /** The configuration {@link #build} initializes, for callers that adjust it first (e.g. the search's BN options). */
+    /**
+     * The configuration {@link #build} initializes, for callers that adjust it first ({@link TrainingRun}: the
+     * search's BN options).
+     */
     public ComputationGraphConfiguration configuration(Recipe recipe, int numClasses, int iterationsPerEpoch,
                                                        long seed) {
         BnInceptionBuilder builder = new BnInceptionBuilder()

@@ -29,7 +29,10 @@ public interface ProgressReporter extends AutoCloseable {
     /** The epoch and its validation are finished. */
     void endEpoch(EpochMetrics metrics);
 
-    /** The network was validated (after every epoch, and every {@code Trainer.evaluateEvery} steps). Defaults to nothing. */
+    /**
+     * The network was validated (after every epoch, and every {@link TrainingRun.Builder#evaluateEvery} steps).
+     * Defaults to nothing.
+     */
     default void validated(Validation validation) {
     }
 

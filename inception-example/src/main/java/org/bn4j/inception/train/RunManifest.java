@@ -4,12 +4,7 @@ import org.bn4j.inception.data.DataProvenance;
 import org.bn4j.inception.data.ImagePreprocessing;
 import org.bn4j.inception.recipe.Recipe;
 
-import org.bn4j.inception.Json;
-import org.bn4j.inception.UserError;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -43,21 +38,21 @@ public record RunManifest(int formatVersion, Recipe recipe, NetworkSettings netw
     /** Current layout version; a different one is rejected when a model is loaded. */
     public static final int FORMAT_VERSION = 1;
 
+    /** The manifest of a run of {@code recipe} with {@code network} on {@code data} that starts now. */
+    public static RunManifest started(Recipe recipe, NetworkSettings network, DataProvenance data,
+                                      TrainingSettings settings, int iterationsPerEpoch, List<String> arguments,
+                                      ImagePreprocessing preprocessing) {
+        return new RunManifest(FORMAT_VERSION, recipe, network, data, settings.epochs(), settings.batchSize(),
+                settings.seed(), settings.augment(), iterationsPerEpoch, Instant.now().toString(), arguments,
+                preprocessing);
+    }
+
     /**
-     * Reads the manifest {@code run.json} of a run being resumed; a {@link UserError} saying what to do when it is
-     * missing or damaged.
+     * This (saved) run continued to {@code epochs} epochs, with the options {@code arguments} (null: keeps the saved
+     * ones); everything else stays as saved.
      */
-    public static RunManifest readForResume(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new UserError("cannot resume: " + file + " is missing, so the run's settings are unknown; start "
-                    + "over (delete " + file.getParent() + " or give another --out)");
-        }
-        try {
-            return Json.read(file, RunManifest.class);
-        } catch (IOException | RuntimeException e) {
-            throw new UserError("cannot resume: " + file + " is damaged (" + e.getClass().getSimpleName()
-                    + "), so the run's settings are unknown; restore the file from a copy, or start over (delete "
-                    + file.getParent() + " or give another --out)", e);
-        }
+    public RunManifest continuedTo(int epochs, List<String> arguments) {
+        return new RunManifest(formatVersion, recipe, network, data, epochs, batchSize, seed, augment,
+                iterationsPerEpoch, createdAt, arguments != null ? arguments : this.arguments, preprocessing);
     }
 }

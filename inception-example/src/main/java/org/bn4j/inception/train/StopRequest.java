@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A request to stop training at the next mini-batch boundary, with a checkpoint (Ctrl-C, {@code kill}): the
  * requester ({@link #request}, for example a JVM shutdown hook) may then wait ({@link #awaitStopped}) until the
- * {@link Trainer} has saved the checkpoint and left its loop. Thread-safe; one request per run.
+ * {@link TrainingRun} has saved the checkpoint and left its training loop. Thread-safe; one request per run.
  */
 public final class StopRequest {
 

@@ -1,6 +1,5 @@
 package org.bn4j.inception.train;
 
-import org.bn4j.inception.UserError;
 import org.bn4j.parallel.ParallelTrainer;
 import org.bn4j.statistics.PopulationEstimate;
 import org.bn4j.statistics.PopulationStatistics;
@@ -18,20 +17,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * The training loop of Ioffe &amp; Szegedy 2015, §4.2: mini-batch SGD over image folders with the recipe's shuffling,
- * validation accuracy after every epoch, and resumable checkpoints.
+ * validation accuracy after every epoch, and resumable checkpoints. Configured by a {@link TrainingRun.Builder} (see
+ * its setters for every option and its default) and driven by its {@link TrainingRun}.
  *
  * <p>Each epoch trains on {@link EpochOrder} of the training images; every {@code checkpointEvery} iterations and
- * after every epoch the network, its updater state and the {@link TrainingState} are saved atomically, so a run
- * killed at any point resumes losing at most one interval. Extra {@link TrainingListener}s (e.g. a distribution
- * monitor) are attached to the network and also receive {@code onEpochStart}/{@code onEpochEnd}.
+ * after every epoch the network, its updater state and the {@link TrainingState} are saved atomically (unless
+ * checkpoints are off), so a run killed at any point resumes losing at most one interval. The listeners are attached
+ * to the network and also receive {@code onEpochStart}/{@code onEpochEnd}.
  */
-public final class Trainer {
+final class Trainer {
 
     private static final Logger log = LoggerFactory.getLogger(Trainer.class);
 
@@ -40,126 +39,45 @@ public final class Trainer {
     private final Recipe recipe;
     private final TrainingSettings settings;
     private final CheckpointStore checkpoints;
-    private final List<TrainingListener> listeners = new ArrayList<>();
-    private ProgressReporter progress = ProgressReporter.SILENT;
-    private int populationBatches;
-    private EpochFitter epochFitter;
-    private int replicas = 1;
-    private int evaluateEvery;
-    private StopRule stopRule = StopRule.NEVER;
+    private final boolean checkpointing;
+    private final List<TrainingListener> listeners;
+    private final ProgressReporter progress;
+    private final int populationBatches;
+    private final EpochFitter epochFitter;
+    private final int replicas;
+    private final int evaluateEvery;
+    private final StopRule stopRule;
+    private final StopRequest stopRequest;
     /** The replicas of the running {@link #train}, or null (one replica, or an epoch fitter). */
     private ParallelTrainer parallel;
-    private StopRequest stopRequest = new StopRequest();
 
-    /** A trainer for {@code data} (already scanned) converted to the network input by {@code batches}. */
-    public Trainer(ImageFolderData data, ImageBatches batches, Recipe recipe, TrainingSettings settings) {
-        this.data = data;
-        this.batches = batches.checking(data.badFiles());
-        this.recipe = recipe;
-        this.settings = settings;
+    /** A trainer as {@code options} say, for the data, network input and settings they name. */
+    Trainer(TrainingRun.Builder options) {
+        this.data = options.data;
+        this.batches = new ImageBatches(options.network.imageShape(), data.labels(), options.preprocessing)
+                .checking(data.badFiles())
+                .decodeThreads(options.decodeThreads);
+        this.recipe = options.recipe;
+        this.settings = options.settings;
         this.checkpoints = new CheckpointStore(settings.outDir());
-    }
-
-    /** Adds a listener that sees every iteration and epoch. */
-    public Trainer addListener(TrainingListener listener) {
-        listeners.add(listener);
-        return this;
-    }
-
-    /** Where progress is shown. Defaults to {@link ProgressReporter#SILENT}. */
-    public Trainer progress(ProgressReporter progress) {
-        this.progress = progress;
-        return this;
-    }
-
-    /**
-     * After the last epoch, re-estimate every BN layer's population statistics with the paper's Algorithm 2 from up to
-     * {@code maxBatches} training mini-batches (see {@link PopulationStatistics}) before the final validation, instead
-     * of keeping the moving averages that followed training. 0 keeps the moving averages. Defaults to 0.
-     */
-    public Trainer populationBatches(int maxBatches) {
-        if (maxBatches < 0) {
-            throw new UserError("population batches must be >= 0, got " + maxBatches);
-        }
-        this.populationBatches = maxBatches;
-        return this;
-    }
-
-    /** Which population statistics a network trained with {@code populationBatches} ends with, in words. */
-    public static String describeFinalStatistics(int populationBatches) {
-        return populationBatches > 0
-                ? "Algorithm 2 (paper section 3.1) over up to " + populationBatches
-                        + " training batches after the last epoch"
-                : "the moving averages kept during training";
-    }
-
-    /**
-     * Fits each epoch with {@code fitter} (e.g. on Spark) instead of batch by batch here; Algorithm 2 then runs
-     * through it too. Checkpoints are then written after every epoch only. Defaults to null (this machine).
-     */
-    public Trainer epochFitter(EpochFitter fitter) {
-        this.epochFitter = fitter;
-        return this;
-    }
-
-    /**
-     * Splits every training mini-batch over {@code replicas} replicas of the network on as many threads
-     * ({@link ParallelTrainer}, synchronized batch statistics: the same SGD step). 1 = the network's own {@code fit}.
-     * Ignored with an {@link #epochFitter}. Defaults to 1.
-     */
-    public Trainer replicas(int replicas) {
-        if (replicas < 1) {
-            throw new UserError("replicas must be >= 1, got " + replicas);
-        }
-        this.replicas = replicas;
-        return this;
-    }
-
-    /**
-     * Where a request to stop comes from (a shutdown hook on Ctrl-C or {@code kill}): at the next mini-batch boundary
-     * the trainer saves a checkpoint, marks the request stopped and throws {@link TrainingStopped}. Not checked by an
-     * {@link #epochFitter}. Defaults to a request nobody makes.
-     */
-    public Trainer stopRequest(StopRequest stopRequest) {
-        this.stopRequest = stopRequest;
-        return this;
-    }
-
-    /** Decodes and augments each batch's images on {@code threads} threads ({@link ImageBatches#decodeThreads}). */
-    public Trainer decodeThreads(int threads) {
-        batches.decodeThreads(threads);
-        return this;
-    }
-
-    /**
-     * Also validates every {@code steps} iterations inside an epoch (each validation is kept in
-     * {@link TrainingState#validations()} and checked by the {@link #stopRule}), so that a learning curve is resolved
-     * finer than an epoch. 0 = after every epoch only. Ignored with an {@link #epochFitter}. Defaults to 0.
-     */
-    public Trainer evaluateEvery(int steps) {
-        if (steps < 0) {
-            throw new UserError("evaluation interval must be >= 0 steps, got " + steps);
-        }
-        this.evaluateEvery = steps;
-        return this;
-    }
-
-    /**
-     * Ends training before the last epoch when {@code rule} says so after a validation; the run then ends with a
-     * checkpoint whose state is {@link TrainingState#stopped()}. Defaults to {@link StopRule#NEVER}.
-     */
-    public Trainer stopRule(StopRule rule) {
-        this.stopRule = rule == null ? StopRule.NEVER : rule;
-        return this;
+        this.checkpointing = options.checkpoints;
+        this.listeners = List.copyOf(options.listeners);
+        this.progress = options.progress;
+        this.populationBatches = options.populationBatches;
+        this.epochFitter = options.epochFitter;
+        this.replicas = options.replicas;
+        this.evaluateEvery = options.evaluateEvery;
+        this.stopRule = options.stopRule;
+        this.stopRequest = options.stopRequest;
     }
 
     /** Where this trainer's checkpoints go: {@code checkpoint.zip} in the output folder. */
-    public CheckpointStore checkpoints() {
+    CheckpointStore checkpoints() {
         return checkpoints;
     }
 
     /** Mini-batches per epoch at the configured batch size. */
-    public int iterationsPerEpoch() {
+    int iterationsPerEpoch() {
         return (data.train().size() + settings.batchSize() - 1) / settings.batchSize();
     }
 
@@ -167,7 +85,7 @@ public final class Trainer {
      * Trains {@code network} from {@code state} to the configured number of epochs and returns the final state.
      * Checkpoints are written along the way; the final model is the caller's to save.
      */
-    public TrainingState train(ComputationGraph network, TrainingState state) throws IOException {
+    TrainingState train(ComputationGraph network, TrainingState state) throws IOException {
         network.addListeners(listeners.toArray(new TrainingListener[0]));
         try (ParallelTrainer replicated = epochFitter == null && replicas > 1
                 ? ParallelTrainer.builder(network).replicas(replicas).build() : null) {
@@ -183,16 +101,11 @@ public final class Trainer {
     }
 
     /** Accuracy of {@code network} on the validation images. */
-    public double validationAccuracy(ComputationGraph network) {
-        return evaluate(network, data.val()).accuracy();
-    }
-
-    /** Full evaluation of {@code network} on {@code images}. */
-    public Evaluation evaluate(ComputationGraph network, List<LabeledImage> images) {
-        DataSetIterator iterator = batches.iterator(images, settings.batchSize(), null);
+    private double validationAccuracy(ComputationGraph network) {
+        DataSetIterator iterator = batches.iterator(data.val(), settings.batchSize(), null);
         Evaluation evaluation = new Evaluation(data.labels(), 1);
         network.doEvaluation(iterator, evaluation);
-        return evaluation;
+        return evaluation.accuracy();
     }
 
     private TrainingState trainEpoch(ComputationGraph network, TrainingState state) throws IOException {
@@ -240,7 +153,7 @@ public final class Trainer {
         }
         progress.endEpoch(metrics);
         UnreadableFiles.report(data.badFiles(), epoch + 1, settings.outDir());
-        checkpoints.save(network, state);
+        checkpoint(network, state);
         MetricsCsv.write(settings.outDir(), state.history());
         log.info("epoch {} done: {}", epoch + 1, metrics);
         return state;
@@ -291,14 +204,14 @@ public final class Trainer {
                 state = validated(state, new Validation(network.getIterationCount(), validationAccuracy(network)));
                 if (stopRule.stop(state.validations())) {
                     state = state.stop();
-                    checkpoints.save(network, state);
+                    checkpoint(network, state);
                     log.info("stopped at iteration {} by the stop rule", network.getIterationCount());
                     return state;
                 }
             }
             boolean stop = stopRequest.reason() != null;
             if (stop || network.getIterationCount() % settings.checkpointEvery() == 0) {
-                checkpoints.save(network, state);
+                checkpoint(network, state);
             }
             if (stop) {
                 throw new TrainingStopped(stopRequest.reason(), network.getIterationCount(), checkpoints);
@@ -309,6 +222,13 @@ public final class Trainer {
                 + "the epoch's %.1f s)", waitedNanos / 1e9, Math.max(0, batches - 1),
                 100 * waitedNanos / 1e9 / Math.max(1e-9, epochSeconds), epochSeconds));
         return state;
+    }
+
+    /** Saves a checkpoint, unless checkpoints are off. */
+    private void checkpoint(ComputationGraph network, TrainingState state) throws IOException {
+        if (checkpointing) {
+            checkpoints.save(network, state);
+        }
     }
 
     private TrainingState validated(TrainingState state, Validation validation) {

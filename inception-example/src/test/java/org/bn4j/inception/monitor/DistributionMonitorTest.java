@@ -182,15 +182,16 @@ class DistributionMonitorTest {
         assertTrue(option.enabled());
         INDArray probe = MonitorOption.firstExamples(data(3, 8), option.examples());
         assertEquals(12, probe.size(0));
-        DistributionMonitor monitor = option.attach(net, probe, dir).orElseThrow();
-        net.fit(data(10, 8));
+        DistributionMonitor monitor = option.listener(data(3, 8), dir).orElseThrow();
+        net.addListeners(monitor);
+        net.fit(data(10, 8));                 // the first epoch start records the starting point
         monitor.close();
         assertEquals(List.of(0L, 5L, 10L), monitor.records().stream().map(PercentileRecord::step).distinct().toList());
         assertTrue(Files.exists(dir.resolve("monitor.csv")) && Files.exists(dir.resolve("monitor.png")));
 
         MonitorOption off = new MonitorOption();
         new picocli.CommandLine(off).parseArgs();
-        assertTrue(off.attach(net, probe, dir.resolve("off")).isEmpty());
+        assertTrue(off.listener(data(3, 8), dir.resolve("off")).isEmpty());
         assertTrue(Files.notExists(dir.resolve("off")));
     }
 

@@ -5,6 +5,7 @@ import org.bn4j.inception.data.DataOptions;
 import org.bn4j.inception.data.FashionMnistFolders;
 import org.bn4j.inception.data.ImageBatches;
 import org.bn4j.inception.data.ImageFolderData;
+import org.bn4j.inception.net.ConvolutionKind;
 import org.bn4j.inception.net.Stem;
 import org.bn4j.inception.recipe.RecipeCatalog;
 import org.bn4j.inception.train.NetworkSettings;
@@ -35,17 +36,17 @@ class TrainingRunMonitorTest {
                 dir.resolve("no-debian-copy"));
         ImageFolderData data = ImageFolderData.load(new DataOptions(prepared.root(), 0.1, false, 64, 20, 1),
                 prepared.source());
-        NetworkSettings network = new NetworkSettings(28, 28, 1, 0.0625, Stem.AUTO);
+        NetworkSettings network = new NetworkSettings(28, 28, 1, 0.0625, Stem.AUTO, ConvolutionKind.FAST);
         Path out = dir.resolve("run");
-        TrainingRun run = new TrainingRun(RecipeCatalog.bundled().get("bn-x5-sigmoid"), network, data,
+        TrainingRun.Builder builder = TrainingRun.builder(RecipeCatalog.bundled().get("bn-x5-sigmoid"), network, data,
                 new TrainingSettings(1, 32, 1000, out, 1, false));
 
         MonitorOption monitor = new MonitorOption();
         new CommandLine(monitor).parseArgs("--monitor", "3a/3x3/bn:0,3b", "--monitor-every", "1");
         try (MonitorOption distributions = monitor) {
             distributions.listener(new ImageBatches(network.imageShape(), data.labels())
-                    .iterator(data.val(), 64, null), out).ifPresent(run.trainer()::addListener);
-            run.run(false);
+                    .iterator(data.val(), 64, null), out).ifPresent(builder::listener);
+            builder.build().run(false);
         }
 
         List<PercentileRecord> records = PercentileRecord.readCsv(out.resolve("monitor.csv"));

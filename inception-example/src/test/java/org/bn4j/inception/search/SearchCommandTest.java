@@ -11,7 +11,7 @@ import org.bn4j.inception.data.ImageBatches;
 import org.bn4j.inception.data.ImageFolderData;
 import org.bn4j.inception.recipe.Recipe;
 import org.bn4j.inception.train.SavedModel;
-import org.bn4j.inception.train.Trainer;
+import org.bn4j.inception.train.TrainingRun;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -134,7 +134,7 @@ class SearchCommandTest {
         assertTrue(error <= 1e-5 * Math.max(1, scale), "first BN layer E[x] " + saved + ", Algorithm 2 " + expected);
 
         JsonNode manifest = Json.MAPPER.readTree(out.resolve("search.json").toFile());
-        assertEquals(Trainer.describeFinalStatistics(20), manifest.get("finalStatistics").asText());
+        assertEquals(TrainingRun.describeFinalStatistics(20), manifest.get("finalStatistics").asText());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.bn4j.inception.search;
 
 import org.bn4j.inception.data.DataOptions;
+import org.bn4j.inception.net.ConvolutionKind;
 import org.bn4j.inception.net.Stem;
 import org.bn4j.inception.recipe.RecipeCatalog;
 import org.deeplearning4j.arbiter.optimize.parameter.FixedValue;
@@ -39,7 +40,7 @@ class StoppedSearchTest {
                 .batchNorm(new FixedValue<>(false))
                 .build();
         return new InceptionSearch(space, new CandidateTrainer(RecipeCatalog.bundled().get("bn-x5"), epochs,
-                Stem.AUTO, 42, 20), data,
+                Stem.AUTO, 42, 20, ConvolutionKind.FAST, 1), data,
                 new InceptionSearch.Settings(InceptionSearch.Method.RANDOM, 5, maxMinutes, 3, out, 42));
     }
 

@@ -1,9 +1,11 @@
 package org.bn4j.inception.train;
 
 import org.bn4j.inception.Json;
+import org.bn4j.inception.cli.ConvolutionOption;
 import org.bn4j.inception.net.ConvolutionKind;
 import org.bn4j.inception.net.Stem;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -21,7 +23,9 @@ class NetworkSettingsTest {
 
     @Test
     void newSettingsUseTheFastConvolutionAndOlderManifestsReadAsDl4j() throws Exception {
-        assertEquals(ConvolutionKind.FAST, new NetworkSettings(28, 28, 1, 0.25, Stem.AUTO).convolution());
+        ConvolutionOption option = new ConvolutionOption();
+        new CommandLine(option).parseArgs();
+        assertEquals(ConvolutionKind.FAST, option.convolution(), "new runs default to the fast convolution");
         String before = "{\"height\":28,\"width\":28,\"channels\":1,\"widthMultiplier\":0.25,\"stem\":\"AUTO\"}";
         assertEquals(ConvolutionKind.DL4J, Json.MAPPER.readValue(before, NetworkSettings.class).convolution());
     }

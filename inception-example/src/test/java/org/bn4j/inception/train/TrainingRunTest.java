@@ -4,6 +4,7 @@ import org.bn4j.inception.UserError;
 import org.bn4j.inception.data.DataOptions;
 import org.bn4j.inception.data.ImageFolderData;
 import org.bn4j.inception.data.TestImages;
+import org.bn4j.inception.net.ConvolutionKind;
 import org.bn4j.inception.net.Stem;
 import org.bn4j.inception.recipe.Recipe;
 import org.bn4j.inception.recipe.RecipeCatalog;
@@ -31,7 +32,7 @@ class TrainingRunTest {
 
     private final Recipe recipe = RecipeOverrides.none().withLearningRate(0.05)
             .applyTo(RecipeCatalog.bundled().get("bn-x30"));
-    private final NetworkSettings network = new NetworkSettings(16, 16, 1, 0.125, Stem.SMALL);
+    private final NetworkSettings network = new NetworkSettings(16, 16, 1, 0.125, Stem.SMALL, ConvolutionKind.FAST);
 
     @BeforeAll
     static void writeImages() throws IOException {
@@ -52,7 +53,7 @@ class TrainingRunTest {
     @Test
     void tinyRunBeatsChanceAndLeavesModelManifestMetricsAndCheckpoint(@TempDir Path out) throws IOException {
         // 8 epochs: enough iterations for the moving-average population statistics to forget their initial values
-        TrainingRun.Result result = new TrainingRun(recipe, network, data, settings(out, 8)).run(false);
+        TrainingRun.Result result = TrainingRun.builder(recipe, network, data, settings(out, 8)).build().run(false);
 
         assertTrue(result.finalAccuracy() > 0.6, "accuracy " + result.finalAccuracy() + " does not beat chance 1/3: "
                 + result.state().history());
@@ -71,8 +72,8 @@ class TrainingRunTest {
     @Test
     void runInterruptedMidEpochResumesFromTheLastCheckpointAndFinishes(@TempDir Path out) throws IOException {
         // 60 images / batch 10 = 6 iterations per epoch; checkpoints at iterations 4, 6 (epoch end), 8, 12, ...
-        TrainingRun crashing = new TrainingRun(recipe, network, data, settings(out));
-        crashing.trainer().addListener(new CrashAtIteration(10));
+        TrainingRun crashing = TrainingRun.builder(recipe, network, data, settings(out))
+                .listener(new CrashAtIteration(10)).build();
         assertThrows(CrashAtIteration.SimulatedCrash.class, () -> crashing.run(false));
         CheckpointStore.Checkpoint checkpoint = new CheckpointStore(out).load().orElseThrow();
         assertEquals(1, checkpoint.state().epoch());
@@ -80,8 +81,8 @@ class TrainingRunTest {
         assertEquals(8, checkpoint.network().getIterationCount());
 
         assertThrows(UserError.class,
-                () -> new TrainingRun(recipe, network, data, settings(out)).run(false));
-        TrainingRun.Result resumed = new TrainingRun(recipe, network, data, settings(out)).run(true);
+                () -> TrainingRun.builder(recipe, network, data, settings(out)).build().run(false));
+        TrainingRun.Result resumed = TrainingRun.builder(recipe, network, data, settings(out)).build().run(true);
 
         assertEquals(18, resumed.model().network().getIterationCount());
         assertEquals(List.of(1, 2, 3), resumed.state().history().stream().map(EpochMetrics::epoch).toList());
