@@ -16,7 +16,7 @@ import java.lang.reflect.Field;
  * <p>Why: with ND4J 1.0.0-M2.1's own provider a training step of the example's network builds thousands of shape
  * buffers, each tracked by a weak reference, a map entry and a deallocator until a deallocator thread frees it; they
  * survive young collections and made them long, and two training threads contend for the same map. Measured on the
- * example's network (docs/parallel.md, "The shape-information cache"). The cache holds at most
+ * example's network (docs/parallel.md, "Third session"). The cache holds at most
  * {@code -Dbn4j.shapeCache.entries} descriptors (default 200,000, a few hundred bytes each).
  *
  * <p>{@link org.bn4j.parallel.ParallelTrainer} installs it when it is built; for plain {@code fit}, call

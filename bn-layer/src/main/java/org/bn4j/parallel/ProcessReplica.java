@@ -195,40 +195,24 @@ final class ProcessReplica implements ShardReplica {
                     long m = wire.in.readLong();
                     double[] mean = wire.readDoubles();
                     double[] variance = wire.readDoubles();
-                    if (abandoned == null) {
-                        try {
-                            long total = meet(participant).combineMoments(layer, m, mean, variance);
-                            wire.out.writeByte(ReplicaWire.RESULT);
-                            wire.out.writeLong(total);
-                            wire.writeDoubles(mean);
-                            wire.writeDoubles(variance);
-                        } catch (RuntimeException e) {
-                            abandoned = e;
-                        }
-                    }
-                    if (abandoned != null) {
-                        wire.out.writeByte(ReplicaWire.ABORT);
-                    }
-                    wire.flush();
+                    abandoned = reply(abandoned, () -> {
+                        long total = meet(participant).combineMoments(layer, m, mean, variance);
+                        wire.out.writeByte(ReplicaWire.RESULT);
+                        wire.out.writeLong(total);
+                        wire.writeDoubles(mean);
+                        wire.writeDoubles(variance);
+                    });
                 }
                 case ReplicaWire.SUMS -> {
                     String layer = wire.readString();
                     double[] dGamma = wire.readDoubles();
                     double[] dBeta = wire.readDoubles();
-                    if (abandoned == null) {
-                        try {
-                            meet(participant).sumGradients(layer, dGamma, dBeta);
-                            wire.out.writeByte(ReplicaWire.RESULT);
-                            wire.writeDoubles(dGamma);
-                            wire.writeDoubles(dBeta);
-                        } catch (RuntimeException e) {
-                            abandoned = e;
-                        }
-                    }
-                    if (abandoned != null) {
-                        wire.out.writeByte(ReplicaWire.ABORT);
-                    }
-                    wire.flush();
+                    abandoned = reply(abandoned, () -> {
+                        meet(participant).sumGradients(layer, dGamma, dBeta);
+                        wire.out.writeByte(ReplicaWire.RESULT);
+                        wire.writeDoubles(dGamma);
+                        wire.writeDoubles(dBeta);
+                    });
                 }
                 case ReplicaWire.DONE -> {
                     double score = wire.in.readDouble();
@@ -250,6 +234,31 @@ final class ProcessReplica implements ShardReplica {
                 default -> throw new IOException("replica protocol: unexpected message " + type);
             }
         }
+    }
+
+    /** A meeting point's answer to the replica: meet the other replicas, then write the result. */
+    private interface Answer {
+        void meetAndWrite() throws IOException;
+    }
+
+    /**
+     * Answers a meeting point of the replica: the combined values, or ABORT once the step is abandoned (then or
+     * before). Returns the abandonment, if any.
+     */
+    private RuntimeException reply(RuntimeException abandoned, Answer answer) throws IOException {
+        RuntimeException now = abandoned;
+        if (now == null) {
+            try {
+                answer.meetAndWrite();             // the meeting throws before anything is written
+            } catch (RuntimeException e) {
+                now = e;
+            }
+        }
+        if (now != null) {
+            wire.out.writeByte(ReplicaWire.ABORT);
+        }
+        wire.flush();
+        return now;
     }
 
     private BatchStatisticsSync.Participant meet(BatchStatisticsSync.Participant participant) {
