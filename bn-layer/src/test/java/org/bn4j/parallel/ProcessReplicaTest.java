@@ -120,7 +120,7 @@ class ProcessReplicaTest {
     }
 
     @Test
-    void aFailingReplicaProcessStopsTheStepLeavesTheNetworkAsBeforeAndNoProcessOutlivesClose() {
+    void aFailedStepLeavesTheNetworkAsBeforeAndTheProcessInStepAndNoProcessOutlivesClose() {
         MultiLayerNetwork net = init(convNetwork(DataType.DOUBLE, CNN2DFormat.NCHW, PopulationAveraging.MOVING_AVERAGE));
         try (ParallelTrainer trainer = ParallelTrainer.builder(net).replicas(2)
                 .placement(ReplicaPlacement.PROCESSES).build()) {
@@ -138,6 +138,37 @@ class ProcessReplicaTest {
             assertEquals(iteration, net.getIterationCount());
             trainer.fit(good);                         // the process is still in step with the trainer
             assertEquals(iteration + 1, net.getIterationCount());
+        }
+        assertEquals(0, replicaProcesses(), "no replica process after close");
+    }
+
+    @Test
+    void aReplicaProcessThatDiesFailsTheStepNamingItAndLeavesTheNetworkAsBefore() throws InterruptedException {
+        MultiLayerNetwork net = init(convNetwork(DataType.DOUBLE, CNN2DFormat.NCHW, PopulationAveraging.MOVING_AVERAGE));
+        try (ParallelTrainer trainer = ParallelTrainer.builder(net).replicas(2)
+                .placement(ReplicaPlacement.PROCESSES).build()) {
+            trainer.fit(batch(DataType.DOUBLE, CNN2DFormat.NCHW, 8, 1));
+            INDArray before = net.params().dup();
+            int iteration = net.getIterationCount();
+            ProcessHandle replica = ProcessHandle.current().children()
+                    .filter(p -> p.info().commandLine().orElse("").contains(ReplicaProcessMain.class.getName()))
+                    .findFirst().orElseThrow();
+            replica.destroyForcibly();
+            replica.onExit().join();
+            DataSet good = batch(DataType.DOUBLE, CNN2DFormat.NCHW, 8, 2);
+            ReplicaFailedException e = assertThrows(ReplicaFailedException.class, () -> trainer.fit(good));
+            assertEquals(1, e.replica(), e.getMessage());
+            assertTrue(e.getMessage().contains("process " + replica.pid()), e.getMessage());
+            assertEquals(before, net.params());
+            assertEquals(iteration, net.getIterationCount());
+            IllegalStateException again = assertThrows(IllegalStateException.class, () -> {
+                try {
+                    trainer.fit(good);
+                } catch (ReplicaFailedException failed) {
+                    throw (IllegalStateException) failed.getCause();
+                }
+            });
+            assertTrue(again.getMessage().contains("is gone"), again.getMessage());
         }
         assertEquals(0, replicaProcesses(), "no replica process after close");
     }
