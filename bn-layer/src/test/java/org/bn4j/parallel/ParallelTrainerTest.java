@@ -243,22 +243,30 @@ class ParallelTrainerTest {
         MultiLayerNetwork net = init(convNetwork(DataType.DOUBLE, CNN2DFormat.NCHW,
                 PopulationAveraging.MOVING_AVERAGE));
         try (ParallelTrainer trainer = ParallelTrainer.builder(net).replicas(2).build()) {
-            trainer.fit(batch(DataType.DOUBLE, CNN2DFormat.NCHW, 8, 1));
-            INDArray before = net.params().dup();
-            INDArray updaterBefore = net.updaterState().dup();
-            int iteration = net.getIterationCount();
-            // features of the wrong channel count: every replica fails in its first layer
-            DataSet good = batch(DataType.DOUBLE, CNN2DFormat.NCHW, 8, 2);
-            DataSet wrong = new DataSet(Nd4j.rand(DataType.DOUBLE, 8, 3, 8, 8), good.getLabels());
-            ReplicaFailedException e = assertThrows(ReplicaFailedException.class, () -> trainer.fit(wrong));
-            assertTrue(e.getMessage().contains("replica"), e.getMessage());
-            assertEquals(before, net.params());
-            assertEquals(updaterBefore, net.updaterState());
-            assertEquals(iteration, net.getIterationCount());
-            // and the trainer still works afterwards
-            trainer.fit(good);
-            assertEquals(iteration + 1, net.getIterationCount());
+            assertAFailedStepLeavesTheNetworkAsBeforeAndTheTrainerWorking(trainer, net);
         }
+    }
+
+    /**
+     * One good step, then a step whose features have the wrong channel count (every replica fails in its first
+     * layer): {@link ReplicaFailedException}, parameters, updater state and iteration as before; then a good step
+     * trains again. For a trainer of 2 replicas over {@link #convNetwork} in double, NCHW.
+     */
+    static void assertAFailedStepLeavesTheNetworkAsBeforeAndTheTrainerWorking(ParallelTrainer trainer,
+                                                                             MultiLayerNetwork net) {
+        trainer.fit(batch(DataType.DOUBLE, CNN2DFormat.NCHW, 8, 1));
+        INDArray before = net.params().dup();
+        INDArray updaterBefore = net.updaterState().dup();
+        int iteration = net.getIterationCount();
+        DataSet good = batch(DataType.DOUBLE, CNN2DFormat.NCHW, 8, 2);
+        DataSet wrong = new DataSet(Nd4j.rand(DataType.DOUBLE, 8, 3, 8, 8), good.getLabels());
+        ReplicaFailedException e = assertThrows(ReplicaFailedException.class, () -> trainer.fit(wrong));
+        assertTrue(e.getMessage().contains("replica"), e.getMessage());
+        assertEquals(before, net.params());
+        assertEquals(updaterBefore, net.updaterState());
+        assertEquals(iteration, net.getIterationCount());
+        trainer.fit(good);                             // the trainer (and any replica process) is still in step
+        assertEquals(iteration + 1, net.getIterationCount());
     }
 
     @Test

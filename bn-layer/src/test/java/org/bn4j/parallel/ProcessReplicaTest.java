@@ -125,19 +125,7 @@ class ProcessReplicaTest {
         try (ParallelTrainer trainer = ParallelTrainer.builder(net).replicas(2)
                 .placement(ReplicaPlacement.PROCESSES).build()) {
             assertEquals(1, replicaProcesses(), "one replica process while the trainer is open");
-            trainer.fit(batch(DataType.DOUBLE, CNN2DFormat.NCHW, 8, 1));
-            INDArray before = net.params().dup();
-            INDArray updaterBefore = net.updaterState().dup();
-            int iteration = net.getIterationCount();
-            DataSet good = batch(DataType.DOUBLE, CNN2DFormat.NCHW, 8, 2);
-            DataSet mismatched = new DataSet(Nd4j.rand(DataType.DOUBLE, 8, 3, 8, 8), good.getLabels());
-            ReplicaFailedException e = assertThrows(ReplicaFailedException.class, () -> trainer.fit(mismatched));
-            assertTrue(e.getMessage().contains("replica"), e.getMessage());
-            assertEquals(before, net.params());
-            assertEquals(updaterBefore, net.updaterState());
-            assertEquals(iteration, net.getIterationCount());
-            trainer.fit(good);                         // the process is still in step with the trainer
-            assertEquals(iteration + 1, net.getIterationCount());
+            ParallelTrainerTest.assertAFailedStepLeavesTheNetworkAsBeforeAndTheTrainerWorking(trainer, net);
         }
         assertEquals(0, replicaProcesses(), "no replica process after close");
     }
