@@ -4,7 +4,6 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.BaseShapeInfoProvider;
-import org.nd4j.linalg.api.shape.options.ArrayOptionsHelper;
 
 import java.util.Arrays;
 import java.util.Map;
@@ -56,13 +55,6 @@ public final class CachingShapeInfoProvider extends BaseShapeInfoProvider {
             return cached;
         }
         return remember(key, super.createShapeInformation(shape, stride, elementWiseStride, order, extras));
-    }
-
-    /** As ND4J's CPU provider offers: the extras of {@code dataType}. */
-    public Pair<DataBuffer, long[]> createShapeInformation(long[] shape, long[] stride, long elementWiseStride,
-                                                           char order, DataType dataType) {
-        return createShapeInformation(shape, stride, elementWiseStride, order,
-                ArrayOptionsHelper.setOptionBit(0L, dataType));
     }
 
     private Pair<DataBuffer, long[]> remember(Key key, Pair<DataBuffer, long[]> built) {
