@@ -5,10 +5,10 @@ import org.bn4j.inception.experiment.Fig1Experiment;
 import org.bn4j.inception.experiment.Fig1Report;
 import org.bn4j.inception.experiment.Fig1Result;
 import org.bn4j.inception.experiment.Fig1Settings;
-import org.bn4j.inception.experiment.NativeThreads;
 import org.bn4j.inception.data.FashionMnistFolders;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -36,16 +36,15 @@ public final class Fig1Command implements Callable<Integer> {
                     + "none (default: ${DEFAULT-VALUE}).")
     Path fashionMnist;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
-            description = "ND4J threads; 0 keeps ND4J's default (default: ${DEFAULT-VALUE}).")
-    int threads;
+    @Mixin
+    NativeThreadsOption threads;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        NativeThreads.limit(threads);
+        threads.apply();
         Fig1Settings settings = quick ? Fig1Settings.quick() : Fig1Settings.defaults();
         if (steps != null) {
             settings = settings.withSteps(steps);

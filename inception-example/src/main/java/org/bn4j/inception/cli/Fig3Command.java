@@ -6,7 +6,6 @@ import org.bn4j.inception.experiment.Fig3Throughput;
 import org.bn4j.inception.experiment.Fig3Report;
 import org.bn4j.inception.experiment.Fig3Result;
 import org.bn4j.inception.experiment.Fig3Settings;
-import org.bn4j.inception.experiment.NativeThreads;
 import org.bn4j.inception.data.DataOptions;
 import org.bn4j.inception.data.ImageFolderData;
 import picocli.CommandLine.Command;
@@ -104,9 +103,8 @@ public final class Fig3Command implements Callable<Integer> {
     @Mixin
     ReplicasOption replicas;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
-            description = "ND4J threads; 0 keeps ND4J's default (default: ${DEFAULT-VALUE}).")
-    int threads;
+    @Mixin
+    NativeThreadsOption threads;
 
     @Spec
     CommandSpec spec;
@@ -118,7 +116,7 @@ public final class Fig3Command implements Callable<Integer> {
             System.out.print(Fig3Plan.of(settings, imagesPerSecond).render());
             return 0;
         }
-        NativeThreads.limit(threads);
+        threads.apply();
         DataSourceMixin.Resolved resolved = dataSource.resolve();
         ImageFolderData images = ImageFolderData.load(new DataOptions(resolved.root(), 0.1, false,
                 settings.trainLimit(), settings.valLimit(), settings.seed()), resolved.source());

@@ -2,7 +2,6 @@ package org.bn4j.inception.cli;
 
 import org.bn4j.inception.data.DataOptions;
 import org.bn4j.inception.data.ImageFolderData;
-import org.bn4j.inception.experiment.NativeThreads;
 import org.bn4j.inception.experiment.SmallBatchExperiment;
 import org.bn4j.inception.experiment.SmallBatchReport;
 import org.bn4j.inception.experiment.SmallBatchSettings;
@@ -70,16 +69,15 @@ public final class SmallBatchCommand implements Callable<Integer> {
     @Mixin
     ConvolutionOption convolution;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
-            description = "ND4J threads; 0 keeps ND4J's default (default: ${DEFAULT-VALUE}).")
-    int threads;
+    @Mixin
+    NativeThreadsOption threads;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        NativeThreads.limit(threads);
+        threads.apply();
         SmallBatchSettings base = SmallBatchSettings.defaults();
         SmallBatchSettings settings = new SmallBatchSettings(miniBatch != null ? miniBatch : base.miniBatch(),
                 microBatches != null ? microBatches : base.microBatches(), epochs != null ? epochs : base.epochs(),

@@ -17,7 +17,9 @@ import java.util.concurrent.Future;
 
 /**
  * Mini-batches of labelled image files, in the given order, each image's pixels from a {@link Source} (decoded and
- * cached, or decoded and augmented): features {@code [n, C, H, W]} and one-hot labels, as {@link CachedImageIterator}.
+ * cached, or decoded and augmented): features {@code [n, C, H, W]} (NCHW, float) and one-hot labels {@code [n, classes]},
+ * the same arrays DataVec's RecordReaderDataSetIterator over an ImageRecordReader builds for the same files, labels
+ * and batch size (the last batch may be smaller).
  *
  * <p>With a {@link BadImageFiles} checker, each file is checked when first read and a bad one is left out of its batch
  * (which is then smaller; a batch of only bad files is passed over), so that the position of every later batch does

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-class CachedImageIteratorTest {
+class CachedBatchesTest {
 
     private static final List<String> LABELS = List.of("horizontal", "square", "vertical");
 
