@@ -6,19 +6,19 @@ import java.util.Locale;
 
 /**
  * The compute plan of Experiment 2 before it runs: steps per epoch, validations per epoch, the plateau in epochs, and
- * the worst case (every run to its step cap) in hours at a given training throughput. Without a measurement
- * ({@link Fig3Throughput}), validation (a forward pass only) is assumed {@value #FORWARD_SPEEDUP}× faster per image
- * than a training step (forward + backward + update).
+ * the worst case (every run to its step cap) in hours, each run at its kind of network's throughput (measured: BN
+ * recipes and recipes without BN apart, {@link Fig3Throughput}). Without a measurement, one training throughput is
+ * assumed for both kinds, and validation (a forward pass only) {@value #FORWARD_SPEEDUP}× faster per image than a
+ * training step (forward + backward + update).
  *
- * @param settings                  the experiment
- * @param trainImages               training images (after the limit)
- * @param valImages                 validation images (after the limit)
- * @param imagesPerSecond           training throughput, measured or assumed
- * @param validationImagesPerSecond validation throughput, measured or assumed
- * @param measured                  whether the throughputs were measured on this machine
+ * @param settings    the experiment
+ * @param trainImages training images (after the limit)
+ * @param valImages   validation images (after the limit)
+ * @param throughput  training and validation throughput per kind of network, measured or assumed
+ * @param measured    whether the throughputs were measured on this machine
  */
-public record Fig3Plan(Fig3Settings settings, int trainImages, int valImages, double imagesPerSecond,
-                       double validationImagesPerSecond, boolean measured) {
+public record Fig3Plan(Fig3Settings settings, int trainImages, int valImages, Fig3Throughput throughput,
+                       boolean measured) {
 
     /** Validation images per second / training images per second (an estimate: forward only vs forward+backward). */
     public static final double FORWARD_SPEEDUP = 3.0;
@@ -32,14 +32,14 @@ public record Fig3Plan(Fig3Settings settings, int trainImages, int valImages, do
 
     /** A plan for these image counts at an assumed training throughput. */
     public static Fig3Plan assumed(Fig3Settings settings, int trainImages, int valImages, double imagesPerSecond) {
-        return new Fig3Plan(settings, trainImages, valImages, imagesPerSecond, imagesPerSecond * FORWARD_SPEEDUP,
+        return new Fig3Plan(settings, trainImages, valImages,
+                Fig3Throughput.uniform(new Fig3Throughput.Rate(imagesPerSecond, imagesPerSecond * FORWARD_SPEEDUP)),
                 false);
     }
 
     /** A plan for these image counts at a measured throughput. */
     public static Fig3Plan measured(Fig3Settings settings, int trainImages, int valImages, Fig3Throughput measured) {
-        return new Fig3Plan(settings, trainImages, valImages, measured.trainImagesPerSecond(),
-                measured.validationImagesPerSecond(), true);
+        return new Fig3Plan(settings, trainImages, valImages, measured, true);
     }
 
     /** Training steps per epoch. */
@@ -57,19 +57,19 @@ public record Fig3Plan(Fig3Settings settings, int trainImages, int valImages, do
         return settings.patience() * (double) settings.evaluateEvery() / stepsPerEpoch();
     }
 
-    /** Seconds of one training step. */
-    public double secondsPerStep() {
-        return settings.batchSize() / imagesPerSecond;
+    /** Seconds of one training step of {@code recipe}. */
+    public double secondsPerStep(String recipe) {
+        return settings.batchSize() / throughput.of(recipe).trainImagesPerSecond();
     }
 
-    /** Seconds of one validation. */
-    public double secondsPerValidation() {
-        return valImages / validationImagesPerSecond;
+    /** Seconds of one validation of {@code recipe}. */
+    public double secondsPerValidation(String recipe) {
+        return valImages / throughput.of(recipe).validationImagesPerSecond();
     }
 
-    /** Worst-case seconds of a run capped at {@code steps}: its steps and its validations. */
-    public double worstSeconds(long steps) {
-        return steps * secondsPerStep() + (steps / settings.evaluateEvery()) * secondsPerValidation();
+    /** Worst-case seconds of a run of {@code recipe} capped at {@code steps}: its steps and its validations. */
+    public double worstSeconds(String recipe, long steps) {
+        return steps * secondsPerStep(recipe) + (steps / settings.evaluateEvery()) * secondsPerValidation(recipe);
     }
 
     /** Step cap of one run: the control's for a recipe without BN other than the baseline. */
@@ -80,7 +80,7 @@ public record Fig3Plan(Fig3Settings settings, int trainImages, int valImages, do
 
     /** Worst-case seconds of the whole experiment. */
     public double worstTotalSeconds() {
-        return settings.runs().stream().mapToDouble(r -> worstSeconds(capOf(r.recipe()))).sum();
+        return settings.runs().stream().mapToDouble(r -> worstSeconds(r.recipe(), capOf(r.recipe()))).sum();
     }
 
     /** The plan in words, with its arithmetic. */
@@ -96,16 +96,21 @@ public record Fig3Plan(Fig3Settings settings, int trainImages, int valImages, do
                         + "%.2f per epoch; plateau: %d validations without a new best = %.2f epochs%n", trainImages,
                 s.batchSize(), stepsPerEpoch(), s.evaluateEvery(), evaluationsPerEpoch(), s.patience(),
                 plateauEpochs()));
-        t.append(String.format(Locale.ROOT, "  throughput (%s): %.0f training images/s, %.0f validation images/s: "
-                        + "a step %d / %.0f = %.3f s; a validation %d / %.0f = %.2f s%n",
-                measured ? "measured" : "assumed; validation " + FORWARD_SPEEDUP + "× training", imagesPerSecond,
-                validationImagesPerSecond, s.batchSize(), imagesPerSecond, secondsPerStep(), valImages,
-                validationImagesPerSecond, secondsPerValidation()));
+        if (throughput.batchNorm().equals(throughput.noBatchNorm())) {
+            appendRate(t, measured ? "measured" : "assumed; validation " + FORWARD_SPEEDUP + "× training",
+                    throughput.batchNorm());
+        } else {
+            appendRate(t, (measured ? "measured" : "assumed") + ", recipes with BN, on " + Fig3Settings.HEADLINE_RECIPE,
+                    throughput.batchNorm());
+            appendRate(t, (measured ? "measured" : "assumed") + ", recipes without BN, on " + s.baseline(),
+                    throughput.noBatchNorm());
+        }
         for (Fig3Settings.Run run : s.runs()) {
             long cap = capOf(run.recipe());
             t.append(String.format(Locale.ROOT, "  %-22s cap %5d steps (%.1f epochs): %d × %.3f + %d × %.2f = "
-                            + "%5.0f s%n", run.id(), cap, cap / (double) stepsPerEpoch(), cap, secondsPerStep(),
-                    cap / s.evaluateEvery(), secondsPerValidation(), worstSeconds(cap)));
+                            + "%5.0f s%n", run.id(), cap, cap / (double) stepsPerEpoch(), cap,
+                    secondsPerStep(run.recipe()), cap / s.evaluateEvery(), secondsPerValidation(run.recipe()),
+                    worstSeconds(run.recipe(), cap)));
         }
         double hours = worstTotalSeconds() / 3600;
         t.append(String.format(Locale.ROOT, "  worst case (every run to its cap): %.0f s = %.2f h (budget %.1f h: "
@@ -115,5 +120,14 @@ public record Fig3Plan(Fig3Settings settings, int trainImages, int valImages, do
                     + "validation images): a toy run\n");
         }
         return t.toString();
+    }
+
+    private void appendRate(StringBuilder t, String what, Fig3Throughput.Rate rate) {
+        double train = rate.trainImagesPerSecond();
+        double validation = rate.validationImagesPerSecond();
+        t.append(String.format(Locale.ROOT, "  throughput (%s): %.0f training images/s, %.0f validation images/s: "
+                        + "a step %d / %.0f = %.3f s; a validation %d / %.0f = %.2f s%n", what, train, validation,
+                settings.batchSize(), train, settings.batchSize() / train, valImages, validation,
+                valImages / validation));
     }
 }

@@ -16,22 +16,47 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import java.util.List;
 
 /**
- * Measures, for {@code experiment fig3 --plan --measure N}, the training and validation throughput of the
- * experiment's network on this machine: {@value #WARM_UP} warm-up steps, then {@code N} timed steps of
- * {@link Fig3Settings#HEADLINE_RECIPE} (a BN recipe: the slower kind) with the experiment's replicas, then one
- * validation pass.
+ * The training and validation throughput of Experiment 2's two kinds of network, for {@code experiment fig3 --plan
+ * --measure N}: the BN recipes (measured on {@link Fig3Settings#HEADLINE_RECIPE}) and the recipes without BN
+ * (measured on the baseline, {@code inception}, whose biases and GoogLeNet's LRN make its step cost differ). Each is
+ * {@value #WARM_UP} warm-up steps, then {@code N} timed steps with the experiment's replicas, then one validation pass.
  *
- * @param trainImagesPerSecond      training images per second (data loading included)
- * @param validationImagesPerSecond validation images per second
+ * @param batchNorm   the rate of every recipe with BN
+ * @param noBatchNorm the rate of every recipe without BN (the baseline and the sigmoid control)
  */
-public record Fig3Throughput(double trainImagesPerSecond, double validationImagesPerSecond) {
+public record Fig3Throughput(Rate batchNorm, Rate noBatchNorm) {
 
     /** Untimed steps before the timed ones (JIT, workspaces). */
     public static final int WARM_UP = 2;
 
-    /** Measures {@code steps} training steps and one validation of {@code settings}' network on {@code data}. */
+    /**
+     * Images per second of one kind of network.
+     *
+     * @param trainImagesPerSecond      training images per second (data loading included)
+     * @param validationImagesPerSecond validation images per second
+     */
+    public record Rate(double trainImagesPerSecond, double validationImagesPerSecond) {
+    }
+
+    /** The same rate for both kinds (an assumed throughput). */
+    public static Fig3Throughput uniform(Rate rate) {
+        return new Fig3Throughput(rate, rate);
+    }
+
+    /** The rate of {@code recipe}'s kind of network. */
+    public Rate of(String recipe) {
+        return RecipeCatalog.bundled().get(recipe).batchNorm() ? batchNorm : noBatchNorm;
+    }
+
+    /** Measures {@code steps} training steps and one validation of both kinds of network of {@code settings}. */
     public static Fig3Throughput measure(Fig3Settings settings, ImageFolderData data, int steps, int replicas) {
-        Recipe recipe = RecipeCatalog.bundled().get(Fig3Settings.HEADLINE_RECIPE);
+        return new Fig3Throughput(measure(settings, data, steps, replicas, Fig3Settings.HEADLINE_RECIPE),
+                measure(settings, data, steps, replicas, settings.baseline()));
+    }
+
+    private static Rate measure(Fig3Settings settings, ImageFolderData data, int steps, int replicas,
+                                String recipeName) {
+        Recipe recipe = RecipeCatalog.bundled().get(recipeName);
         NetworkSettings network = new NetworkSettings(settings.imageSize(), settings.imageSize(),
                 data.inputChannels(), settings.widthMultiplier(), Stem.AUTO, settings.convolution());
         int batch = settings.batchSize();
@@ -63,6 +88,6 @@ public record Fig3Throughput(double trainImagesPerSecond, double validationImage
         long validationStart = System.nanoTime();
         graph.doEvaluation(batches.iterator(data.val(), batch, null), new Evaluation(data.labels(), 1));
         double validation = data.val().size() / Math.max(1e-9, (System.nanoTime() - validationStart) / 1e9);
-        return new Fig3Throughput(train, validation);
+        return new Rate(train, validation);
     }
 }

@@ -13,8 +13,9 @@ class Fig3PlanTest {
         assertEquals(100, plan.stepsPerEpoch());
         assertEquals(4.0, plan.evaluationsPerEpoch());
         assertEquals(5.0, plan.plateauEpochs());
-        assertEquals(0.32, plan.secondsPerStep(), 1e-12);
-        assertEquals(2000 / 600.0, plan.secondsPerValidation(), 1e-12);
+        assertEquals(0.32, plan.secondsPerStep("bn-x5"), 1e-12);
+        assertEquals(0.32, plan.secondsPerStep("inception"), 1e-12);
+        assertEquals(2000 / 600.0, plan.secondsPerValidation("inception"), 1e-12);
         assertEquals(8, Fig3Settings.defaults().runs().size());
         double worst = 7 * (2500 * 0.32 + 100 * 2000 / 600.0) + (1000 * 0.32 + 40 * 2000 / 600.0);
         assertEquals(worst, plan.worstTotalSeconds(), 1e-6);
@@ -23,6 +24,27 @@ class Fig3PlanTest {
         assertTrue(text.contains("steps per epoch: ceil(6400 / 64) = 100"), text);
         assertTrue(text.contains("a step 64 / 200 = 0.320 s; a validation 2000 / 600 = 3.33 s"), text);
         assertTrue(text.contains("fits"), text);
+    }
+
+    @Test
+    void measuredPlansTimeEachRunAtItsKindOfNetwork() {
+        Fig3Throughput measured = new Fig3Throughput(new Fig3Throughput.Rate(200, 1000),
+                new Fig3Throughput.Rate(128, 800));
+        Fig3Plan plan = Fig3Plan.measured(Fig3Settings.defaults(), 6400, 2000, measured);
+        assertEquals(0.32, plan.secondsPerStep("bn-x5"), 1e-12);
+        assertEquals(0.32, plan.secondsPerStep("bn-x5-sigmoid"), 1e-12);
+        assertEquals(0.5, plan.secondsPerStep("inception"), 1e-12);
+        assertEquals(0.5, plan.secondsPerStep("inception-sigmoid"), 1e-12);
+        assertEquals(2.5, plan.secondsPerValidation("inception"), 1e-12);
+        // inception twice (two seeds) and inception-sigmoid without BN; bn-baseline, bn-x5 twice, bn-x30, bn-x5-sigmoid
+        double worst = 2 * (2500 * 0.5 + 100 * 2.5) + (1000 * 0.5 + 40 * 2.5) + 5 * (2500 * 0.32 + 100 * 2.0);
+        assertEquals(worst, plan.worstTotalSeconds(), 1e-6);
+        String text = plan.render();
+        assertTrue(text.contains("throughput (measured, recipes with BN, on bn-x5): 200 training images/s"), text);
+        assertTrue(text.contains("throughput (measured, recipes without BN, on inception): 128 training images/s, "
+                + "800 validation images/s: a step 64 / 128 = 0.500 s; a validation 2000 / 800 = 2.50 s"), text);
+        assertTrue(text.contains("inception-sigmoid      cap  1000 steps (10.0 epochs): 1000 × 0.500 + 40 × 2.50"),
+                text);
     }
 
     @Test

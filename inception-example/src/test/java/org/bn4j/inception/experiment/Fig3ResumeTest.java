@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -93,9 +94,13 @@ class Fig3ResumeTest {
     @Test
     void theThroughputForThePlanIsMeasuredOnTheExperimentsNetwork() {
         Fig3Throughput measured = Fig3Throughput.measure(TOY, data, 2, 1);
-        assertTrue(measured.trainImagesPerSecond() > 0 && measured.validationImagesPerSecond() > 0, measured.toString());
+        for (Fig3Throughput.Rate rate : List.of(measured.batchNorm(), measured.noBatchNorm())) {
+            assertTrue(rate.trainImagesPerSecond() > 0 && rate.validationImagesPerSecond() > 0, measured.toString());
+        }
+        assertNotEquals(measured.batchNorm(), measured.noBatchNorm(), "two networks, two measurements");
         Fig3Plan plan = Fig3Plan.measured(TOY, data.train().size(), data.val().size(), measured);
-        assertTrue(plan.render().contains("throughput (measured)"), plan.render());
+        assertTrue(plan.render().contains("throughput (measured, recipes with BN, on bn-x5)"), plan.render());
+        assertTrue(plan.render().contains("throughput (measured, recipes without BN, on inception)"), plan.render());
     }
 
     private static List<Long> steps(Fig3Result result) {
