@@ -45,9 +45,8 @@ public final class Fig3Command implements Callable<Integer> {
     boolean plan;
 
     @Option(names = "--measure", paramLabel = "STEPS", defaultValue = "0",
-            description = "Base the plan on STEPS timed training steps and one validation on this machine, of "
-                    + "bn-x5 for the recipes with BN and of inception for those without, instead of "
-                    + "--images-per-second (0: do not measure; default: ${DEFAULT-VALUE}).")
+            description = "Base the plan on STEPS timed training steps and one validation of each recipe on this "
+                    + "machine instead of --images-per-second (0: do not measure; default: ${DEFAULT-VALUE}).")
     int measure;
 
     @Option(names = "--images-per-second", paramLabel = "X", defaultValue = "200",

@@ -6,15 +6,15 @@ import java.util.Locale;
 
 /**
  * The compute plan of Experiment 2 before it runs: steps per epoch, validations per epoch, the plateau in epochs, and
- * the worst case (every run to its step cap) in hours, each run at its kind of network's throughput (measured: BN
- * recipes and recipes without BN apart, {@link Fig3Throughput}). Without a measurement, one training throughput is
- * assumed for both kinds, and validation (a forward pass only) {@value #FORWARD_SPEEDUP}× faster per image than a
- * training step (forward + backward + update).
+ * the worst case (every run to its step cap) in hours, each run at its recipe's throughput (measured per recipe:
+ * {@link Fig3Throughput}). Without a measurement, one training throughput is assumed for every recipe, and validation
+ * (a forward pass only) {@value #FORWARD_SPEEDUP}× faster per image than a training step (forward + backward +
+ * update).
  *
  * @param settings    the experiment
  * @param trainImages training images (after the limit)
  * @param valImages   validation images (after the limit)
- * @param throughput  training and validation throughput per kind of network, measured or assumed
+ * @param throughput  training and validation throughput per recipe, measured or assumed
  * @param measured    whether the throughputs were measured on this machine
  */
 public record Fig3Plan(Fig3Settings settings, int trainImages, int valImages, Fig3Throughput throughput,
@@ -96,14 +96,12 @@ public record Fig3Plan(Fig3Settings settings, int trainImages, int valImages, Fi
                         + "%.2f per epoch; plateau: %d validations without a new best = %.2f epochs%n", trainImages,
                 s.batchSize(), stepsPerEpoch(), s.evaluateEvery(), evaluationsPerEpoch(), s.patience(),
                 plateauEpochs()));
-        if (throughput.batchNorm().equals(throughput.noBatchNorm())) {
+        if (throughput.byRecipe().isEmpty()) {
             appendRate(t, measured ? "measured" : "assumed; validation " + FORWARD_SPEEDUP + "× training",
-                    throughput.batchNorm());
+                    throughput.fallback());
         } else {
-            appendRate(t, (measured ? "measured" : "assumed") + ", recipes with BN, on " + Fig3Settings.HEADLINE_RECIPE,
-                    throughput.batchNorm());
-            appendRate(t, (measured ? "measured" : "assumed") + ", recipes without BN, on " + s.baseline(),
-                    throughput.noBatchNorm());
+            throughput.byRecipe().forEach((recipe, rate) -> appendRate(t, (measured ? "measured" : "assumed") + ", "
+                    + recipe, rate));
         }
         for (Fig3Settings.Run run : s.runs()) {
             long cap = capOf(run.recipe());

@@ -13,24 +13,31 @@ import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The training and validation throughput of Experiment 2's two kinds of network, for {@code experiment fig3 --plan
- * --measure N}: the BN recipes (measured on {@link Fig3Settings#HEADLINE_RECIPE}) and the recipes without BN
- * (measured on the baseline, {@code inception}, whose biases and GoogLeNet's LRN make its step cost differ). Each is
+ * The training and validation throughput of each recipe of Experiment 2, for {@code experiment fig3 --plan --measure
+ * N}: the recipes' networks cost different amounts per step (BN layers; GoogLeNet's LRN and dropout in
+ * {@code inception} and {@code bn-baseline}, which make those two the slowest), so each recipe is timed on its own:
  * {@value #WARM_UP} warm-up steps, then {@code N} timed steps with the experiment's replicas, then one validation pass.
  *
- * @param batchNorm   the rate of every recipe with BN
- * @param noBatchNorm the rate of every recipe without BN (the baseline and the sigmoid control)
+ * @param byRecipe the rate of each recipe, by name
+ * @param fallback the rate of a recipe that was not measured (an assumed throughput: every recipe)
  */
-public record Fig3Throughput(Rate batchNorm, Rate noBatchNorm) {
+public record Fig3Throughput(Map<String, Rate> byRecipe, Rate fallback) {
 
     /** Untimed steps before the timed ones (JIT, workspaces). */
     public static final int WARM_UP = 2;
 
+    /** Copies {@code byRecipe}; {@code fallback} may be null when every recipe of the plan is measured. */
+    public Fig3Throughput {
+        byRecipe = Map.copyOf(byRecipe);
+    }
+
     /**
-     * Images per second of one kind of network.
+     * Images per second of one recipe's network.
      *
      * @param trainImagesPerSecond      training images per second (data loading included)
      * @param validationImagesPerSecond validation images per second
@@ -38,20 +45,27 @@ public record Fig3Throughput(Rate batchNorm, Rate noBatchNorm) {
     public record Rate(double trainImagesPerSecond, double validationImagesPerSecond) {
     }
 
-    /** The same rate for both kinds (an assumed throughput). */
+    /** The same rate for every recipe (an assumed throughput). */
     public static Fig3Throughput uniform(Rate rate) {
-        return new Fig3Throughput(rate, rate);
+        return new Fig3Throughput(Map.of(), rate);
     }
 
-    /** The rate of {@code recipe}'s kind of network. */
+    /** The rate of {@code recipe}. */
     public Rate of(String recipe) {
-        return RecipeCatalog.bundled().get(recipe).batchNorm() ? batchNorm : noBatchNorm;
+        Rate rate = byRecipe.getOrDefault(recipe, fallback);
+        if (rate == null) {
+            throw new IllegalArgumentException("no throughput measured for recipe " + recipe + ": " + byRecipe.keySet());
+        }
+        return rate;
     }
 
-    /** Measures {@code steps} training steps and one validation of both kinds of network of {@code settings}. */
+    /** Measures {@code steps} training steps and one validation of the network of every recipe of {@code settings}. */
     public static Fig3Throughput measure(Fig3Settings settings, ImageFolderData data, int steps, int replicas) {
-        return new Fig3Throughput(measure(settings, data, steps, replicas, Fig3Settings.HEADLINE_RECIPE),
-                measure(settings, data, steps, replicas, settings.baseline()));
+        Map<String, Rate> rates = new LinkedHashMap<>();
+        for (String recipe : settings.recipes()) {
+            rates.put(recipe, measure(settings, data, steps, replicas, recipe));
+        }
+        return new Fig3Throughput(rates, null);
     }
 
     private static Rate measure(Fig3Settings settings, ImageFolderData data, int steps, int replicas,

@@ -27,24 +27,33 @@ class Fig3PlanTest {
     }
 
     @Test
-    void measuredPlansTimeEachRunAtItsKindOfNetwork() {
-        Fig3Throughput measured = new Fig3Throughput(new Fig3Throughput.Rate(200, 1000),
-                new Fig3Throughput.Rate(128, 800));
-        Fig3Plan plan = Fig3Plan.measured(Fig3Settings.defaults(), 6400, 2000, measured);
+    void measuredPlansTimeEachRunAtItsRecipesRate() {
+        Fig3Throughput.Rate fast = new Fig3Throughput.Rate(200, 1000);
+        Fig3Throughput.Rate slow = new Fig3Throughput.Rate(128, 800);
+        java.util.Map<String, Fig3Throughput.Rate> rates = new java.util.LinkedHashMap<>();
+        for (String recipe : Fig3Settings.defaults().recipes()) {
+            rates.put(recipe, recipe.equals("inception") || recipe.equals("bn-baseline")
+                    || recipe.equals("inception-sigmoid") ? slow : fast);
+        }
+        Fig3Plan plan = Fig3Plan.measured(Fig3Settings.defaults(), 6400, 2000, new Fig3Throughput(rates, null));
         assertEquals(0.32, plan.secondsPerStep("bn-x5"), 1e-12);
-        assertEquals(0.32, plan.secondsPerStep("bn-x5-sigmoid"), 1e-12);
-        assertEquals(0.5, plan.secondsPerStep("inception"), 1e-12);
+        assertEquals(0.5, plan.secondsPerStep("bn-baseline"), 1e-12);
         assertEquals(0.5, plan.secondsPerStep("inception-sigmoid"), 1e-12);
         assertEquals(2.5, plan.secondsPerValidation("inception"), 1e-12);
-        // inception twice (two seeds) and inception-sigmoid without BN; bn-baseline, bn-x5 twice, bn-x30, bn-x5-sigmoid
-        double worst = 2 * (2500 * 0.5 + 100 * 2.5) + (1000 * 0.5 + 40 * 2.5) + 5 * (2500 * 0.32 + 100 * 2.0);
+        assertEquals(2.0, plan.secondsPerValidation("bn-x30"), 1e-12);
+        // slow: inception twice (two seeds), bn-baseline, inception-sigmoid (its own cap); fast: bn-x5 twice, bn-x30,
+        // bn-x5-sigmoid
+        double worst = 3 * (2500 * 0.5 + 100 * 2.5) + (1000 * 0.5 + 40 * 2.5) + 4 * (2500 * 0.32 + 100 * 2.0);
         assertEquals(worst, plan.worstTotalSeconds(), 1e-6);
         String text = plan.render();
-        assertTrue(text.contains("throughput (measured, recipes with BN, on bn-x5): 200 training images/s"), text);
-        assertTrue(text.contains("throughput (measured, recipes without BN, on inception): 128 training images/s, "
-                + "800 validation images/s: a step 64 / 128 = 0.500 s; a validation 2000 / 800 = 2.50 s"), text);
+        assertTrue(text.contains("throughput (measured, bn-x5): 200 training images/s"), text);
+        assertTrue(text.contains("throughput (measured, inception): 128 training images/s, 800 validation images/s: "
+                + "a step 64 / 128 = 0.500 s; a validation 2000 / 800 = 2.50 s"), text);
         assertTrue(text.contains("inception-sigmoid      cap  1000 steps (10.0 epochs): 1000 × 0.500 + 40 × 2.50"),
                 text);
+        IllegalArgumentException unknown = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> new Fig3Throughput(java.util.Map.of(), null).of("bn-x5"));
+        assertTrue(unknown.getMessage().contains("bn-x5"), unknown.getMessage());
     }
 
     @Test
