@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Summary of an `experiment fig3` folder (docs/results.md, Experiment 2 to convergence): per run the steps, best
 validation accuracy and its step, the first step at its seed's baseline best, why it stopped, and its seconds; then
-the headline ratio (steps of `inception` to its best / steps of `bn-x5` to the same accuracy) per seed.
+the headline ratio (steps of `inception` to its best / steps of `bn-x5` to the same accuracy) per seed, and the
+first step of each run at 70, 75, 78 and 80 % validation accuracy.
 
 usage: /usr/bin/python3 scripts/fig3_summary.py docs/results/fig3-converge
 """
@@ -53,3 +54,15 @@ for seed_index in (0, 1):
                   % (runs[base_id]['seed'], 100 * b['value'], b['step'], reach, b['step'] / reach))
         else:
             print('seed %d: bn-x5 did not reach %.2f %%' % (runs[base_id]['seed'], 100 * b['value']))
+
+# Steps to fixed accuracies: how fast each run climbs, whether or not it reaches its baseline's best.
+levels = (0.70, 0.75, 0.78, 0.80)
+print()
+print('| run | ' + ' | '.join('first step at %d %%' % round(100 * t) for t in levels) + ' |')
+print('| --- | ' + ' | '.join('---:' for _ in levels) + ' |')
+for rid, r in runs.items():
+    cells = []
+    for t in levels:
+        s = first_at(r, t)
+        cells.append('{:,}'.format(s) if s else 'never')
+    print('| %s | %s |' % (rid, ' | '.join(cells)))
