@@ -13,6 +13,7 @@ import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +32,12 @@ public record Fig3Throughput(Map<String, Rate> byRecipe, Rate fallback) {
     /** Untimed steps before the timed ones (JIT, workspaces). */
     public static final int WARM_UP = 2;
 
-    /** Copies {@code byRecipe}; {@code fallback} may be null when every recipe of the plan is measured. */
+    /**
+     * Copies {@code byRecipe}, keeping its order (the plan lists the rates in it); {@code fallback} may be null when
+     * every recipe of the plan is measured.
+     */
     public Fig3Throughput {
-        byRecipe = Map.copyOf(byRecipe);
+        byRecipe = Collections.unmodifiableMap(new LinkedHashMap<>(byRecipe));
     }
 
     /**
