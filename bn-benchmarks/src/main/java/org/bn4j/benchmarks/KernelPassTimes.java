@@ -20,13 +20,15 @@ import java.util.Locale;
 /**
  * Quick timings of single CPU kernel passes and of Algorithm 2, for the claims in the kernels' comments:
  * <ul>
- *   <li>the fused ReLU gradient against the affine (inference) pass and the moments pass over the same NCHW float
- *       array, best of 30 × 10 calls, one thread as libnd4j's thread count allows;</li>
+ *   <li>every kernel pass (the fused ReLU gradient, the affine (inference) pass, the moments, the gradient sums and
+ *       the input gradient) over the same float arrays, NCHW and NHWC,
+ *       best of 30 × 10 calls, one thread as libnd4j's thread count allows;</li>
  *   <li>{@code PopulationStatistics.estimate} over 20 batches of 128 of the example's default network against
  *       inference over the same batches (3 repeats).</li>
  * </ul>
  * {@code OMP_NUM_THREADS=1 java --add-modules jdk.incubator.vector -cp bn-benchmarks/target/benchmarks.jar
- * org.bn4j.benchmarks.KernelPassTimes}
+ * org.bn4j.benchmarks.KernelPassTimes [passes]} ({@code passes}: the kernel passes only, NCHW and NHWC, every pass
+ * of training and inference).
  */
 public final class KernelPassTimes {
 
@@ -36,19 +38,35 @@ public final class KernelPassTimes {
     public static void main(String[] args) {
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
         CpuKernels kernels = new CpuKernels();
-        for (long[] shape : new long[][] {{64, 32, 14, 14}, {32, 64, 56, 56}}) {
+        record Case(FeatureLayout layout, long[] shape) {
+        }
+        List<Case> cases = List.of(new Case(FeatureLayout.NCHW, new long[] {64, 32, 14, 14}),
+                new Case(FeatureLayout.NCHW, new long[] {32, 64, 56, 56}),
+                new Case(FeatureLayout.NCHW, new long[] {128, 32, 28, 28}),
+                new Case(FeatureLayout.NHWC, new long[] {32, 56, 56, 64}),
+                new Case(FeatureLayout.NHWC, new long[] {128, 28, 28, 32}));
+        for (Case c : cases) {
+            long[] shape = c.shape();
+            FeatureLayout layout = c.layout();
+            long channels = layout == FeatureLayout.NHWC ? shape[3] : shape[1];
             INDArray x = Nd4j.randn(DataType.FLOAT, shape);
             INDArray dy = Nd4j.randn(DataType.FLOAT, shape);
             INDArray out = Nd4j.create(DataType.FLOAT, shape);
-            INDArray scale = Nd4j.rand(DataType.FLOAT, shape[1]);
-            INDArray shift = Nd4j.randn(DataType.FLOAT, shape[1]);
-            INDArray mean = Nd4j.create(DataType.DOUBLE, shape[1]);
-            INDArray var = Nd4j.create(DataType.DOUBLE, shape[1]);
-            List<String> names = List.of("reluGradient", "affine", "moments");
+            INDArray scale = Nd4j.rand(DataType.FLOAT, channels);
+            INDArray shift = Nd4j.randn(DataType.FLOAT, channels);
+            INDArray mean = Nd4j.create(DataType.DOUBLE, channels);
+            INDArray var = Nd4j.create(DataType.DOUBLE, channels);
+            INDArray invStd = Nd4j.rand(DataType.DOUBLE, channels).addi(0.5);
+            INDArray dGamma = Nd4j.create(DataType.FLOAT, channels);
+            INDArray dBeta = Nd4j.create(DataType.FLOAT, channels);
+            List<String> names = List.of("reluGradient", "affine", "moments", "gradientSums", "inputGradient");
             List<Runnable> passes = List.of(
-                    () -> kernels.reluGradient(x, dy, FeatureLayout.NCHW, scale, shift, out),
-                    () -> kernels.inference(x, FeatureLayout.NCHW, scale, shift, out),
-                    () -> kernels.moments(x, FeatureLayout.NCHW, mean, var));
+                    () -> kernels.reluGradient(x, dy, layout, scale, shift, out),
+                    () -> kernels.inference(x, layout, scale, shift, out),
+                    () -> kernels.moments(x, layout, mean, var),
+                    () -> kernels.gradientSums(x, dy, layout, mean, invStd, dGamma, dBeta),
+                    () -> kernels.inputGradient(x, dy, layout, mean, invStd, scale, dGamma, dBeta,
+                            x.length() / channels, out));
             for (int p = 0; p < passes.size(); p++) {
                 long best = Long.MAX_VALUE;
                 for (int r = 0; r < 30; r++) {
@@ -58,9 +76,12 @@ public final class KernelPassTimes {
                     }
                     best = Math.min(best, System.nanoTime() - t);
                 }
-                System.out.printf(Locale.ROOT, "NCHW %s %s: %.3f ms%n", Arrays.toString(shape), names.get(p),
+                System.out.printf(Locale.ROOT, "%s %s %s: %.3f ms%n", layout, Arrays.toString(shape), names.get(p),
                         best / 10 / 1e6);
             }
+        }
+        if (args.length > 0 && args[0].equals("passes")) {
+            System.exit(0);
         }
         ComputationGraph net = new ComputationGraph(DefaultNetwork.builder(ConvolutionKind.FAST)
                 .buildConfiguration());

@@ -17,7 +17,7 @@ final class CpuDoubleTiles extends CpuTiles {
     private double qd;
 
     @Override
-    protected void grow(int lanes) {
+    protected void grow(int blocks, int lanes) {
         t = new double[lanes];
         u = new double[lanes];
         pa = new double[lanes];
@@ -45,52 +45,57 @@ final class CpuDoubleTiles extends CpuTiles {
     }
 
     @Override
-    void flush(int n) {
+    void flush(int blocks, int n) {
         // lanes are accumulated in double directly
     }
 
     @Override
-    void moments(int pos, int n, int lane0) {
+    void finish(int blocks, int n) {
+        // lanes are accumulated in double directly
+    }
+
+    @Override
+    void moments(int pos, int n, int block) {
         ((DoubleBuffer) x).get(pos, t, 0, n);
         double[] v = t;
-        double[] s1 = d1;
-        double[] s2 = d2;
+        double[] s1 = d1[block];
+        double[] s2 = d2[block];
         if (uniform) {
             double a = qa;
             for (int i = 0; i < n; i++) {
                 double centred = v[i] - a;
-                s1[lane0 + i] += centred;
-                s2[lane0 + i] += centred * centred;
+                s1[i] += centred;
+                s2[i] += centred * centred;
             }
         } else {
             double[] a = pa;
             for (int i = 0; i < n; i++) {
                 double centred = v[i] - a[i];
-                s1[lane0 + i] += centred;
-                s2[lane0 + i] += centred * centred;
+                s1[i] += centred;
+                s2[i] += centred * centred;
             }
         }
     }
 
     @Override
-    void gradientSums(int pos, int n, int lane0) {
+    void gradientSums(int pos, int n, int block) {
         ((DoubleBuffer) x).get(pos, t, 0, n);
         ((DoubleBuffer) y).get(pos, u, 0, n);
         double[] v = t;
         double[] g = u;
-        double[] s1 = d1;
-        double[] s2 = d2;
+        double[] s1 = d1[block];
+        double[] s2 = d2[block];
         if (uniform) {
             double a = qa;
             for (int i = 0; i < n; i++) {
-                s1[lane0 + i] += g[i];
-                s2[lane0 + i] += g[i] * (v[i] - a);
+                s1[i] += g[i];
+                s2[i] += g[i] * (v[i] - a);
             }
         } else {
             double[] a = pa;
             for (int i = 0; i < n; i++) {
-                s1[lane0 + i] += g[i];
-                s2[lane0 + i] += g[i] * (v[i] - a[i]);
+                s1[i] += g[i];
+                s2[i] += g[i] * (v[i] - a[i]);
             }
         }
     }

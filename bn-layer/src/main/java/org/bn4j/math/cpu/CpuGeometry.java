@@ -26,7 +26,7 @@ final class CpuGeometry {
     /** Smallest contiguous run per channel (H·W) handled as planes; shorter runs are handled as rows. */
     static final int PLANE_MIN = 32;
     /** Smallest super-row length in rows mode (so that vector loops over a segment are long enough). */
-    static final int ROW_MIN = 256;
+    static final int ROW_MIN = 1024;
     /** Below this many values a pass runs on the calling thread only (waking workers costs more). */
     static final long SERIAL_BELOW = 1 << 17;
     /**
@@ -55,8 +55,8 @@ final class CpuGeometry {
     final int rowsPerSegment;
     /** Lanes (values per segment at most). */
     final int lanes;
-    /** Lanes a task needs: {@code lanes} per channel of a block in planes mode. */
-    final int laneCapacity;
+    /** Blocks of {@code lanes} lanes a reduction task needs: one per channel of a block in planes mode, else 1. */
+    final int laneBlocks;
     /** Planes mode, element-wise maps: tasks, each a contiguous range of the {@code outer · features} planes. */
     final int mapTasks;
 
@@ -79,7 +79,7 @@ final class CpuGeometry {
             this.tasks = blocks * splits;
             this.rowsPerSegment = 0;
             this.lanes = lanesPerChannel;
-            this.laneCapacity = lanesPerChannel * perBlock;
+            this.laneBlocks = perBlock;
             this.mapTasks = (int) Math.min(wanted, (long) outer * features);
         } else {
             int rowLength = features * inner;
@@ -91,7 +91,7 @@ final class CpuGeometry {
             this.rowsPerSegment = rows;
             this.tasks = (int) Math.max(1, Math.min(wanted, segments));
             this.lanes = rows * rowLength;
-            this.laneCapacity = lanes;
+            this.laneBlocks = 1;
             this.mapTasks = tasks;
         }
     }

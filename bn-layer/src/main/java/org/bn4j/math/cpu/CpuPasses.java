@@ -15,7 +15,7 @@ import java.nio.Buffer;
  */
 final class CpuPasses {
 
-    /** Segments summed into the float lanes before they are flushed into the double lanes. */
+    /** Terms of one float lane sum at most: segments per level-1 flush, and level-1 flushes per flush into double. */
     static final int FLUSH_EVERY = 16;
 
     private static final ThreadLocal<CpuFloatTiles> FLOAT_TILES = ThreadLocal.withInitial(CpuFloatTiles::new);
@@ -144,13 +144,13 @@ final class CpuPasses {
 
     private static CpuTiles tiles(boolean dbl, CpuGeometry g) {
         CpuTiles tiles = dbl ? DOUBLE_TILES.get() : FLOAT_TILES.get();
-        tiles.reserve(g.laneCapacity);
+        tiles.reserve(g.laneBlocks, g.lanes);
         return tiles;
     }
 
     /**
      * A reduction over a block of channels and a range of images: for each image the block's planes (contiguous),
-     * each channel summed into its own {@code lanes} lanes. Returns {@code [sum1 per channel, sum2 per channel]}
+     * each channel summed into its own block of {@code lanes} lanes. Returns {@code [sum1 per channel, sum2 per channel]}
      * of the block.
      */
     private static double[] planeTask(Op op, CpuGeometry g, CpuTiles tiles, int task, double[] a) {
@@ -158,7 +158,7 @@ final class CpuPasses {
         int width = g.endChannel(task) - first;
         int lanes = g.lanes;
         int inner = g.inner;
-        tiles.clearLanes(width * lanes);
+        tiles.clearLanes(width, lanes);
         int tilesPerPlane = (inner + lanes - 1) / lanes;
         int pending = 0;
         for (int n = g.firstOuter(task), end = g.endOuter(task); n < end; n++) {
@@ -167,24 +167,24 @@ final class CpuPasses {
                 tiles.fillParams(at(a, channel), 0.0, 0.0, 0.0);
                 int base = Math.toIntExact(((long) n * g.features + channel) * inner);
                 for (int offset = 0, tile = 1; offset < inner; offset += lanes, tile++) {
-                    apply(op, tiles, base + offset, Math.min(lanes, inner - offset), k * lanes);
+                    apply(op, tiles, base + offset, Math.min(lanes, inner - offset), k);
                     if (tilesPerPlane > FLUSH_EVERY && tile % FLUSH_EVERY == 0) {
-                        tiles.flush(width * lanes);              // huge planes: flush within the plane
+                        tiles.flush(width, lanes);              // huge planes: flush within the plane
                     }
                 }
             }
             pending += tilesPerPlane;
             if (tilesPerPlane <= FLUSH_EVERY && pending + tilesPerPlane > FLUSH_EVERY) {
-                tiles.flush(width * lanes);
+                tiles.flush(width, lanes);
                 pending = 0;
             }
         }
-        tiles.flush(width * lanes);
+        tiles.finish(width, lanes);
         double[] sums = new double[2 * width];
         for (int k = 0; k < width; k++) {
-            for (int i = k * lanes, stop = i + lanes; i < stop; i++) {
-                sums[k] += tiles.sum1(i);
-                sums[width + k] += tiles.sum2(i);
+            for (int i = 0; i < lanes; i++) {
+                sums[k] += tiles.sum1(k, i);
+                sums[width + k] += tiles.sum2(k, i);
             }
         }
         return sums;
@@ -217,24 +217,24 @@ final class CpuPasses {
         for (int lane = 0; lane < lanes; lane++) {
             tiles.setParams(lane, at(center, g.channelOfLane(lane)), 0.0, 0.0, 0.0);
         }
-        tiles.clearLanes(lanes);
+        tiles.clearLanes(1, lanes);
         int rowLength = g.features * g.inner;
         int pending = 0;
         for (int row = g.firstOuter(task), end = g.endOuter(task); row < end; row += g.rowsPerSegment) {
             int rows = Math.min(g.rowsPerSegment, end - row);
             apply(op, tiles, Math.toIntExact((long) row * rowLength), rows * rowLength);
             if (++pending == FLUSH_EVERY) {
-                tiles.flush(lanes);
+                tiles.flush(1, lanes);
                 pending = 0;
             }
         }
-        tiles.flush(lanes);
+        tiles.finish(1, lanes);
         int features = g.features;
         double[] sums = new double[2 * features];
         for (int lane = 0; lane < lanes; lane++) {
             int channel = g.channelOfLane(lane);
-            sums[channel] += tiles.sum1(lane);
-            sums[features + channel] += tiles.sum2(lane);
+            sums[channel] += tiles.sum1(0, lane);
+            sums[features + channel] += tiles.sum2(0, lane);
         }
         return sums;
     }
@@ -256,13 +256,13 @@ final class CpuPasses {
         apply(op, tiles, pos, length, 0);
     }
 
-    private static void apply(Op op, CpuTiles tiles, int pos, int length, int lane0) {
+    private static void apply(Op op, CpuTiles tiles, int pos, int length, int block) {
         switch (op) {
             case MOMENTS:
-                tiles.moments(pos, length, lane0);
+                tiles.moments(pos, length, block);
                 break;
             case GRADIENT_SUMS:
-                tiles.gradientSums(pos, length, lane0);
+                tiles.gradientSums(pos, length, block);
                 break;
             case AFFINE:
                 tiles.affine(pos, length);

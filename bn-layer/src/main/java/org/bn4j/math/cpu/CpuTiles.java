@@ -6,14 +6,14 @@ import java.util.Arrays;
 /**
  * Per-thread scratch of a {@link CpuKernels} pass and the four inner loops, each over one contiguous segment of
  * {@code n ≤ lanes} values starting at {@code pos}, with per-lane parameters {@code a, b, c, d}; the sums go to
- * lanes {@code lane0 + i}:
+ * lane {@code i} of one block of lanes (a channel's own block in planes mode, the only block in rows mode):
  * <pre>
- *   moments:       s1[lane0 + i] += x − a,   s2[lane0 + i] += (x − a)²
- *   gradientSums:  s1[lane0 + i] += dy,      s2[lane0 + i] += dy·(x − a)
+ *   moments:       s1[block][i] += x − a,   s2[block][i] += (x − a)²
+ *   gradientSums:  s1[block][i] += dy,      s2[block][i] += dy·(x − a)
  *   affine:        out = (x − a)·b + c
  *   gradientMap:   out = dy·b + (x − a)·c + d
  * </pre>
- * The lane sums {@code s1, s2} end in double precision ({@link #sum1}, {@link #sum2}) after {@link #flush}.
+ * The lane sums {@code s1, s2} end in double precision ({@link #sum1}, {@link #sum2}) after {@link #finish}.
  *
  * <p>NOTE: each segment is copied with one bulk {@code get} from ND4J's native memory (a direct NIO buffer) into a
  * small Java array, computed there and written back with one bulk {@code put}. HotSpot's C2 vectorizes
@@ -23,47 +23,56 @@ import java.util.Arrays;
  * Parameters are per lane in rows mode (NHWC/dense, lane → channel) so that the loops stay plain element-wise
  * array loops, the form C2 vectorizes; in planes mode (NCHW, one channel per segment) they are scalars, which saves
  * three loads per element.
+ *
+ * <p>NOTE: each block of lanes is its own array, indexed from 0 like the segment. With one flat lane array and a
+ * loop over {@code s1[lane0 + i]}, C2 (JDK 17) left the reductions scalar: the moments pass took about 3.5 times,
+ * the gradient sums about 2.8 times as long on a [32, 64, 56, 56] float array (bn-benchmarks {@code
+ * KernelPassTimes}, docs/benchmarks/kernel-pass-times-2026-12-07-s4.txt).
  */
 abstract class CpuTiles {
 
-    /** Double-precision lane sums; the float implementation flushes its float lanes into them. */
-    protected double[] d1 = new double[0];
-    protected double[] d2 = new double[0];
+    /** Double-precision lane sums per block; the float implementation flushes its float lanes into them. */
+    protected double[][] d1 = new double[0][0];
+    protected double[][] d2 = new double[0][0];
     /** The buffers of the pass being run, of the implementation's element type ({@code y}, {@code out} may be null). */
     protected Buffer x;
     protected Buffer y;
     protected Buffer out;
     /** True when every lane has the same parameters (planes mode): the loops then use scalars. */
     protected boolean uniform;
-    private int capacity;
+    private int blockCapacity;
+    private int laneCapacity;
 
-    /** Makes room for {@code lanes} lanes. */
-    final void reserve(int lanes) {
-        if (lanes > capacity) {
-            d1 = new double[lanes];
-            d2 = new double[lanes];
-            grow(lanes);
-            capacity = lanes;
+    /** Makes room for {@code blocks} blocks of {@code lanes} lanes. */
+    final void reserve(int blocks, int lanes) {
+        if (blocks > blockCapacity || lanes > laneCapacity) {
+            blockCapacity = Math.max(blocks, blockCapacity);
+            laneCapacity = Math.max(lanes, laneCapacity);
+            d1 = new double[blockCapacity][laneCapacity];
+            d2 = new double[blockCapacity][laneCapacity];
+            grow(blockCapacity, laneCapacity);
         }
     }
 
-    /** Sets all lane sums of the first {@code n} lanes to zero. */
-    void clearLanes(int n) {
-        Arrays.fill(d1, 0, n, 0.0);
-        Arrays.fill(d2, 0, n, 0.0);
+    /** Sets the first {@code n} lane sums of the first {@code blocks} blocks to zero. */
+    void clearLanes(int blocks, int n) {
+        for (int b = 0; b < blocks; b++) {
+            Arrays.fill(d1[b], 0, n, 0.0);
+            Arrays.fill(d2[b], 0, n, 0.0);
+        }
     }
 
-    /** Double-precision total of the first sum of lane {@code i}, valid after {@link #flush}. */
-    final double sum1(int lane) {
-        return d1[lane];
+    /** Double-precision total of the first sum of lane {@code lane} of a block, valid after {@link #finish}. */
+    final double sum1(int block, int lane) {
+        return d1[block][lane];
     }
 
-    final double sum2(int lane) {
-        return d2[lane];
+    final double sum2(int block, int lane) {
+        return d2[block][lane];
     }
 
-    /** Allocates the tiles and lanes of the implementation for {@code lanes} lanes. */
-    protected abstract void grow(int lanes);
+    /** Allocates the tiles and lanes of the implementation for {@code blocks} blocks of {@code lanes} lanes. */
+    protected abstract void grow(int blocks, int lanes);
 
     /** Attaches the buffers of one pass ({@code y}, {@code out} may be null); {@link #unbind} releases them. */
     final void bind(Buffer x, Buffer y, Buffer out) {
@@ -84,12 +93,18 @@ abstract class CpuTiles {
     /** Gives all lanes the same parameters (planes mode); the loops then use scalars. */
     abstract void fillParams(double a, double b, double c, double d);
 
-    /** Moves partial lane sums of the first {@code n} lanes into the double lanes. */
-    abstract void flush(int n);
+    /**
+     * Ends a run of at most {@link CpuPasses#FLUSH_EVERY} segments: moves the loops' partial lane sums of the first
+     * {@code n} lanes of the first {@code blocks} blocks towards the double lanes.
+     */
+    abstract void flush(int blocks, int n);
 
-    abstract void moments(int pos, int n, int lane0);
+    /** Moves every partial lane sum of the first {@code n} lanes of the first {@code blocks} blocks into double. */
+    abstract void finish(int blocks, int n);
 
-    abstract void gradientSums(int pos, int n, int lane0);
+    abstract void moments(int pos, int n, int block);
+
+    abstract void gradientSums(int pos, int n, int block);
 
     abstract void affine(int pos, int n);
 
