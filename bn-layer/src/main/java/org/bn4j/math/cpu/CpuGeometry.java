@@ -61,6 +61,14 @@ final class CpuGeometry {
     final int mapTasks;
 
     private CpuGeometry(int outer, int features, int inner, int threads) {
+        this(outer, features, inner, threads, 0);
+    }
+
+    /**
+     * {@code fusedBlock > 0}: planes mode with reduction tasks of {@code fusedBlock} channels over all images (no
+     * split over images), for the fused passes.
+     */
+    private CpuGeometry(int outer, int features, int inner, int threads, int fusedBlock) {
         this.outer = outer;
         this.features = features;
         this.inner = inner;
@@ -73,9 +81,12 @@ final class CpuGeometry {
             int perBlock = (int) Math.min(features, Math.max(1, ceilDiv(BLOCK_RUN, inner)));
             // keep at least `wanted` tasks when the images alone cannot be split that far
             perBlock = (int) Math.min(perBlock, Math.max(1, (long) features * outer / wanted));
+            if (fusedBlock > 0) {
+                perBlock = Math.min(features, fusedBlock);
+            }
             this.blockChannels = perBlock;
             this.blocks = (int) ceilDiv(features, perBlock);
-            this.splits = (int) Math.max(1, Math.min(outer, ceilDiv(wanted, blocks)));
+            this.splits = fusedBlock > 0 ? 1 : (int) Math.max(1, Math.min(outer, ceilDiv(wanted, blocks)));
             this.tasks = blocks * splits;
             this.rowsPerSegment = 0;
             this.lanes = lanesPerChannel;
@@ -109,6 +120,32 @@ final class CpuGeometry {
             default:
                 throw new IllegalArgumentException("unknown layout " + layout);
         }
+    }
+
+    /**
+     * The geometry of a fused pass over {@code x} (a reduction and then a map, channel block by channel block, see
+     * {@link CpuKernels}), or null where there is none: planes mode only (NCHW with planes of at least
+     * {@value #PLANE_MIN} values), and a block's data in the {@code arrays} arrays it reads ({@code x}, or {@code x}
+     * and {@code dy}) must fit in {@code budgetBytes}. Blocks take as many channels as fit, at most as many as leave
+     * {@value #TASKS_PER_THREAD} tasks per thread; each is a task over all images.
+     */
+    static CpuGeometry fused(INDArray x, FeatureLayout layout, int threads, int arrays, long budgetBytes) {
+        if (layout != FeatureLayout.NCHW) {
+            return null;
+        }
+        long[] s = x.shape();
+        int outer = (int) s[0];
+        int features = (int) s[1];
+        int inner = (int) (s[2] * s[3]);
+        long channelBytes = (long) outer * inner * x.dataType().width() * arrays;
+        if (inner < PLANE_MIN || channelBytes > budgetBytes) {
+            return null;
+        }
+        long fit = budgetBytes / channelBytes;
+        long length = (long) outer * features * inner;
+        long balanced = threads > 1 && length >= SERIAL_BELOW
+                ? Math.max(1, ceilDiv(features, (long) threads * TASKS_PER_THREAD)) : features;
+        return new CpuGeometry(outer, features, inner, threads, (int) Math.min(fit, balanced));
     }
 
     /** Values per feature, {@code m = outer · inner}. */

@@ -25,6 +25,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * Five reads and two writes of the activation size for forward plus backward, against about fifteen ND4J ops in
  * {@link Nd4jOpKernels}.
  *
+ * <p><b>Fused passes</b> ({@code trainForward} and {@code backward} of NCHW input): where one channel's values (of x,
+ * or of x and dy) fit in half of a core's level-2 cache ({@link CpuCache}, read from the machine at run time), each
+ * task takes a block of channels and runs pass 1 and pass 2 on it back to back, so that pass 2 reads the block from
+ * the cache instead of memory: three reads and two writes from memory instead of five and two. The arithmetic and
+ * the order of every sum are those of the two separate passes (the results are equal bit for bit). The synchronized
+ * path of ParallelTrainer calls the passes separately ({@code moments} … {@code normalize}), since the replicas
+ * meet between them.
+ *
  * <p>Any array that is not a plain C-order FLOAT/DOUBLE array with zero offset (a view, 'f' order, another data
  * type, mixed data types) or a non-CPU backend sends the call to the fallback ({@link Nd4jOpKernels} by default),
  * so the class is safe to use with any input. Per-feature arrays may be views.
@@ -41,6 +49,8 @@ public final class CpuKernels implements BatchNormKernels {
     private static final boolean CPU_BACKEND = detectCpuBackend();
 
     private final BatchNormKernels fallback;
+    /** Bytes a channel block of a fused pass may read (half of one core's level-2 cache); 0: no fused passes. */
+    private final long fusedBudget;
 
     /** CPU kernels that fall back to {@link Nd4jOpKernels} for arrays they do not handle. */
     public CpuKernels() {
@@ -49,7 +59,13 @@ public final class CpuKernels implements BatchNormKernels {
 
     /** CPU kernels that fall back to {@code fallback} for arrays they do not handle. */
     public CpuKernels(BatchNormKernels fallback) {
+        this(fallback, CpuCache.l2Bytes() / 2);
+    }
+
+    /** As {@link #CpuKernels(BatchNormKernels)}, with the fused passes' budget given ({@code 0}: never fused). */
+    CpuKernels(BatchNormKernels fallback, long fusedBudget) {
         this.fallback = fallback;
+        this.fusedBudget = fusedBudget;
     }
 
     /** Whether ND4J runs on its native CPU backend (not CUDA), the only backend whose memory these loops can read. */
@@ -94,11 +110,43 @@ public final class CpuKernels implements BatchNormKernels {
             fallback.trainForward(x, layout, gamma, beta, eps, out, mean, variance, invStd);
             return;
         }
+        CpuGeometry fused = CpuGeometry.fused(x, layout, CpuParallel.threads(), 1, fusedBudget);
+        if (fused != null) {
+            fusedForward(x, fused, gamma, beta, eps, out, mean, variance, invStd);
+            return;
+        }
         CpuGeometry g = geometry(x, layout);
         double[][] moments = localMoments(x, g);
         CpuVectors.write(invStd, affine(x, g, gamma, beta, eps, moments[0], moments[1], out));
         CpuVectors.write(mean, moments[0]);
         CpuVectors.write(variance, moments[1]);
+    }
+
+    /**
+     * Both passes of the training forward, channel block by channel block (each block's moments, then its affine
+     * map while the block is still in the cache): the same arithmetic as {@link #localMoments} and {@link #affine}.
+     */
+    private static void fusedForward(INDArray x, CpuGeometry g, INDArray gamma, INDArray beta, double eps,
+                                     INDArray out, INDArray mean, INDArray variance, INDArray invStd) {
+        int features = g.features;
+        double m = g.valuesPerFeature();
+        boolean toFloat = x.dataType() == DataType.FLOAT;
+        double[] shift = firstValues(x, g);
+        double[] gammas = CpuVectors.read(gamma);
+        double[] betas = CpuVectors.read(beta);
+        double[] mu = new double[features];
+        double[] var = new double[features];
+        double[] muRounded = new double[features];
+        double[] s = new double[features];
+        double[] scale = new double[features];
+        double[] offset = new double[features];
+        CpuPasses.momentsThenAffine(g, x, shift, (first, end, sums) -> {
+            finishMoments(sums, end - first, first, end, shift, m, mu, var);
+            affineParameters(first, end, gammas, betas, eps, mu, var, toFloat, muRounded, s, scale, offset);
+        }, out, new CpuPasses.AffineMap(muRounded, scale, offset));
+        CpuVectors.write(invStd, s);
+        CpuVectors.write(mean, mu);
+        CpuVectors.write(variance, var);
     }
 
     @Override
@@ -131,12 +179,21 @@ public final class CpuKernels implements BatchNormKernels {
         double[] sums = CpuPasses.moments(g, x, shift);
         double[] mu = new double[features];
         double[] var = new double[features];
-        for (int c = 0; c < features; c++) {
-            double shiftedMean = sums[c] / m;
-            mu[c] = shift[c] + shiftedMean;
-            var[c] = Math.max(0.0, sums[features + c] / m - shiftedMean * shiftedMean);
-        }
+        finishMoments(sums, features, 0, features, shift, m, mu, var);
         return new double[][] {mu, var};
+    }
+
+    /**
+     * μ and σ² of channels {@code first … end−1} from their sums {@code S1 = Σ(x − K)} at {@code sums[c − first]}
+     * and {@code S2 = Σ(x − K)²} at {@code sums[width + c − first]}: {@code μ = K + S1/m, σ² = S2/m − (S1/m)²}.
+     */
+    private static void finishMoments(double[] sums, int width, int first, int end, double[] shift, double m,
+                                      double[] mu, double[] var) {
+        for (int c = first; c < end; c++) {
+            double shiftedMean = sums[c - first] / m;
+            mu[c] = shift[c] + shiftedMean;
+            var[c] = Math.max(0.0, sums[width + c - first] / m - shiftedMean * shiftedMean);
+        }
     }
 
     /**
@@ -146,19 +203,29 @@ public final class CpuKernels implements BatchNormKernels {
     private static double[] affine(INDArray x, CpuGeometry g, INDArray gamma, INDArray beta, double eps, double[] mu,
                                    double[] var, INDArray out) {
         int features = g.features;
-        double[] gammas = CpuVectors.read(gamma);
-        double[] betas = CpuVectors.read(beta);
-        double[] muRounded = rounded(x, mu);
+        double[] muRounded = new double[features];
         double[] s = new double[features];
         double[] scale = new double[features];
         double[] offset = new double[features];
-        for (int c = 0; c < features; c++) {
+        affineParameters(0, features, CpuVectors.read(gamma), CpuVectors.read(beta), eps, mu, var,
+                x.dataType() == DataType.FLOAT, muRounded, s, scale, offset);
+        CpuPasses.affine(g, x, out, new CpuPasses.AffineMap(muRounded, scale, offset));
+        return s;
+    }
+
+    /**
+     * The affine map's parameters of channels {@code first … end−1}: {@code s = 1/√(σ² + ε)}, {@code scale = γs},
+     * {@code offset = β − (μ − μ_f)·scale} with {@code μ_f} the mean as the loops use it ({@link #rounded}).
+     */
+    private static void affineParameters(int first, int end, double[] gammas, double[] betas, double eps,
+                                         double[] mu, double[] var, boolean toFloat, double[] muRounded,
+                                         double[] s, double[] scale, double[] offset) {
+        for (int c = first; c < end; c++) {
+            muRounded[c] = rounded(mu[c], toFloat);
             s[c] = 1.0 / Math.sqrt(var[c] + eps);
             scale[c] = gammas == null ? s[c] : gammas[c] * s[c];
             offset[c] = (betas == null ? 0.0 : betas[c]) - (mu[c] - muRounded[c]) * scale[c];
         }
-        CpuPasses.affine(g, x, out, new CpuPasses.AffineMap(muRounded, scale, offset));
-        return s;
     }
 
     @Override
@@ -168,6 +235,11 @@ public final class CpuKernels implements BatchNormKernels {
             fallback.backward(x, dy, layout, mean, invStd, gamma, dx, dGamma, dBeta);
             return;
         }
+        CpuGeometry fused = CpuGeometry.fused(x, layout, CpuParallel.threads(), 2, fusedBudget);
+        if (fused != null) {
+            fusedBackward(x, dy, fused, mean, invStd, gamma, dx, dGamma, dBeta);
+            return;
+        }
         CpuGeometry g = geometry(x, layout);
         double[] mu = CpuVectors.read(mean);
         double[] s = CpuVectors.read(invStd);
@@ -175,6 +247,31 @@ public final class CpuKernels implements BatchNormKernels {
         gradientMap(x, dy, g, mu, s, CpuVectors.read(gamma), sums[0], sums[1], g.valuesPerFeature(), dx);
         CpuVectors.write(dGamma, sums[0]);
         CpuVectors.write(dBeta, sums[1]);
+    }
+
+    /**
+     * Both passes of the backward, channel block by channel block (each block's sums, then its input gradient while
+     * the block is still in the cache): the same arithmetic as {@link #localGradientSums} and {@link #gradientMap}.
+     */
+    private static void fusedBackward(INDArray x, INDArray dy, CpuGeometry g, INDArray mean, INDArray invStd,
+                                      INDArray gamma, INDArray dx, INDArray dGamma, INDArray dBeta) {
+        int features = g.features;
+        double m = g.valuesPerFeature();
+        double[] mu = CpuVectors.read(mean);
+        double[] s = CpuVectors.read(invStd);
+        double[] gammas = CpuVectors.read(gamma);
+        double[] muRounded = rounded(x, mu);
+        double[] dg = new double[features];
+        double[] db = new double[features];
+        double[] k = new double[features];
+        double[] slope = new double[features];
+        double[] constant = new double[features];
+        CpuPasses.gradientSumsThenMap(g, x, dy, muRounded, (first, end, sums) -> {
+            finishGradientSums(sums, end - first, first, end, mu, muRounded, s, dg, db);
+            gradientMapParameters(first, end, mu, muRounded, s, gammas, dg, db, m, k, slope, constant);
+        }, dx, new CpuPasses.GradientMap(muRounded, k, slope, constant));
+        CpuVectors.write(dGamma, dg);
+        CpuVectors.write(dBeta, db);
     }
 
     @Override
@@ -208,12 +305,22 @@ public final class CpuKernels implements BatchNormKernels {
         double[] sums = CpuPasses.gradientSums(g, x, dy, muRounded);
         double[] dg = new double[features];
         double[] db = new double[features];
-        for (int c = 0; c < features; c++) {
-            double delta = mu[c] - muRounded[c];                 // x − μ = (x − μ_f) − δ
-            db[c] = sums[c];
-            dg[c] = s[c] * (sums[features + c] - delta * sums[c]);
-        }
+        finishGradientSums(sums, features, 0, features, mu, muRounded, s, dg, db);
         return new double[][] {dg, db};
+    }
+
+    /**
+     * dγ and dβ of channels {@code first … end−1} from {@code Σ dy} at {@code sums[c − first]} and
+     * {@code Σ dy·(x − μ_f)} at {@code sums[width + c − first]}.
+     */
+    private static void finishGradientSums(double[] sums, int width, int first, int end, double[] mu,
+                                           double[] muRounded, double[] s, double[] dg, double[] db) {
+        for (int c = first; c < end; c++) {
+            double delta = mu[c] - muRounded[c];                 // x − μ = (x − μ_f) − δ
+            double sumDy = sums[c - first];
+            db[c] = sumDy;
+            dg[c] = s[c] * (sums[width + c - first] - delta * sumDy);
+        }
     }
 
     /** Backward pass 2: {@code dx = γs·dy − γs²·dγ/m·(x − μ) − γs·dβ/m}, with sums over {@code m} values. */
@@ -224,13 +331,20 @@ public final class CpuKernels implements BatchNormKernels {
         double[] k = new double[features];
         double[] slope = new double[features];
         double[] constant = new double[features];
-        for (int c = 0; c < features; c++) {
+        gradientMapParameters(0, features, mu, muRounded, s, gammas, dg, db, m, k, slope, constant);
+        CpuPasses.gradientMap(g, x, dy, dx, new CpuPasses.GradientMap(muRounded, k, slope, constant));
+    }
+
+    /** The backward map's parameters of channels {@code first … end−1}: {@code k = γs}, the slope and the constant. */
+    private static void gradientMapParameters(int first, int end, double[] mu, double[] muRounded, double[] s,
+                                              double[] gammas, double[] dg, double[] db, double m, double[] k,
+                                              double[] slope, double[] constant) {
+        for (int c = first; c < end; c++) {
             double delta = mu[c] - muRounded[c];
             k[c] = gammas == null ? s[c] : gammas[c] * s[c];
             slope[c] = -k[c] * s[c] * dg[c] / m;
             constant[c] = -k[c] * db[c] / m - slope[c] * delta;
         }
-        CpuPasses.gradientMap(g, x, dy, dx, new CpuPasses.GradientMap(muRounded, k, slope, constant));
     }
 
     /** The mean as the element loops use it: rounded to float for float input (see the class comment). */
@@ -240,9 +354,13 @@ public final class CpuKernels implements BatchNormKernels {
         }
         double[] r = new double[mu.length];
         for (int c = 0; c < mu.length; c++) {
-            r[c] = (float) mu[c];
+            r[c] = rounded(mu[c], true);
         }
         return r;
+    }
+
+    private static double rounded(double mu, boolean toFloat) {
+        return toFloat ? (float) mu : mu;
     }
 
     private static CpuGeometry geometry(INDArray x, FeatureLayout layout) {

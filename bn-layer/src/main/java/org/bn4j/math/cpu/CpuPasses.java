@@ -57,6 +57,16 @@ final class CpuPasses {
         }
     }
 
+    /**
+     * The step between the two halves of a fused pass, run by the task of one channel block: turns the block's
+     * sums ({@code [sum1 of channels first … end−1, sum2 of the same]}) into that block's entries of the map's
+     * per-channel parameters (and of any per-channel results). Called concurrently for disjoint blocks.
+     */
+    @FunctionalInterface
+    interface BlockStep {
+        void accept(int first, int end, double[] blockSums);
+    }
+
     private CpuPasses() {
     }
 
@@ -83,6 +93,47 @@ final class CpuPasses {
     /** {@code out = dy} where the affine map {@code p} of x is positive, else 0: the gradient through a ReLU of it. */
     static void reluGradient(CpuGeometry g, INDArray x, INDArray dy, INDArray out, AffineMap p) {
         map(Op.RELU_GRADIENT, g, x, dy, out, LaneParameters.of(p));
+    }
+
+    /**
+     * Fused forward, block by block of {@code g} (a {@link CpuGeometry#fused} geometry): the moments of the block
+     * ({@link #moments}), {@code step} (which fills the block's channels of {@code p}), then the affine map of the
+     * block ({@link #affine}), whose reads of x find it still in the cache.
+     */
+    static void momentsThenAffine(CpuGeometry g, INDArray x, double[] center, BlockStep step, INDArray out,
+                                  AffineMap p) {
+        reduceThenMap(Op.MOMENTS, Op.AFFINE, g, x, null, center, step, out, LaneParameters.of(p));
+    }
+
+    /** Fused backward, block by block as {@link #momentsThenAffine}: {@link #gradientSums}, then {@link #gradientMap}. */
+    static void gradientSumsThenMap(CpuGeometry g, INDArray x, INDArray dy, double[] center, BlockStep step,
+                                    INDArray out, GradientMap p) {
+        reduceThenMap(Op.GRADIENT_SUMS, Op.GRADIENT_MAP, g, x, dy, center, step, out, LaneParameters.of(p));
+    }
+
+    private static void reduceThenMap(Op reduction, Op map, CpuGeometry g, INDArray x, INDArray dy, double[] center,
+                                      BlockStep step, INDArray out, LaneParameters p) {
+        boolean dbl = x.dataType() == DataType.DOUBLE;
+        Buffer bx = nio(x, dbl);
+        Buffer by = dy == null ? null : nio(dy, dbl);
+        Buffer bo = nio(out, dbl);
+        CpuParallel.run(g.tasks, g.parallel, task -> {
+            CpuTiles tiles = tiles(dbl, g);
+            tiles.bind(bx, by, bo);
+            try {
+                int first = g.firstChannel(task);
+                int end = g.endChannel(task);
+                step.accept(first, end, planeTask(reduction, g, tiles, task, center));
+                for (int n = 0; n < g.outer; n++) {
+                    for (int channel = first; channel < end; channel++) {
+                        p.fill(tiles, channel);
+                        planeMap(map, g, tiles, (long) n * g.features + channel);
+                    }
+                }
+            } finally {
+                tiles.unbind();
+            }
+        });
     }
 
     /** One read of x (and dy): per-channel sums {@code [sum1 per channel, sum2 per channel]}, added in task order. */
@@ -199,15 +250,19 @@ final class CpuPasses {
      * instead, so that each channel keeps its lanes for the whole task rather than folding them after every plane.
      */
     private static void planeMapTask(Op op, CpuGeometry g, CpuTiles tiles, int task, LaneParameters p) {
+        for (long plane = g.firstPlane(task), end = g.endPlane(task); plane < end; plane++) {
+            p.fill(tiles, (int) (plane % g.features));
+            planeMap(op, g, tiles, plane);
+        }
+    }
+
+    /** The map over one plane ({@code n·C + c}), tile by tile, with the plane's channel's parameters filled in. */
+    private static void planeMap(Op op, CpuGeometry g, CpuTiles tiles, long plane) {
         int inner = g.inner;
         int lanes = g.lanes;
-        for (long plane = g.firstPlane(task), end = g.endPlane(task); plane < end; plane++) {
-            int channel = (int) (plane % g.features);
-            p.fill(tiles, channel);
-            int base = Math.toIntExact(plane * inner);
-            for (int offset = 0; offset < inner; offset += lanes) {
-                apply(op, tiles, base + offset, Math.min(lanes, inner - offset));
-            }
+        int base = Math.toIntExact(plane * inner);
+        for (int offset = 0; offset < inner; offset += lanes) {
+            apply(op, tiles, base + offset, Math.min(lanes, inner - offset));
         }
     }
 

@@ -33,6 +33,13 @@ class CpuKernelsTest {
     private static final BatchNormKernels CPU = new CpuKernels((BatchNormKernels) java.lang.reflect.Proxy
             .newProxyInstance(CpuKernelsTest.class.getClassLoader(), new Class<?>[] {BatchNormKernels.class},
                     (proxy, method, args) -> fail("unexpected fallback to ND4J ops: " + method.getName())));
+    /** The same without fused passes (every NCHW case above fits a fused block of the default budget). */
+    private static final BatchNormKernels CPU_UNFUSED = new CpuKernels((BatchNormKernels) java.lang.reflect.Proxy
+            .newProxyInstance(CpuKernelsTest.class.getClassLoader(), new Class<?>[] {BatchNormKernels.class},
+                    (proxy, method, args) -> fail("unexpected fallback to ND4J ops: " + method.getName())), 0);
+    /** Fused passes with blocks of one channel (a budget of one channel's values of a [19, 5, 37, 41] array). */
+    private static final BatchNormKernels CPU_ONE_CHANNEL_BLOCKS = new CpuKernels(new Nd4jOpKernels(),
+            19L * 37 * 41 * Float.BYTES * 2);
     private static final BatchNormKernels CPU_WITH_FALLBACK = new CpuKernels();
     private static final BatchNormKernels REFERENCE = new Nd4jOpKernels();
     private static final double EPS = 1e-5;
@@ -77,12 +84,14 @@ class CpuKernelsTest {
         INDArray beta = affine ? Nd4j.randn(type, c) : null;
 
         Forward expected = forward(REFERENCE, exact(x), layout, exact(gamma), exact(beta));
-        Forward actual = forward(CPU, x, layout, gamma, beta);
         double tol = tolerance(type);
-        assertClose("mean", expected.mean, actual.mean, tol);
-        assertClose("variance", expected.variance, actual.variance, tol);
-        assertClose("invStd", expected.invStd, actual.invStd, tol);
-        assertClose("out", expected.out, actual.out, tol);
+        for (BatchNormKernels kernels : List.of(CPU, CPU_UNFUSED, CPU_ONE_CHANNEL_BLOCKS)) {
+            Forward actual = forward(kernels, x, layout, gamma, beta);
+            assertClose("mean", expected.mean, actual.mean, tol);
+            assertClose("variance", expected.variance, actual.variance, tol);
+            assertClose("invStd", expected.invStd, actual.invStd, tol);
+            assertClose("out", expected.out, actual.out, tol);
+        }
     }
 
     @ParameterizedTest(name = "{0} {1} {2} gamma given: {3}")
@@ -98,11 +107,13 @@ class CpuKernelsTest {
 
         Backward expected = backward(REFERENCE, exact(x), exact(dy), layout, exact(stats.mean), exact(invStd),
                 exact(gamma));
-        Backward actual = backward(CPU, x, dy, layout, stats.mean, invStd, gamma);
         double tol = tolerance(type);
-        assertClose("dBeta", expected.dBeta, actual.dBeta, tol);
-        assertClose("dGamma", expected.dGamma, actual.dGamma, tol);
-        assertClose("dx", expected.dx, actual.dx, tol);
+        for (BatchNormKernels kernels : List.of(CPU, CPU_UNFUSED, CPU_ONE_CHANNEL_BLOCKS)) {
+            Backward actual = backward(kernels, x, dy, layout, stats.mean, invStd, gamma);
+            assertClose("dBeta", expected.dBeta, actual.dBeta, tol);
+            assertClose("dGamma", expected.dGamma, actual.dGamma, tol);
+            assertClose("dx", expected.dx, actual.dx, tol);
+        }
     }
 
     @ParameterizedTest(name = "{0} {1} {2}")
@@ -238,6 +249,25 @@ class CpuKernelsTest {
         assertClose("dBeta", expected.dBeta, dBeta, 1e-5);
         assertEquals(0.0, flatGrad.getDouble(0, 16), 0.0, "values after the views stay untouched");
         assertClose("out", forward(REFERENCE, x, FeatureLayout.NCHW, gamma.dup(), null).out, f.out, 1e-5);
+    }
+
+    @Test
+    void fusedPassesEqualTheTwoSeparatePassesBitForBit() {
+        Nd4j.getRandom().setSeed(5);
+        INDArray x = Nd4j.randn(DataType.FLOAT, 9, 7, 33, 35).muli(2).addi(1);
+        INDArray dy = Nd4j.randn(DataType.FLOAT, 9, 7, 33, 35);
+        INDArray gamma = Nd4j.rand(DataType.FLOAT, 7).addi(0.5);
+        INDArray beta = Nd4j.randn(DataType.FLOAT, 7);
+        Forward fused = forward(CPU_ONE_CHANNEL_BLOCKS, x, FeatureLayout.NCHW, gamma, beta);
+        Forward separate = forward(CPU_UNFUSED, x, FeatureLayout.NCHW, gamma, beta);
+        assertClose("out", separate.out, fused.out, 0.0);
+        assertClose("mean", separate.mean, fused.mean, 0.0);
+        Backward fusedBack = backward(CPU_ONE_CHANNEL_BLOCKS, x, dy, FeatureLayout.NCHW, separate.mean,
+                separate.invStd, gamma);
+        Backward separateBack = backward(CPU_UNFUSED, x, dy, FeatureLayout.NCHW, separate.mean, separate.invStd,
+                gamma);
+        assertClose("dx", separateBack.dx, fusedBack.dx, 0.0);
+        assertClose("dGamma", separateBack.dGamma, fusedBack.dGamma, 0.0);
     }
 
     @Test
