@@ -65,7 +65,8 @@ def main():
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    print(f"torch {torch.__version__}, threads {torch.get_num_threads()}")
+    capability = [line.strip() for line in torch.__config__.show().splitlines() if "CPU capability" in line]
+    print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, {' '.join(capability)}")
     print("| layout | shape (N,C,H,W) | train fwd+bwd ms | inference ms | copy ms |")
     print("| --- | --- | --- | --- | --- |")
     for memory_format, name in ((torch.contiguous_format, "NCHW"), (torch.channels_last, "NHWC")):

@@ -113,23 +113,39 @@ final class CpuPasses {
 
     private static void reduceThenMap(Op reduction, Op map, CpuGeometry g, INDArray x, INDArray dy, double[] center,
                                       BlockStep step, INDArray out, LaneParameters p) {
+        runTasks(g.tasks, g, x, dy, out, (tiles, task) -> {
+            int first = g.firstChannel(task);
+            int end = g.endChannel(task);
+            step.accept(first, end, planeTask(reduction, g, tiles, task, center));
+            for (int n = 0; n < g.outer; n++) {
+                for (int channel = first; channel < end; channel++) {
+                    p.fill(tiles, channel);
+                    planeMap(map, g, tiles, (long) n * g.features + channel);
+                }
+            }
+        });
+    }
+
+    /** The body of one task of a pass, with the calling thread's tiles bound to the pass's buffers. */
+    @FunctionalInterface
+    private interface TileTask {
+        void run(CpuTiles tiles, int task);
+    }
+
+    /**
+     * Runs tasks {@code 0 … tasks−1} of a pass over {@code x} (and {@code dy}, {@code out}, either may be null),
+     * in parallel where {@code g} says so, each with its thread's tiles bound to the arrays' native buffers.
+     */
+    private static void runTasks(int tasks, CpuGeometry g, INDArray x, INDArray dy, INDArray out, TileTask body) {
         boolean dbl = x.dataType() == DataType.DOUBLE;
         Buffer bx = nio(x, dbl);
         Buffer by = dy == null ? null : nio(dy, dbl);
-        Buffer bo = nio(out, dbl);
-        CpuParallel.run(g.tasks, g.parallel, task -> {
+        Buffer bo = out == null ? null : nio(out, dbl);
+        CpuParallel.run(tasks, g.parallel, task -> {
             CpuTiles tiles = tiles(dbl, g);
             tiles.bind(bx, by, bo);
             try {
-                int first = g.firstChannel(task);
-                int end = g.endChannel(task);
-                step.accept(first, end, planeTask(reduction, g, tiles, task, center));
-                for (int n = 0; n < g.outer; n++) {
-                    for (int channel = first; channel < end; channel++) {
-                        p.fill(tiles, channel);
-                        planeMap(map, g, tiles, (long) n * g.features + channel);
-                    }
-                }
+                body.run(tiles, task);
             } finally {
                 tiles.unbind();
             }
@@ -138,20 +154,9 @@ final class CpuPasses {
 
     /** One read of x (and dy): per-channel sums {@code [sum1 per channel, sum2 per channel]}, added in task order. */
     private static double[] reduce(Op op, CpuGeometry g, INDArray x, INDArray dy, double[] center) {
-        boolean dbl = x.dataType() == DataType.DOUBLE;
-        Buffer bx = nio(x, dbl);
-        Buffer by = dy == null ? null : nio(dy, dbl);
         double[][] partial = new double[g.tasks][];
-        CpuParallel.run(g.tasks, g.parallel, task -> {
-            CpuTiles tiles = tiles(dbl, g);
-            tiles.bind(bx, by, null);
-            try {
-                partial[task] = g.planes ? planeTask(op, g, tiles, task, center)
-                        : rowReduceTask(op, g, tiles, task, center);
-            } finally {
-                tiles.unbind();
-            }
-        });
+        runTasks(g.tasks, g, x, dy, null, (tiles, task) -> partial[task] = g.planes
+                ? planeTask(op, g, tiles, task, center) : rowReduceTask(op, g, tiles, task, center));
         int features = g.features;
         double[] sums = new double[2 * features];
         for (int task = 0; task < g.tasks; task++) {
@@ -174,21 +179,11 @@ final class CpuPasses {
 
     /** One read of x (and dy) and one write of out, element by element. */
     private static void map(Op op, CpuGeometry g, INDArray x, INDArray dy, INDArray out, LaneParameters p) {
-        boolean dbl = x.dataType() == DataType.DOUBLE;
-        Buffer bx = nio(x, dbl);
-        Buffer by = dy == null ? null : nio(dy, dbl);
-        Buffer bo = nio(out, dbl);
-        CpuParallel.run(g.planes ? g.mapTasks : g.tasks, g.parallel, task -> {
-            CpuTiles tiles = tiles(dbl, g);
-            tiles.bind(bx, by, bo);
-            try {
-                if (g.planes) {
-                    planeMapTask(op, g, tiles, task, p);
-                } else {
-                    rowMapTask(op, g, tiles, task, p);
-                }
-            } finally {
-                tiles.unbind();
+        runTasks(g.planes ? g.mapTasks : g.tasks, g, x, dy, out, (tiles, task) -> {
+            if (g.planes) {
+                planeMapTask(op, g, tiles, task, p);
+            } else {
+                rowMapTask(op, g, tiles, task, p);
             }
         });
     }
