@@ -8,7 +8,6 @@ import org.bn4j.statistics.PopulationStatistics;
 import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -49,24 +48,15 @@ public final class KernelPassTimes {
             long[] shape = c.shape();
             FeatureLayout layout = c.layout();
             long channels = layout == FeatureLayout.NHWC ? shape[3] : shape[1];
-            INDArray x = Nd4j.randn(DataType.FLOAT, shape);
-            INDArray dy = Nd4j.randn(DataType.FLOAT, shape);
-            INDArray out = Nd4j.create(DataType.FLOAT, shape);
-            INDArray scale = Nd4j.rand(DataType.FLOAT, channels);
-            INDArray shift = Nd4j.randn(DataType.FLOAT, channels);
-            INDArray mean = Nd4j.create(DataType.DOUBLE, channels);
-            INDArray var = Nd4j.create(DataType.DOUBLE, channels);
-            INDArray invStd = Nd4j.rand(DataType.DOUBLE, channels).addi(0.5);
-            INDArray dGamma = Nd4j.create(DataType.FLOAT, channels);
-            INDArray dBeta = Nd4j.create(DataType.FLOAT, channels);
+            KernelArrays a = KernelArrays.random(shape, channels);
             List<String> names = List.of("reluGradient", "affine", "moments", "gradientSums", "inputGradient");
             List<Runnable> passes = List.of(
-                    () -> kernels.reluGradient(x, dy, layout, scale, shift, out),
-                    () -> kernels.inference(x, layout, scale, shift, out),
-                    () -> kernels.moments(x, layout, mean, var),
-                    () -> kernels.gradientSums(x, dy, layout, mean, invStd, dGamma, dBeta),
-                    () -> kernels.inputGradient(x, dy, layout, mean, invStd, scale, dGamma, dBeta,
-                            x.length() / channels, out));
+                    () -> kernels.reluGradient(a.x(), a.dy(), layout, a.scale(), a.shift(), a.out()),
+                    () -> kernels.inference(a.x(), layout, a.scale(), a.shift(), a.out()),
+                    () -> kernels.moments(a.x(), layout, a.mean(), a.variance()),
+                    () -> kernels.gradientSums(a.x(), a.dy(), layout, a.mean(), a.invStd(), a.dGamma(), a.dBeta()),
+                    () -> kernels.inputGradient(a.x(), a.dy(), layout, a.mean(), a.invStd(), a.scale(), a.dGamma(),
+                            a.dBeta(), a.valuesPerChannel(), a.out()));
             for (int p = 0; p < passes.size(); p++) {
                 long best = Long.MAX_VALUE;
                 for (int r = 0; r < 30; r++) {

@@ -1,10 +1,10 @@
 package org.bn4j.math.cpu;
 
+import org.bn4j.benchmarks.KernelArrays;
 import org.bn4j.math.BatchNormKernels;
 import org.bn4j.math.FeatureLayout;
 import org.bn4j.math.Nd4jOpKernels;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
@@ -12,7 +12,7 @@ import java.util.Locale;
 
 /**
  * The fused NCHW training passes of {@link CpuKernels} against the same kernels with fusion off, in one process,
- * alternating call by call (forward + backward, float32, the shapes of issue 21 and two smaller ones), so that the
+ * alternating call by call (forward + backward, float32, random γ and β, the shapes of issue 21 and two smaller ones), so that the
  * machine's drift hits both alike: median and quartiles of 120 calls each, after 40 of warm-up.
  *
  * <p>NOTE: in bn4j's package because the budget is set through {@code CpuKernels}' package-private constructor; a
@@ -35,25 +35,16 @@ public final class FusedPassesAB {
                 CpuCache.l2Bytes() / 1024, CpuCache.l2Bytes() / 2048, CpuParallel.threads());
         BatchNormKernels[] kernels = {new CpuKernels(), new CpuKernels(new Nd4jOpKernels(), 0)};
         for (long[] shape : new long[][] {{32, 64, 56, 56}, {128, 32, 28, 28}, {32, 64, 28, 28}, {64, 32, 14, 14}}) {
-            long c = shape[1];
-            INDArray x = Nd4j.randn(DataType.FLOAT, shape);
-            INDArray dy = Nd4j.randn(DataType.FLOAT, shape);
-            INDArray out = Nd4j.create(DataType.FLOAT, shape);
-            INDArray dx = Nd4j.create(DataType.FLOAT, shape);
-            INDArray gamma = Nd4j.ones(DataType.FLOAT, c);
-            INDArray beta = Nd4j.zeros(DataType.FLOAT, c);
-            INDArray mean = Nd4j.create(DataType.DOUBLE, c);
-            INDArray var = Nd4j.create(DataType.DOUBLE, c);
-            INDArray invStd = Nd4j.create(DataType.DOUBLE, c);
-            INDArray dGamma = Nd4j.create(DataType.FLOAT, c);
-            INDArray dBeta = Nd4j.create(DataType.FLOAT, c);
+            KernelArrays a = KernelArrays.random(shape, shape[1]);
             double[][] ms = new double[2][CALLS * (ROUNDS - 1)];
             for (int round = 0; round < ROUNDS; round++) {
                 for (int i = 0; i < CALLS; i++) {
                     for (int k = 0; k < 2; k++) {
                         long t0 = System.nanoTime();
-                        kernels[k].trainForward(x, FeatureLayout.NCHW, gamma, beta, 1e-5, out, mean, var, invStd);
-                        kernels[k].backward(x, dy, FeatureLayout.NCHW, mean, invStd, gamma, dx, dGamma, dBeta);
+                        kernels[k].trainForward(a.x(), FeatureLayout.NCHW, a.scale(), a.shift(), 1e-5, a.out(),
+                                a.mean(), a.variance(), a.invStd());
+                        kernels[k].backward(a.x(), a.dy(), FeatureLayout.NCHW, a.mean(), a.invStd(), a.scale(),
+                                a.dx(), a.dGamma(), a.dBeta());
                         if (round > 0) {
                             ms[k][(round - 1) * CALLS + i] = (System.nanoTime() - t0) / 1e6;
                         }
