@@ -32,7 +32,7 @@ public final class FusedPassesAB {
     public static void main(String[] args) {
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
         System.out.printf(Locale.ROOT, "level-2 cache %d KiB, fused budget %d KiB, threads %d%n",
-                CpuCache.l2Bytes() / 1024, CpuCache.l2Bytes() / 2048, CpuParallel.threads());
+                CpuCache.l2Bytes() / 1024, CpuKernels.defaultFusedBudget() / 1024, CpuParallel.threads());
         BatchNormKernels[] kernels = {new CpuKernels(), new CpuKernels(new Nd4jOpKernels(), 0)};
         for (long[] shape : new long[][] {{32, 64, 56, 56}, {128, 32, 28, 28}, {32, 64, 28, 28}, {64, 32, 14, 14}}) {
             KernelArrays a = KernelArrays.random(shape, shape[1]);

@@ -72,8 +72,7 @@ final class CpuGeometry {
         this.outer = outer;
         this.features = features;
         this.inner = inner;
-        long length = (long) outer * features * inner;
-        this.parallel = threads > 1 && length >= SERIAL_BELOW;
+        this.parallel = parallel((long) outer * features * inner, threads);
         int wanted = parallel ? threads * TASKS_PER_THREAD : 1;
         this.planes = inner >= PLANE_MIN;
         if (planes) {
@@ -142,10 +141,14 @@ final class CpuGeometry {
             return null;
         }
         long fit = budgetBytes / channelBytes;
-        long length = (long) outer * features * inner;
-        long balanced = threads > 1 && length >= SERIAL_BELOW
+        long balanced = parallel((long) outer * features * inner, threads)
                 ? Math.max(1, ceilDiv(features, (long) threads * TASKS_PER_THREAD)) : features;
         return new CpuGeometry(outer, features, inner, threads, (int) Math.min(fit, balanced));
+    }
+
+    /** Whether a pass over {@code length} values runs on several threads (see {@link #SERIAL_BELOW}). */
+    private static boolean parallel(long length, int threads) {
+        return threads > 1 && length >= SERIAL_BELOW;
     }
 
     /** Values per feature, {@code m = outer · inner}. */

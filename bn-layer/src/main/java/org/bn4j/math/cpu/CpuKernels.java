@@ -59,7 +59,12 @@ public final class CpuKernels implements BatchNormKernels {
 
     /** CPU kernels that fall back to {@code fallback} for arrays they do not handle. */
     public CpuKernels(BatchNormKernels fallback) {
-        this(fallback, CpuCache.l2Bytes() / 2);
+        this(fallback, defaultFusedBudget());
+    }
+
+    /** The fused passes' budget per channel block: half of one core's level-2 cache ({@link CpuCache}). */
+    static long defaultFusedBudget() {
+        return CpuCache.l2Bytes() / 2;
     }
 
     /** As {@link #CpuKernels(BatchNormKernels)}, with the fused passes' budget given ({@code 0}: never fused). */
